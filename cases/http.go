@@ -1,0 +1,152 @@
+package cases
+
+import (
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+var _ = Describe("HTTP", func() {
+	// "if res's status is not 200, or if res's `Content-Type` is not
+	// `text/event-stream`, then fail the connection."
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-001", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Observe},
+		Title:       "A stream request answers 200",
+		Requirement: "The stream request's final response (after redirects) has status 200; any other status fails the EventSource connection.",
+	}, func(ctx SpecContext) {
+		rec := suite.SharedHeaders(ctx)
+		suite.Evidence("redirects", rec.Redirects)
+		suite.Require(rec.Status == http.StatusOK, "status 200", "status %d", rec.Status)
+	})
+
+	// "if res's `Content-Type` is not `text/event-stream`, then fail the connection."
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-002", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Observe},
+		Title:       "Content-Type is text/event-stream",
+		Requirement: "The response's Content-Type media type is text/event-stream; browsers fail the connection otherwise.",
+	}, func(ctx SpecContext) {
+		ct := suite.SharedHeaders(ctx).Header.Get("Content-Type")
+		mt, _, err := mime.ParseMediaType(ct)
+		suite.Require(err == nil && mt == "text/event-stream", "Content-Type: text/event-stream", "Content-Type: %q", ct)
+	})
+
+	// Registration: "charset ... value must be "utf-8"", which "serves no
+	// purpose; only allowed for compatibility with legacy servers".
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-003", Level: suite.SHOULD, Source: "reg", Modes: []suite.Mode{suite.Observe},
+		Title:       "No Content-Type parameter other than charset=utf-8",
+		Requirement: "The only parameter text/event-stream allows is charset, and its value must be utf-8; any parameter trips strict clients.",
+	}, func(ctx SpecContext) {
+		ct := suite.SharedHeaders(ctx).Header.Get("Content-Type")
+		_, params, err := mime.ParseMediaType(ct)
+		if err != nil {
+			suite.Failf("a parseable Content-Type", "Content-Type %q: %v", ct, err)
+		}
+		for k, v := range params {
+			suite.Require(k == "charset" && strings.EqualFold(v, "utf-8"),
+				"no parameter, or charset=utf-8", "Content-Type %q has %s=%s", ct, k, v)
+		}
+		if len(params) > 0 {
+			suite.Note("charset=utf-8 is allowed but serves no purpose; strict clients (Azure/fetch-event-source #1) reject any parameter")
+		}
+	})
+
+	// Registration: "only expected to be used by dynamic open-ended streams";
+	// a Content-Length makes intermediaries and clients treat it as finite.
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-004", Level: suite.MUST, Source: "reg", Modes: []suite.Mode{suite.Observe},
+		Title:       "No Content-Length on the open-ended stream",
+		Requirement: "text/event-stream is for dynamic open-ended streams; the response carries no Content-Length.",
+	}, func(ctx SpecContext) {
+		rec := suite.SharedHeaders(ctx)
+		cl := rec.Header.Get("Content-Length")
+		suite.Require(cl == "", "no Content-Length header", "Content-Length: %s", cl)
+	})
+
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-005", Level: suite.SHOULD, Source: "html", Modes: []suite.Mode{suite.Observe},
+		Title:       "Cache-Control has no-cache or no-store",
+		Requirement: "The stream must not be cached by intermediaries: Cache-Control carries no-cache or no-store.",
+	}, func(ctx SpecContext) {
+		cc := suite.SharedHeaders(ctx).Header.Values("Cache-Control")
+		suite.Require(hasDirective(cc, "no-cache") || hasDirective(cc, "no-store"),
+			"Cache-Control: no-cache (or no-store)", "Cache-Control: %q", strings.Join(cc, ", "))
+	})
+
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-006", Level: suite.BP, Source: "bug", Modes: []suite.Mode{suite.Observe},
+		Title:       "Cache-Control has no-transform; no ETag or Last-Modified",
+		Requirement: "no-transform keeps proxies from compressing or rewriting the stream; validators invite caching of an open-ended stream.",
+	}, func(ctx SpecContext) {
+		h := suite.SharedHeaders(ctx).Header
+		suite.Require(hasDirective(h.Values("Cache-Control"), "no-transform"),
+			"Cache-Control includes no-transform", "Cache-Control: %q", strings.Join(h.Values("Cache-Control"), ", "))
+		suite.Require(h.Get("ETag") == "" && h.Get("Last-Modified") == "",
+			"no ETag and no Last-Modified", "ETag: %q, Last-Modified: %q", h.Get("ETag"), h.Get("Last-Modified"))
+	})
+
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-007", Level: suite.BP, Source: "bug", Modes: []suite.Mode{suite.Observe},
+		Title:       "X-Accel-Buffering: no",
+		Requirement: "X-Accel-Buffering: no turns off nginx's proxy buffering for this response, the most common reason a proxied stream stalls.",
+	}, func(ctx SpecContext) {
+		v := suite.SharedHeaders(ctx).Header.Get("X-Accel-Buffering")
+		suite.Require(strings.EqualFold(v, "no"), "X-Accel-Buffering: no", "X-Accel-Buffering: %q", v)
+	})
+
+	// "User agents may set (`Accept`, `text/event-stream`)": may, not must.
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-009", Level: suite.BP, Source: "html", Modes: []suite.Mode{suite.Observe},
+		Title:       "Serves the stream without an Accept header",
+		Requirement: "User agents only may send Accept: text/event-stream; a server that requires it breaks other clients.",
+	}, func(ctx SpecContext) {
+		conn, err := suite.OpenStream(ctx, http.Header{"Accept": nil}, stream.Options{})
+		if err != nil {
+			suite.Undecided("request without Accept: %v", err)
+		}
+		rec := conn.Close()
+		suite.AttachRecording("no-accept", rec)
+		mt, _, _ := mime.ParseMediaType(rec.Header.Get("Content-Type"))
+		suite.Require(rec.Status == http.StatusOK && mt == "text/event-stream",
+			"200 text/event-stream without an Accept header", "status %d, Content-Type %q", rec.Status, rec.Header.Get("Content-Type"))
+	})
+
+	// Proxies and clients time out a request whose headers never come; the
+	// headers must not wait for the first event (caddy #6293, go-sdk #937).
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-010", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Observe},
+		Title:       "Response headers arrive within 1 s",
+		Requirement: "Response headers are sent at once, even when no event is pending.",
+	}, func(ctx SpecContext) {
+		const budget = time.Second
+		conn, err := suite.OpenStream(ctx, nil, stream.Options{HeaderTimeout: 2 * budget})
+		rec := conn.Close()
+		if err != nil && rec.Status == 0 && strings.Contains(err.Error(), "no response headers") {
+			suite.Failf("headers within 1s", "no headers within %v", 2*budget)
+		}
+		if err != nil {
+			suite.Undecided("could not open the stream: %v", err)
+		}
+		suite.Evidence("headers_ms", rec.HeadersAt.Milliseconds())
+		suite.Require(rec.HeadersAt <= budget, "headers within 1s", "headers after %v", rec.HeadersAt.Round(time.Millisecond))
+	})
+})
+
+// hasDirective reports whether a Cache-Control header lists directive d.
+func hasDirective(values []string, d string) bool {
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			name, _, _ := strings.Cut(strings.TrimSpace(part), "=")
+			if strings.EqualFold(name, d) {
+				return true
+			}
+		}
+	}
+	return false
+}

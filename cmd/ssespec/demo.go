@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ssespec/ssespec/harness/refserver"
+)
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	var f runFlags
+	f.register(fs, 5*time.Second)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: ssespec demo [flags]\n\nStarts the reference SSE server on a free loopback port, runs the whole\nsuite against it and writes the reports. Every check should pass.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if code, ok := parse(fs, args, stderr); !ok {
+		return code
+	}
+	cfg := f.config()
+	srv := refserver.New(refserver.Options{Keepalive: cfg.KeepaliveMax / 3, Tick: 500 * time.Millisecond})
+	running, err := refserver.Start("127.0.0.1:0", srv)
+	if err != nil {
+		fmt.Fprintf(stderr, "ssespec demo: %v\n", err)
+		return exitHarness
+	}
+	defer running.Close()
+	cfg.URL = running.URL + "/events"
+	return runSuite(ctx, cfg, stdout, stderr)
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ssespec/ssespec/suite"
+)
+
+// headerFlag collects repeated --header 'K: V'.
+type headerFlag struct{ h http.Header }
+
+func (f *headerFlag) String() string { return "" }
+func (f *headerFlag) Set(v string) error {
+	k, val, ok := strings.Cut(v, ":")
+	if !ok || strings.TrimSpace(k) == "" {
+		return fmt.Errorf("want 'Name: value', got %q", v)
+	}
+	if f.h == nil {
+		f.h = http.Header{}
+	}
+	f.h.Add(strings.TrimSpace(k), strings.TrimSpace(val))
+	return nil
+}
+
+// runFlags are the flags every suite run shares (run, demo).
+type runFlags struct {
+	cfg       suite.Config
+	header    headerFlag
+	reportDir string
+}
+
+func (f *runFlags) register(fs *flag.FlagSet, keepaliveDefault time.Duration) {
+	fs.StringVar(&f.reportDir, "report-dir", "ssespec-report", "directory for report.html, report.json and junit.xml (\"\" writes none)")
+	fs.DurationVar(&f.cfg.KeepaliveMax, "keepalive-max", keepaliveDefault, "longest silence the stream may have before a keepalive (SSE-KEEP-001)")
+	fs.DurationVar(&f.cfg.Window, "window", 0, "how long the shared observation stream is recorded (default keepalive-max + 5s)")
+	fs.BoolVar(&f.cfg.Slow, "slow", false, "also run the checks labelled slow (they hold a stream for --hold)")
+	fs.DurationVar(&f.cfg.Hold, "hold", 65*time.Second, "how long slow checks hold a stream open (SSE-KEEP-004)")
+	fs.Var(&f.header, "header", "extra request header 'Name: value' for every request (repeatable), e.g. for auth")
+	fs.BoolVar(&f.cfg.Insecure, "insecure", false, "accept any TLS certificate")
+	fs.StringVar(&f.cfg.LabelFilter, "label-filter", "", "Ginkgo label filter selecting checks, e.g. 'area:FRAME && !level:BP' or 'id:SSE-HTTP-001'")
+	fs.BoolVar(&f.cfg.Strict, "strict", false, "a failed SHOULD check fails the run too (exit 1)")
+	fs.StringVar(&f.cfg.Origin, "origin", "", "page origin (scheme://host[:port]) that must be allowed by CORS (SSE-HTTP-012)")
+	fs.DurationVar(&f.cfg.LatencyBudget, "latency-budget", 100*time.Millisecond, "longest acceptable publish→receipt delay per event")
+}
+
+func (f *runFlags) config() suite.Config {
+	c := f.cfg
+	c.Header = f.header.h
+	c.ReportDir = f.reportDir
+	return c
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/suite"
+	"github.com/ssespec/ssespec/suite/runner"
+)
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var f runFlags
+	fs.StringVar(&f.cfg.URL, "url", "", "the SSE stream URL under test (required), e.g. http://127.0.0.1:8080/events")
+	f.register(fs, 15*time.Second)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: ssespec run --url URL [flags]\n\nChecks the SSE endpoint at URL and writes the reports.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if code, ok := parse(fs, args, stderr); !ok {
+		return code
+	}
+	return runSuite(ctx, f.config(), stdout, stderr)
+}
+
+// runSuite runs the suite, prints the tree and says where the reports are.
+func runSuite(ctx context.Context, cfg suite.Config, stdout, stderr io.Writer) int {
+	// Progress goes to whatever os.Stdout is while the run redirects fd 1
+	// to Ginkgo's log.
+	opts := runner.Options{Progress: progressWriter{stdout}}
+	if cfg.ReportDir != "" {
+		opts.GinkgoLog = runner.LogPath(cfg.ReportDir)
+	} else {
+		opts.GinkgoLog = os.DevNull
+	}
+	fmt.Fprintf(stdout, "ssespec: checking %s\n", cfg.URL)
+	r, err := runner.Run(ctx, cfg, opts)
+	switch {
+	case errors.Is(err, runner.ErrUnreachable):
+		fmt.Fprintf(stderr, "ssespec: cannot reach the target: %v\nIs the server running, and is the URL right?\n", err)
+		return exitUsage
+	case err != nil && r == nil:
+		fmt.Fprintf(stderr, "ssespec: %v\n", err)
+		return exitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "ssespec: %v\n", err)
+		return exitHarness
+	}
+	reports.WriteText(stdout, r)
+	if cfg.ReportDir != "" {
+		abs, _ := filepath.Abs(filepath.Join(cfg.ReportDir, reports.HTMLFile))
+		fmt.Fprintf(stdout, "Reports: %s (and report.json, junit.xml)\n", abs)
+	}
+	return r.ExitCode(cfg.Strict)
+}
+
+type progressWriter struct{ fallback io.Writer }
+
+func (p progressWriter) Write(b []byte) (int, error) {
+	if p.fallback != io.Writer(os.Stdout) && p.fallback != nil {
+		if _, isFile := p.fallback.(*os.File); !isFile {
+			return p.fallback.Write(b) // tests capture output in a buffer
+		}
+	}
+	return os.Stdout.Write(b)
+}

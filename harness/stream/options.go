@@ -1,0 +1,58 @@
+package stream
+
+import (
+	"crypto/tls"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Defaults bound every recording so a hostile target cannot hang the suite or
+// exhaust memory.
+const (
+	DefaultMaxBytes      = 64 << 20
+	DefaultConnectTimout = 5 * time.Second
+	DefaultHeaderTimeout = 10 * time.Second
+)
+
+// Options bound one recording. Zero values take the defaults above; a zero
+// Duration or IdleTimeout means no such limit (the context still applies).
+type Options struct {
+	Client        *http.Client
+	MaxBytes      int64
+	MaxLine       int
+	HeaderTimeout time.Duration
+	IdleTimeout   time.Duration
+	Duration      time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.Client == nil {
+		o.Client = NewClient(false)
+	}
+	if o.MaxBytes == 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.HeaderTimeout == 0 {
+		o.HeaderTimeout = DefaultHeaderTimeout
+	}
+	return o
+}
+
+// NewClient returns a client for stream requests: HTTP/2 over TLS when
+// offered, no transparent decompression (the checks judge the raw encoding),
+// bounded dialing, and no overall timeout (streams are open-ended).
+func NewClient(insecure bool) *http.Client {
+	tr := &http.Transport{
+		Proxy:                 nil, // the target is what the user named, never an environment proxy
+		DialContext:           (&net.Dialer{Timeout: DefaultConnectTimout}).DialContext,
+		ForceAttemptHTTP2:     true,
+		DisableCompression:    true,
+		TLSHandshakeTimeout:   DefaultConnectTimout,
+		MaxIdleConnsPerHost:   -1, // every stream gets its own connection; reuse would hide connection limits
+		DisableKeepAlives:     true,
+		ResponseHeaderTimeout: 0, // enforced per request by Open
+		TLSClientConfig:       &tls.Config{InsecureSkipVerify: insecure},
+	}
+	return &http.Client{Transport: tr}
+}

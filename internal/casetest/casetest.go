@@ -1,0 +1,119 @@
+// Package casetest runs checks against the reference server and the fault
+// servers from the project's own tests: every check must be shown to pass on
+// the reference and to fail on a target that violates it.
+package casetest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ssespec/ssespec/harness/refserver"
+	"github.com/ssespec/ssespec/internal/faults"
+	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/ssespectest"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// ReferenceOptions are the reference server's settings in tests: short
+// keepalives and a steady tick so a short window has plenty to judge.
+var ReferenceOptions = refserver.Options{Keepalive: 300 * time.Millisecond, Tick: 200 * time.Millisecond, Retry: 3 * time.Second}
+
+// Reference starts a reference server for t and returns its stream URL.
+func Reference(t testing.TB) (streamURL string, srv *refserver.Server) {
+	srv = refserver.New(ReferenceOptions)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() { srv.Close(); ts.Close() })
+	return ts.URL + "/events", srv
+}
+
+// Serve starts h on loopback for t and returns its base URL.
+func Serve(t testing.TB, h http.Handler) string {
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// Fault starts the named fault server and returns its stream URL.
+func Fault(t testing.TB, name string) string {
+	return Serve(t, faults.Handler(name)) + "/events"
+}
+
+// FastConfig is a run against url with windows short enough for tests.
+func FastConfig(url string, ids ...string) suite.Config {
+	return suite.Config{
+		URL:          url,
+		KeepaliveMax: time.Second,
+		Window:       2500 * time.Millisecond,
+		Hold:         3 * time.Second,
+		LabelFilter:  Filter(ids...),
+	}
+}
+
+// Filter selects exactly the given check IDs.
+func Filter(ids ...string) string {
+	var parts []string
+	for _, id := range ids {
+		parts = append(parts, "id:"+id)
+	}
+	return strings.Join(parts, " || ")
+}
+
+// Case is one check shown to fail on one fault.
+type Case struct {
+	ID     string
+	Fault  string                // a faults.Handler name
+	URL    func(testing.TB) string // a custom target instead of Fault
+	Want   string                // default fail
+	Config func(*suite.Config)   // adjust the run
+	Detail string                // substring the message must contain
+}
+
+// limit bounds concurrent suite processes: the machine has two cores and
+// the checks measure time.
+var limit = make(chan struct{}, 3)
+
+// Faults runs each case in a parallel subtest named ID/fault.
+func Faults(t *testing.T, cases []Case) {
+	for _, c := range cases {
+		name := c.ID + "/" + c.Fault
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			url := ""
+			if c.URL != nil {
+				url = c.URL(t)
+			} else {
+				url = Fault(t, c.Fault)
+			}
+			cfg := FastConfig(url, c.ID)
+			if c.Config != nil {
+				c.Config(&cfg)
+			}
+			r := ssespectest.Check(t, cfg)
+			want := c.Want
+			if want == "" {
+				want = reports.Fail
+			}
+			Expect(t, r, c.ID, want, c.Detail)
+		})
+	}
+}
+
+// Expect asserts check id's verdict (and that its message has detail).
+func Expect(t testing.TB, r *reports.Report, id, want, detail string) {
+	t.Helper()
+	res := r.Result(id)
+	if res == nil {
+		t.Fatalf("%s did not run (results: %d)", id, len(r.Results))
+	}
+	if res.Verdict != want {
+		t.Fatalf("%s: verdict %s, want %s; message: %s", id, res.Verdict, want, res.Message)
+	}
+	if detail != "" && !strings.Contains(res.Message, detail) {
+		t.Fatalf("%s: message %q lacks %q", id, res.Message, detail)
+	}
+}

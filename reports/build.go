@@ -1,0 +1,151 @@
+package reports
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// Version is ssespec's version, stamped into every report.
+var Version = "0.1.0"
+
+// Build turns Ginkgo's report into ssespec's. Specs the label filter left
+// out are not results; recordings are the run's shared recordings.
+func Build(gr types.Report, mode, target string, recNames []string, recs map[string]*stream.Recording) *Report {
+	r := &Report{
+		Tool: "ssespec", Version: Version, Mode: mode, Target: target,
+		Started: gr.StartTime, DurationMS: gr.RunTime.Milliseconds(),
+		Results: []Result{}, Recordings: map[string]Recording{},
+	}
+	for _, sr := range gr.SpecReports {
+		res, ok := ResultOf(sr)
+		if !ok {
+			continue
+		}
+		r.Results = append(r.Results, res)
+	}
+	sort.SliceStable(r.Results, func(i, j int) bool { return suite.Less(r.Results[i].ID, r.Results[j].ID) })
+	for _, name := range recNames {
+		if referenced(r, name) {
+			r.Recordings[name] = ViewRecording(recs[name])
+		}
+	}
+	r.Summary = summarize(r.Results)
+	return r
+}
+
+func referenced(r *Report, name string) bool {
+	for _, res := range r.Results {
+		if res.Evidence["recording"] == name {
+			return true
+		}
+		if names, ok := res.Evidence["recordings"].([]string); ok {
+			for _, n := range names {
+				if n == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// ResultOf is one finished spec's result; ok is false for specs that are
+// not checks or that the label filter excluded.
+func ResultOf(sr types.SpecReport) (Result, bool) {
+	if sr.LeafNodeType != types.NodeTypeIt {
+		return Result{}, false
+	}
+	id := specID(sr)
+	if id == "" {
+		return Result{}, false
+	}
+	// A spec the label filter excluded is reported skipped with no message.
+	if sr.State == types.SpecStateSkipped && sr.Failure.Message == "" {
+		return Result{}, false
+	}
+	meta, _ := suite.Lookup(id)
+	res := Result{
+		ID: id, Title: meta.Title, Level: string(meta.Level), Area: meta.Area(),
+		Requirement: meta.Requirement, Source: meta.Source, SpecURL: meta.SpecURL(),
+		DurationMS: sr.RunTime.Milliseconds(), Evidence: map[string]any{},
+	}
+	res.Verdict, res.Message = verdict(sr)
+	for _, e := range sr.ReportEntries {
+		switch {
+		case e.Name == suite.EntryExpected:
+			res.Expected = e.StringRepresentation()
+		case e.Name == suite.EntryNote && res.Message == "":
+			res.Message = e.StringRepresentation()
+		case e.Name == suite.EntryActual:
+			res.Actual = e.StringRepresentation()
+		case strings.HasPrefix(e.Name, suite.EntryEvidence):
+			res.Evidence[strings.TrimPrefix(e.Name, suite.EntryEvidence)] = e.GetRawValue()
+		}
+	}
+	return res, true
+}
+
+func specID(sr types.SpecReport) string {
+	for _, l := range sr.Labels() {
+		if id, ok := strings.CutPrefix(l, "id:"); ok {
+			return id
+		}
+	}
+	return ""
+}
+
+func verdict(sr types.SpecReport) (string, string) {
+	msg := sr.Failure.Message
+	for _, e := range sr.ReportEntries {
+		if e.Name == suite.EntryVerdict && e.StringRepresentation() == Error {
+			return Error, msg
+		}
+	}
+	switch sr.State {
+	case types.SpecStatePassed:
+		return Pass, ""
+	case types.SpecStateSkipped, types.SpecStatePending:
+		return Skip, msg
+	case types.SpecStateFailed:
+		return Fail, msg
+	case types.SpecStateTimedout:
+		return Error, "the check did not finish in time: " + msg
+	default: // panicked, interrupted, aborted: the harness broke, not the target
+		return Error, sr.State.String() + ": " + msg
+	}
+}
+
+func summarize(results []Result) Summary {
+	var s Summary
+	for _, r := range results {
+		switch r.Verdict {
+		case Pass:
+			s.Pass++
+		case Fail:
+			s.Fail++
+			switch r.Level {
+			case string(suite.MUST):
+				s.MustFailed++
+			case string(suite.SHOULD):
+				s.ShouldFailed++
+			}
+		case Skip:
+			s.Skip++
+		case Error:
+			s.Error++
+			if r.Level == string(suite.MUST) {
+				s.MustErrored++
+			}
+		}
+	}
+	return s
+}
+
+// Duration is the run's wall time.
+func (r *Report) Duration() time.Duration { return time.Duration(r.DurationMS) * time.Millisecond }

@@ -1,0 +1,82 @@
+// Package reports turns Ginkgo's report of a run into ssespec's reports:
+// report.json (a public, stable schema), junit.xml and report.html.
+package reports
+
+import "time"
+
+// Verdicts a check can end with.
+const (
+	Pass  = "pass"
+	Fail  = "fail"
+	Skip  = "skip"
+	Error = "error"
+)
+
+// Report is the report.json schema. It is a public interface: CI scripts
+// read it, so fields are only ever added, never renamed or removed.
+type Report struct {
+	Tool       string               `json:"tool"`
+	Version    string               `json:"version"`
+	Mode       string               `json:"mode"`
+	Target     string               `json:"target"`
+	Started    time.Time            `json:"started"`
+	DurationMS int64                `json:"duration_ms"`
+	Summary    Summary              `json:"summary"`
+	Results    []Result             `json:"results"`
+	Recordings map[string]Recording `json:"recordings,omitempty"` // referenced by results[].evidence.recording
+}
+
+// Summary counts verdicts; must_failed decides the exit status.
+type Summary struct {
+	Pass         int `json:"pass"`
+	Fail         int `json:"fail"`
+	Skip         int `json:"skip"`
+	Error        int `json:"error"`
+	MustFailed   int `json:"must_failed"`
+	MustErrored  int `json:"must_errored"`
+	ShouldFailed int `json:"should_failed"`
+}
+
+// Result is one check's outcome.
+type Result struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Level       string         `json:"level"`
+	Area        string         `json:"area"`
+	Verdict     string         `json:"verdict"`
+	Message     string         `json:"message"`
+	DurationMS  int64          `json:"duration_ms"`
+	Evidence    map[string]any `json:"evidence"`
+	Requirement string         `json:"requirement,omitempty"`
+	Source      string         `json:"source,omitempty"`
+	SpecURL     string         `json:"spec_url,omitempty"`
+	Expected    string         `json:"expected,omitempty"`
+	Actual      string         `json:"actual,omitempty"`
+}
+
+// Verdict returns the verdict of check id, or "" when it did not run.
+func (r *Report) Verdict(id string) string {
+	if res := r.Result(id); res != nil {
+		return res.Verdict
+	}
+	return ""
+}
+
+// Result returns check id's result, or nil.
+func (r *Report) Result(id string) *Result {
+	for i := range r.Results {
+		if r.Results[i].ID == id {
+			return &r.Results[i]
+		}
+	}
+	return nil
+}
+
+// ExitCode is the process status a CI gate reads: 1 when a MUST check failed
+// or could not be judged (or, with strict, a SHOULD check failed), else 0.
+func (r *Report) ExitCode(strict bool) int {
+	if r.Summary.MustFailed > 0 || r.Summary.MustErrored > 0 || (strict && r.Summary.ShouldFailed > 0) {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,48 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+var marks = map[string]string{Pass: "✔", Fail: "✖", Skip: "-", Error: "!"}
+
+// ProgressLine is the one line printed as a check finishes.
+func ProgressLine(r Result) string {
+	line := fmt.Sprintf("%s %-15s %-6s %-5s %s (%dms)", marks[r.Verdict], r.ID, r.Level, r.Verdict, r.Title, r.DurationMS)
+	if r.Verdict != Pass && r.Message != "" {
+		line += "\n    " + firstLine(r.Message)
+	}
+	return line
+}
+
+// WriteText prints the concise tree: checks grouped by area, Expected and
+// Actual under each failure, then totals.
+func WriteText(w io.Writer, r *Report) {
+	fmt.Fprintf(w, "\nssespec %s — %s (%s mode)\n", r.Version, r.Target, r.Mode)
+	area := ""
+	for _, res := range r.Results {
+		if res.Area != area {
+			area = res.Area
+			fmt.Fprintf(w, "\n%s\n", area)
+		}
+		fmt.Fprintf(w, "  %s %-15s %-6s %s\n", marks[res.Verdict], res.ID, res.Level, res.Title)
+		switch {
+		case res.Verdict == Fail && res.Expected != "":
+			fmt.Fprintf(w, "      Expected: %s\n      Actual:   %s\n", res.Expected, indent(res.Actual))
+		case res.Verdict != Pass && res.Message != "":
+			fmt.Fprintf(w, "      %s: %s\n", res.Verdict, indent(res.Message))
+		}
+	}
+	s := r.Summary
+	fmt.Fprintf(w, "\n%d checks: %d pass, %d fail, %d skip, %d error — %d MUST failed, %d MUST errored, %d SHOULD failed (%.1fs)\n",
+		len(r.Results), s.Pass, s.Fail, s.Skip, s.Error, s.MustFailed, s.MustErrored, s.ShouldFailed, r.Duration().Seconds())
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+func indent(s string) string { return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n                ") }

@@ -1,0 +1,69 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Files written into the report directory.
+const (
+	JSONFile  = "report.json"
+	JUnitFile = "junit.xml"
+	HTMLFile  = "report.html"
+)
+
+// WriteJSON writes report.json.
+func WriteJSON(r *Report, path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// ReadJSON reads a report.json.
+func ReadJSON(path string) (*Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &r, nil
+}
+
+// WriteJUnit writes junit.xml with Ginkgo's reporter, without suite-setup
+// pseudo-cases.
+func WriteJUnit(gr types.Report, path string) error {
+	return reporters.GenerateJUnitReportWithConfig(gr, path, reporters.JunitReportConfig{
+		OmitSuiteSetupNodes: true, OmitLeafNodeType: true, OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped,
+	})
+}
+
+// WriteAll writes the three reports into dir and returns their paths.
+func WriteAll(r *Report, gr types.Report, dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	paths := []string{filepath.Join(dir, HTMLFile), filepath.Join(dir, JSONFile), filepath.Join(dir, JUnitFile)}
+	if err := writeHTMLIfBuilt(r, paths[0]); err != nil {
+		return nil, err
+	}
+	if err := WriteJSON(r, paths[1]); err != nil {
+		return nil, err
+	}
+	if err := WriteJUnit(gr, paths[2]); err != nil {
+		return nil, err
+	}
+	return paths, nil
+}
+
+// writeHTMLIfBuilt is replaced by WriteHTML once the HTML report lands.
+var writeHTMLIfBuilt = func(*Report, string) error { return nil }

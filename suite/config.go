@@ -1,0 +1,132 @@
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Capability is something the target claims to support; a check that needs
+// an absent capability is skipped with the reason, never failed.
+type Capability string
+
+const (
+	CapIDs    Capability = "ids"    // the target puts ids on its events
+	CapReplay Capability = "replay" // it replays events after Last-Event-ID
+	CapDone   Capability = "done"   // DoneURL answers 204 once the stream is finished
+)
+
+// PublishedEvent is what the suite asks a target to emit.
+type PublishedEvent struct {
+	Event string `json:"event"`
+	Data  string `json:"data"`
+	ID    string `json:"id,omitempty"`
+}
+
+// PublishFunc makes the target emit ev to its open streams.
+type PublishFunc func(ctx context.Context, ev PublishedEvent) error
+
+// Config is one run's configuration. The CLI and the Go library entry both
+// fill it; Defaults fills what they left zero.
+type Config struct {
+	Mode     Mode        // observe, publish or proxy; derived when empty
+	URL      string      // the stream URL under test
+	Header   http.Header // extra request headers for every stream request
+	Insecure bool        // skip TLS verification
+
+	KeepaliveMax time.Duration // longest acceptable silence (SSE-KEEP-001)
+	Window       time.Duration // shared observation window; default KeepaliveMax + 5s
+	Slow         bool          // run checks labelled slow
+	Hold         time.Duration // how long slow checks hold a stream open
+	Strict       bool          // SHOULD failures fail the run too
+
+	LabelFilter string // Ginkgo label filter expression
+	ReportDir   string // where reports are written; "" writes none
+
+	Origin        string        // --origin: the page origin for CORS checks
+	LatencyBudget time.Duration // publish→receipt budget
+	Clients       int           // concurrent streams for SSE-CONN-001
+
+	PublishURL   string      // POST target for the publish hook
+	PublishCmd   string      // shell command fed the event JSON on stdin
+	PublishFunc  PublishFunc // library entry: publish in-process
+	Capabilities []Capability
+	DoneURL      string
+	Events       []string // event names the frontend listens for
+	Templates    string   // directory scanned for listener names
+
+	Browser     string // auto, on or off
+	BrowserPath string
+
+	MaxLine  int   // parser line limit
+	MaxBytes int64 // per-recording body cap
+}
+
+// Defaults returns c with zero fields set to their defaults.
+func (c Config) Defaults() Config {
+	if c.KeepaliveMax == 0 {
+		c.KeepaliveMax = 15 * time.Second
+	}
+	if c.Window == 0 {
+		c.Window = c.KeepaliveMax + 5*time.Second
+	}
+	if c.Hold == 0 {
+		c.Hold = 65 * time.Second
+	}
+	if c.LatencyBudget == 0 {
+		c.LatencyBudget = 100 * time.Millisecond
+	}
+	if c.Clients == 0 {
+		c.Clients = 50
+	}
+	if c.Browser == "" {
+		c.Browser = "auto"
+	}
+	if c.Mode == "" {
+		c.Mode = Observe
+		if c.CanPublish() {
+			c.Mode = Publish
+		}
+	}
+	return c
+}
+
+// Validate reports a usage error in c.
+func (c Config) Validate() error {
+	u, err := url.Parse(c.URL)
+	switch {
+	case c.URL == "":
+		return errors.New("no target: pass --url http://host:port/path")
+	case err != nil:
+		return fmt.Errorf("--url %q: %v", c.URL, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("--url %q: scheme must be http or https", c.URL)
+	case u.Host == "":
+		return fmt.Errorf("--url %q: no host", c.URL)
+	case c.KeepaliveMax < 0 || c.Window < 0 || c.Hold < 0 || c.LatencyBudget < 0:
+		return errors.New("durations must not be negative")
+	case c.Browser != "" && c.Browser != "auto" && c.Browser != "on" && c.Browser != "off":
+		return fmt.Errorf("--browser %q: want auto, on or off", c.Browser)
+	case c.Origin != "" && !strings.Contains(c.Origin, "://"):
+		return fmt.Errorf("--origin %q: want scheme://host[:port]", c.Origin)
+	}
+	for _, cp := range c.Capabilities {
+		if !slices.Contains([]Capability{CapIDs, CapReplay, CapDone}, cp) {
+			return fmt.Errorf("unknown capability %q (known: ids, replay, done)", cp)
+		}
+	}
+	return nil
+}
+
+// CanPublish reports whether the suite can make the target emit events.
+func (c Config) CanPublish() bool {
+	return c.PublishURL != "" || c.PublishCmd != "" || c.PublishFunc != nil
+}
+
+// Has reports whether the target claims capability cp.
+func (c Config) Has(cp Capability) bool { return slices.Contains(c.Capabilities, cp) }

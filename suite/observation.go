@@ -1,0 +1,124 @@
+package suite
+
+import (
+	"context"
+	"net/http"
+	"sync"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/stream"
+)
+
+// BrowserLikeHeader is what a browser's EventSource sends.
+func BrowserLikeHeader() http.Header {
+	return http.Header{"Accept": {"text/event-stream"}, "Cache-Control": {"no-cache"}}
+}
+
+// StreamOptions are the run's bounds for one recording.
+func (c Config) StreamOptions() stream.Options {
+	return stream.Options{Client: client(c.Insecure), MaxLine: c.MaxLine, MaxBytes: c.MaxBytes}
+}
+
+var clients sync.Map // insecure bool → *http.Client
+
+func client(insecure bool) *http.Client {
+	if c, ok := clients.Load(insecure); ok {
+		return c.(*http.Client)
+	}
+	c, _ := clients.LoadOrStore(insecure, stream.NewClient(insecure))
+	return c.(*http.Client)
+}
+
+// OpenStream opens a stream to the target from inside a check; the check's
+// cleanup closes it. hdr adds to (and overrides) the browser-like headers.
+func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*stream.Conn, error) {
+	cfg := Current()
+	base := cfg.StreamOptions()
+	if opts.Duration != 0 {
+		base.Duration = opts.Duration
+	}
+	if opts.IdleTimeout != 0 {
+		base.IdleTimeout = opts.IdleTimeout
+	}
+	if opts.HeaderTimeout != 0 {
+		base.HeaderTimeout = opts.HeaderTimeout
+	}
+	h := BrowserLikeHeader()
+	for k, v := range hdr {
+		h[k] = v
+	}
+	c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, base)
+	DeferCleanup(c.Close)
+	return c, err
+}
+
+// The shared observation is one stream recorded for the whole window, opened
+// before the first check runs, so every HTTP/FRAME/KEEP check judges the
+// same recording and the run takes one window, not the sum of them.
+var shared struct {
+	sync.Mutex
+	conn  *stream.Conn
+	err   error
+	ready chan struct{}
+}
+
+// StartObservation opens the shared stream in the background.
+func StartObservation() {
+	cfg := Current()
+	ready := make(chan struct{})
+	shared.Lock()
+	shared.ready = ready
+	shared.Unlock()
+	go func() {
+		opts := cfg.StreamOptions()
+		opts.Duration = cfg.Window
+		c, err := stream.Open(context.Background(), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(BrowserLikeHeader())}, opts)
+		shared.Lock()
+		shared.conn, shared.err = c, err
+		shared.Unlock()
+		close(ready)
+	}()
+}
+
+// StopObservation ends the shared stream (at the end of the run).
+func StopObservation() {
+	shared.Lock()
+	ready := shared.ready
+	shared.Unlock()
+	if ready == nil {
+		return
+	}
+	<-ready
+	shared.conn.Close()
+}
+
+// SharedHeaders waits for the shared stream's response and returns its
+// recording (still growing: read body fields only via SharedWindow). A
+// transport error makes the check's verdict error.
+func SharedHeaders(ctx context.Context) *stream.Recording {
+	shared.Lock()
+	ready := shared.ready
+	shared.Unlock()
+	if ready == nil {
+		Undecided("internal: the shared observation was not started")
+	}
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		Undecided("no response headers from %s before the check's deadline", Current().URL)
+	}
+	if shared.err != nil {
+		Undecided("could not open the stream: %v", shared.err)
+	}
+	rec := shared.conn.Recording()
+	AttachRecording("observation", rec)
+	return rec
+}
+
+// SharedWindow waits until the shared observation window has ended and
+// returns the complete recording.
+func SharedWindow(ctx context.Context) *stream.Recording {
+	SharedHeaders(ctx)
+	return shared.conn.Wait(ctx)
+}

@@ -1,0 +1,44 @@
+package runner
+
+import (
+	"os"
+
+	"github.com/ssespec/ssespec/suite"
+)
+
+// List builds the spec tree without running it (a Ginkgo dry run) and
+// returns every registered check: the catalog comes from the specs
+// themselves, so it cannot drift from them.
+func List() ([]suite.Meta, error) {
+	cfg := suite.Config{URL: "http://127.0.0.1/", Slow: true}.Defaults()
+	if _, err := runGinkgo(cfg, Options{DryRun: true, GinkgoLog: os.DevNull}); err != nil {
+		return nil, err
+	}
+	return suite.All(), nil
+}
+
+// CatalogEntry is one check in `ssespec list --format json` and the golden
+// catalog.
+type CatalogEntry struct {
+	ID          string   `json:"id"`
+	Level       string   `json:"level"`
+	Area        string   `json:"area"`
+	Title       string   `json:"title"`
+	Requirement string   `json:"requirement"`
+	Source      string   `json:"source"`
+	Modes       []string `json:"modes"`
+	Slow        bool     `json:"slow,omitempty"`
+}
+
+// CatalogOf converts checks to catalog entries.
+func CatalogOf(checks []suite.Meta) []CatalogEntry {
+	out := make([]CatalogEntry, 0, len(checks))
+	for _, c := range checks {
+		e := CatalogEntry{ID: c.ID, Level: string(c.Level), Area: c.Area(), Title: c.Title, Requirement: c.Requirement, Source: c.Source, Slow: c.Slow}
+		for _, m := range c.Modes {
+			e.Modes = append(e.Modes, string(m))
+		}
+		out = append(out, e)
+	}
+	return out
+}

@@ -1,0 +1,127 @@
+// Package runner runs the conformance cases with Ginkgo, in-process, once per
+// process (Ginkgo's rule), and builds the reports. The CLI and the Go library
+// entry both call it.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+
+	_ "github.com/ssespec/ssespec/cases" // registers every check
+	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// Options control how a run talks to its caller.
+type Options struct {
+	Progress  io.Writer // a line per finished check; nil for none
+	GinkgoLog string    // file that receives Ginkgo's own console output; "" leaves it on stdout
+	DryRun    bool      // build the tree only (list)
+}
+
+// ErrUnreachable means the target could not be reached at all.
+var ErrUnreachable = errors.New("target unreachable")
+
+var captured struct {
+	sync.Mutex
+	report   types.Report
+	progress io.Writer
+}
+
+var _ = ReportAfterEach(func(sr SpecReport) {
+	captured.Lock()
+	w := captured.progress
+	captured.Unlock()
+	if w == nil || sr.LeafNodeType != types.NodeTypeIt {
+		return
+	}
+	if res, ok := reports.ResultOf(sr); ok {
+		fmt.Fprintln(w, reports.ProgressLine(res))
+	}
+})
+
+var _ = ReportAfterSuite("ssespec", func(r types.Report) {
+	captured.Lock()
+	captured.report = r
+	captured.Unlock()
+})
+
+type testingT struct{ failed bool }
+
+func (t *testingT) Fail() { t.failed = true }
+
+// Run checks the target cfg names and writes the reports into
+// cfg.ReportDir (when set).
+func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, error) {
+	cfg = cfg.Defaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if !opts.DryRun {
+		if err := Probe(ctx, cfg); err != nil {
+			return nil, err
+		}
+	}
+	start := time.Now()
+	gr, err := runGinkgo(cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	gr.RunTime = time.Since(start)
+	names, recs := suite.Recordings()
+	r := reports.Build(gr, string(cfg.Mode), cfg.URL, names, recs)
+	if cfg.ReportDir != "" && !opts.DryRun {
+		if _, err := reports.WriteAll(r, gr, cfg.ReportDir); err != nil {
+			return r, fmt.Errorf("writing reports: %w", err)
+		}
+	}
+	return r, nil
+}
+
+func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
+	suite.SetConfig(cfg)
+	sc, rc := GinkgoConfiguration()
+	sc.LabelFilter = cfg.LabelFilter
+	sc.RandomSeed = 1 // a stable order between runs
+	sc.DryRun = opts.DryRun
+	sc.Timeout = 24 * time.Hour // each check bounds itself; see suite.Check
+	sc.FailFast = false
+	rc.NoColor = true
+	rc.Succinct = true
+	if sc.LabelFilter != "" {
+		if _, err := types.ParseLabelFilter(sc.LabelFilter); err != nil {
+			return types.Report{}, fmt.Errorf("--label-filter: %v", err)
+		}
+	}
+
+	captured.Lock()
+	captured.progress = opts.Progress
+	captured.Unlock()
+	if !opts.DryRun {
+		suite.StartObservation()
+		defer suite.StopObservation()
+	}
+	if opts.GinkgoLog != "" {
+		restore, err := redirectStdout(opts.GinkgoLog)
+		if err != nil {
+			return types.Report{}, err
+		}
+		defer restore()
+	}
+	RunSpecs(&testingT{}, "ssespec", sc, rc)
+	suite.StopObservation()
+	captured.Lock()
+	defer captured.Unlock()
+	return captured.report, nil
+}
+
+// LogPath is where the CLI keeps Ginkgo's console output.
+func LogPath(reportDir string) string { return filepath.Join(reportDir, "ginkgo.log") }
