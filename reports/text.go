@@ -45,4 +45,6 @@ func firstLine(s string) string {
 	return s
 }
 
-func indent(s string) string { return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n                ") }
+func indent(s string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n                ")
+}

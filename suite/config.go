@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ssespec/ssespec/harness/publish"
 )
 
 // Capability is something the target claims to support; a check that needs
@@ -21,15 +23,9 @@ const (
 	CapDone   Capability = "done"   // DoneURL answers 204 once the stream is finished
 )
 
-// PublishedEvent is what the suite asks a target to emit.
-type PublishedEvent struct {
-	Event string `json:"event"`
-	Data  string `json:"data"`
-	ID    string `json:"id,omitempty"`
-}
-
-// PublishFunc makes the target emit ev to its open streams.
-type PublishFunc func(ctx context.Context, ev PublishedEvent) error
+// PublishFunc makes the target emit ev to its open streams (the Go
+// library entry's publish hook).
+type PublishFunc func(ctx context.Context, ev publish.Event) error
 
 // Config is one run's configuration. The CLI and the Go library entry both
 // fill it; Defaults fills what they left zero.
@@ -63,6 +59,9 @@ type Config struct {
 	Browser     string // auto, on or off
 	BrowserPath string
 
+	Via        string // proxy mode: the proxy URL the suite sends client requests to
+	OriginAddr string // proxy mode: loopback address the suite's origin listens on
+
 	MaxLine  int   // parser line limit
 	MaxBytes int64 // per-recording body cap
 }
@@ -86,6 +85,12 @@ func (c Config) Defaults() Config {
 	}
 	if c.Browser == "" {
 		c.Browser = "auto"
+	}
+	if c.DoneURL != "" && !c.Has(CapDone) {
+		c.Capabilities = append(c.Capabilities, CapDone)
+	}
+	if c.Mode == "" && c.Via != "" {
+		c.Mode = Proxy
 	}
 	if c.Mode == "" {
 		c.Mode = Observe

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ssespec/ssespec/harness/refserver"
+	"github.com/ssespec/ssespec/suite"
 )
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -28,7 +29,14 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ssespec demo: %v\n", err)
 		return exitHarness
 	}
-	defer running.Close()
+	defer func() { running.Close(); srv.Close() }()
 	cfg.URL = running.URL + "/events"
+	// The reference server exposes everything publish mode needs.
+	cfg.PublishURL = running.URL + "/publish"
+	cfg.DoneURL = running.URL + "/done"
+	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone}
+	if cfg.Origin == "" {
+		cfg.Origin = "http://app.example"
+	}
 	return runSuite(ctx, cfg, stdout, stderr)
 }

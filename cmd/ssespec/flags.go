@@ -44,7 +44,38 @@ func (f *runFlags) register(fs *flag.FlagSet, keepaliveDefault time.Duration) {
 	fs.StringVar(&f.cfg.LabelFilter, "label-filter", "", "Ginkgo label filter selecting checks, e.g. 'area:FRAME && !level:BP' or 'id:SSE-HTTP-001'")
 	fs.BoolVar(&f.cfg.Strict, "strict", false, "a failed SHOULD check fails the run too (exit 1)")
 	fs.StringVar(&f.cfg.Origin, "origin", "", "page origin (scheme://host[:port]) that must be allowed by CORS (SSE-HTTP-012)")
-	fs.DurationVar(&f.cfg.LatencyBudget, "latency-budget", 100*time.Millisecond, "longest acceptable publish→receipt delay per event")
+	fs.DurationVar(&f.cfg.LatencyBudget, "latency-budget", 100*time.Millisecond, "longest acceptable publish→receipt delay per event (p95)")
+	fs.IntVar(&f.cfg.Clients, "clients", 50, "concurrent streams opened for SSE-CONN-001")
+	fs.StringVar(&f.cfg.Browser, "browser", "auto", "browser checks: auto (when Chromium is found), on (required), off")
+	fs.StringVar(&f.cfg.BrowserPath, "browser-path", "", "Chromium executable (default: chromium, chromium-headless-shell or google-chrome on PATH)")
+}
+
+// registerPublish adds the flags that describe the target's publish hook.
+func (f *runFlags) registerPublish(fs *flag.FlagSet) {
+	fs.StringVar(&f.cfg.PublishURL, "publish-url", "", "publish hook: the suite POSTs {\"event\",\"data\",\"id\"} here and the target broadcasts it (enables publish-mode checks)")
+	fs.StringVar(&f.cfg.PublishCmd, "publish-cmd", "", "publish hook: shell command that gets the same JSON on stdin (for targets fed by a queue or CLI)")
+	fs.Func("capabilities", "comma list of what the target claims: ids, replay, done (checks needing an absent one are skipped)", func(v string) error {
+		for _, c := range splitList(v) {
+			f.cfg.Capabilities = append(f.cfg.Capabilities, suite.Capability(c))
+		}
+		return nil
+	})
+	fs.StringVar(&f.cfg.DoneURL, "done-url", "", "URL that answers 204 once the stream is finished (SSE-RESUME-005; implies capability done)")
+	fs.Func("events", "comma list of event names the frontend listens for (SSE-NAME-004)", func(v string) error {
+		f.cfg.Events = append(f.cfg.Events, splitList(v)...)
+		return nil
+	})
+	fs.StringVar(&f.cfg.Templates, "templates", "", "directory of HTML/Jinja/templ/JSX templates scanned for sse-swap, sse-close, hx-trigger=\"sse:…\" and addEventListener names (SSE-NAME-004)")
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (f *runFlags) config() suite.Config {

@@ -20,6 +20,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f runFlags
 	fs.StringVar(&f.cfg.URL, "url", "", "the SSE stream URL under test (required), e.g. http://127.0.0.1:8080/events")
 	f.register(fs, 15*time.Second)
+	f.registerPublish(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: ssespec run --url URL [flags]\n\nChecks the SSE endpoint at URL and writes the reports.\n\nFlags:")
 		fs.PrintDefaults()

@@ -33,5 +33,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "reference SSE server: %s/events (publish: POST %s/publish, done: %s/done)\n", running.URL, running.URL, running.URL)
 	<-ctx.Done()
 	running.Close()
+	srv.Close()
 	return exitOK
 }

@@ -29,6 +29,19 @@ func Reference(t testing.TB) (streamURL string, srv *refserver.Server) {
 	return ts.URL + "/events", srv
 }
 
+// ReferenceConfig is a fast run of the given checks (all when none) against
+// a fresh reference server with everything publish mode needs.
+func ReferenceConfig(t testing.TB, ids ...string) (suite.Config, *refserver.Server) {
+	url, srv := Reference(t)
+	base := strings.TrimSuffix(url, "/events")
+	cfg := FastConfig(url, ids...)
+	cfg.PublishURL = base + "/publish"
+	cfg.DoneURL = base + "/done"
+	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone}
+	cfg.Origin = "http://app.example"
+	return cfg, srv
+}
+
 // Serve starts h on loopback for t and returns its base URL.
 func Serve(t testing.TB, h http.Handler) string {
 	ts := httptest.NewServer(h)

@@ -89,7 +89,7 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
 	suite.SetConfig(cfg)
 	sc, rc := GinkgoConfiguration()
-	sc.LabelFilter = cfg.LabelFilter
+	sc.LabelFilter = ModeFilter(cfg.Mode, cfg.LabelFilter)
 	sc.RandomSeed = 1 // a stable order between runs
 	sc.DryRun = opts.DryRun
 	sc.Timeout = 24 * time.Hour // each check bounds itself; see suite.Check
@@ -121,6 +121,20 @@ func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
 	captured.Lock()
 	defer captured.Unlock()
 	return captured.report, nil
+}
+
+// ModeFilter narrows the user's label filter to the checks the run's mode
+// can make: proxy runs make the PROXY checks (and the browser checks through
+// the proxy); direct runs make every other check.
+func ModeFilter(mode suite.Mode, user string) string {
+	base := "!area:PROXY"
+	if mode == suite.Proxy {
+		base = "(mode:proxy || mode:browser)"
+	}
+	if user == "" {
+		return base
+	}
+	return base + " && (" + user + ")"
 }
 
 // LogPath is where the CLI keeps Ginkgo's console output.

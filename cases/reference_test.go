@@ -1,0 +1,36 @@
+package cases_test
+
+import (
+	"testing"
+
+	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/ssespectest"
+)
+
+// skippedOnReference are the checks that cannot apply to the plain-HTTP
+// reference run, with why; each has its own pass test elsewhere.
+var skippedOnReference = map[string]string{
+	"SSE-HTTP-011": "HTTP/2 needs TLS; TestHTTPChecksPassOnReference runs it over h2",
+}
+
+// TestReferencePassesEveryCheck is the pass side of every check's proof: the
+// whole suite, slow checks and publish mode included, against the reference
+// server.
+func TestReferencePassesEveryCheck(t *testing.T) {
+	cfg, _ := casetest.ReferenceConfig(t)
+	cfg.Slow = true
+	r := ssespectest.Check(t, cfg)
+	if len(r.Results) == 0 {
+		t.Fatal("no check ran")
+	}
+	for _, res := range r.Results {
+		want := reports.Pass
+		if _, ok := skippedOnReference[res.ID]; ok {
+			want = reports.Skip
+		}
+		if res.Verdict != want {
+			t.Errorf("%s %s: %s (want %s): %s", res.ID, res.Level, res.Verdict, want, res.Message)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/reports"
+)
+
+// The test binary doubles as the CLI: Ginkgo runs once per process, so
+// every CLI invocation is a child process, as it is for a user.
+func TestMain(m *testing.M) {
+	if os.Getenv("SSESPEC_CLI") == "1" {
+		os.Exit(dispatch(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+type result struct {
+	code   int
+	stdout string
+	stderr string
+	took   time.Duration
+}
+
+func cli(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "SSESPEC_CLI=1")
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "Commands:"},
+		{[]string{"nope"}, "unknown command"},
+		{[]string{"run"}, "no target: pass --url"},
+		{[]string{"run", "--url", "ftp://x/"}, "scheme must be http or https"},
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--bogus"}, "flag provided but not defined"},
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--browser", "maybe"}, "want auto, on or off"},
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--label-filter", "id:(("}, "--label-filter"},
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--capabilities", "teleport"}, "unknown capability"},
+		{[]string{"list", "--format", "xml"}, "want text or json"},
+	} {
+		r := cli(t, tc.args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("ssespec %v: exit %d, stderr %q; want exit 2 mentioning %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+func TestUnreachableTargetExit2(t *testing.T) {
+	r := cli(t, "run", "--url", "http://127.0.0.1:9/events", "--report-dir", "")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "cannot reach the target") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestExitStatusFollowsLevels(t *testing.T) {
+	mustFault := casetest.Fault(t, "content-type-json") // fails SSE-HTTP-002 (MUST)
+	shouldFault := casetest.Fault(t, "no-cache-control") // fails SSE-HTTP-005 (SHOULD)
+	for _, tc := range []struct {
+		url, filter string
+		strict      bool
+		want        int
+	}{
+		{mustFault, "id:SSE-HTTP-002", false, exitFailed},
+		{shouldFault, "id:SSE-HTTP-005", false, exitOK},
+		{shouldFault, "id:SSE-HTTP-005", true, exitFailed},
+	} {
+		args := []string{"run", "--url", tc.url, "--label-filter", tc.filter, "--report-dir", t.TempDir()}
+		if tc.strict {
+			args = append(args, "--strict")
+		}
+		r := cli(t, args...)
+		if r.code != tc.want {
+			t.Errorf("%v: exit %d, want %d\n%s%s", args, r.code, tc.want, r.stdout, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "✖") {
+			t.Errorf("%v: no ✖ in the tree:\n%s", args, r.stdout)
+		}
+	}
+}
+
+// TestRunAgainstReference is issue 2's promise: an observe-mode run against
+// the reference server with --keepalive-max 2s takes at most 10 s and writes
+// the three reports.
+func TestRunAgainstReference(t *testing.T) {
+	url, _ := casetest.Reference(t)
+	dir := t.TempDir()
+	r := cli(t, "run", "--url", url, "--keepalive-max", "2s", "--report-dir", dir, "--origin", "http://app.example")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r.took > 10*time.Second {
+		t.Errorf("run took %v, want ≤ 10s", r.took)
+	}
+	t.Logf("observe-mode run against the reference server with --keepalive-max 2s: %v", r.took.Round(100*time.Millisecond))
+	rep, err := reports.ReadJSON(filepath.Join(dir, reports.JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Fail+rep.Summary.Error > 0 || rep.Summary.Pass == 0 {
+		t.Fatalf("summary %+v", rep.Summary)
+	}
+	for _, f := range []string{reports.HTMLFile, reports.JUnitFile} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	if !strings.Contains(r.stdout, "Reports: ") || !strings.Contains(r.stdout, "✔ SSE-HTTP-001") {
+		t.Errorf("output lacks progress or report path:\n%s", r.stdout)
+	}
+}
+
+func TestListJSON(t *testing.T) {
+	r := cli(t, "list", "--format", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var entries []struct{ ID, Level, Area, Title string }
+	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	if len(entries) < 9 || entries[0].ID != "SSE-HTTP-001" || entries[0].Level != "MUST" || entries[0].Area != "HTTP" {
+		t.Fatalf("unexpected list: %+v", entries[:min(3, len(entries))])
+	}
+}

@@ -1,0 +1,110 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/chromedp"
+)
+
+// closeTimeout bounds the graceful shutdown in Close; after it the process is
+// killed.
+const closeTimeout = 10 * time.Second
+
+// Browser is one headless Chromium process shared by every Tab of a run.
+type Browser struct {
+	ctx         context.Context // chromedp browser context; lives until Close
+	cancelAlloc context.CancelFunc
+	cancelCtx   context.CancelFunc
+	closeOnce   sync.Once
+	closeErr    error
+}
+
+// Start launches a headless Chromium at execPath (see Find; "" means Find("")).
+// ctx bounds the start only: the browser lives until Close. chromedp binds the
+// browser's life to the context of its first Run, so that Run gets a context
+// with no deadline and ctx is watched separately.
+func Start(ctx context.Context, execPath string) (*Browser, error) {
+	if execPath == "" {
+		p, err := Find("")
+		if err != nil {
+			return nil, err
+		}
+		execPath = p
+	}
+	// The defaults already hold headless, no-first-run,
+	// disable-background-networking, disable-sync and a fresh temporary
+	// user-data-dir (removed on exit); chromedp adds no-sandbox as root.
+	// Flag("disable-gpu") rather than chromedp.DisableGPU, which also turns on
+	// SwiftShader that no check needs.
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(execPath),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-component-update", true),
+	)
+	base := context.WithoutCancel(ctx)
+	actx, acancel := chromedp.NewExecAllocator(base, opts...)
+	bctx, bcancel := chromedp.NewContext(actx)
+	b := &Browser{ctx: bctx, cancelAlloc: acancel, cancelCtx: bcancel}
+
+	stop := context.AfterFunc(ctx, bcancel)
+	err := chromedp.Do(bctx) // starts the process and attaches its first tab
+	if !stop() && err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		bcancel()
+		acancel()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("browser: start %s: %w (%v)", execPath, ctx.Err(), err)
+		}
+		return nil, fmt.Errorf("browser: start %s: %w", execPath, err)
+	}
+	return b, nil
+}
+
+// Version reports the browser's product string, e.g. "Chrome/156.0.8078.79".
+func (b *Browser) Version(ctx context.Context) (string, error) {
+	var res cdpbrowser.GetVersionResult
+	err := within(ctx, b.ctx, func(rctx context.Context) error {
+		var err error
+		res, err = chromedp.CallBrowser(rctx, cdpbrowser.GetVersion, cdp.Empty{})
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("browser: version: %w", err)
+	}
+	return res.Product, nil
+}
+
+// Close stops the browser (gracefully, then by force) and removes its
+// temporary profile. It is safe to call more than once.
+func (b *Browser) Close() error {
+	b.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(b.ctx, closeTimeout)
+		defer cancel()
+		b.closeErr = chromedp.Cancel(ctx)
+		b.cancelCtx()
+		b.cancelAlloc()
+	})
+	return b.closeErr
+}
+
+// within runs fn with a context derived from the chromedp context base (so
+// chromedp finds its browser or tab) that also ends when ctx ends. Canceling
+// such a derived context stops one command only, never the tab or browser.
+func within(ctx, base context.Context, fn func(context.Context) error) error {
+	rctx, cancel := context.WithCancel(base)
+	defer cancel()
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
+	err := fn(rctx)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	}
+	return err
+}

@@ -1,0 +1,247 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// pollInterval is how often WaitFor re-checks; short, because checks measure
+// reconnect delays and must not add much to them.
+const pollInterval = 20 * time.Millisecond
+
+// Tab is one page of the Browser, with the DevTools events collected since
+// Open.
+type Tab struct {
+	ctx       context.Context // chromedp tab context; lives until Close
+	cancel    context.CancelFunc
+	col       *collector
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens a new tab and navigates it to pageURL, answering that one
+// navigation with html through the DevTools Fetch domain: the page gets
+// pageURL's origin while nothing is served there. Use a URL on the target's
+// origin (e.g. http://127.0.0.1:PORT/__ssespec/page-<nonce>) so the page's
+// EventSource and hx-get requests reach the target directly, same-origin.
+// pageURL must differ from every URL the page requests. ctx bounds the open
+// only; the tab lives until Close.
+func (b *Browser) Open(ctx context.Context, pageURL string, html []byte) (*Tab, error) {
+	u, err := url.Parse(pageURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("browser: open: page URL %q is not an absolute http(s) URL", pageURL)
+	}
+	if u.Path == "" {
+		u.Path = "/" // as the browser will request it, so the pattern matches
+	}
+	u.Fragment = ""
+	pageURL = u.String()
+
+	col := &collector{opened: time.Now()}
+	// WithListener subscribes before the tab reads its first message, so no
+	// event of the navigation can be missed.
+	tctx, tcancel := chromedp.NewContext(b.ctx, chromedp.WithListener(col.onEvent))
+	t := &Tab{ctx: tctx, cancel: tcancel, col: col}
+
+	// chromedp ties the tab's read loop to the context of its first Run, so
+	// that Run gets tctx itself; ctx ending during the open closes the tab.
+	stop := context.AfterFunc(ctx, tcancel)
+	err = t.navigate(tctx, pageURL, html)
+	if !stop() && err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		t.Close()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("browser: open %s: %w (%v)", pageURL, ctx.Err(), err)
+		}
+		return nil, fmt.Errorf("browser: open %s: %w", pageURL, err)
+	}
+	return t, nil
+}
+
+func (t *Tab) navigate(tctx context.Context, pageURL string, html []byte) error {
+	if err := chromedp.Do(tctx); err != nil { // creates and attaches the tab
+		return err
+	}
+	pctx, pcancel := context.WithCancel(tctx)
+	defer pcancel()
+	paused := chromedp.Events(pctx, fetch.RequestPaused) // subscribe before enabling
+	var (
+		mu          sync.Mutex
+		intercepted bool
+		fulfillErr  error
+	)
+	go func() {
+		for ev, err := range paused {
+			if err != nil {
+				return // pctx ended
+			}
+			mu.Lock()
+			intercepted = true
+			mu.Unlock()
+			_, err := chromedp.Call(pctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+				RequestID:    ev.RequestID,
+				ResponseCode: 200,
+				ResponseHeaders: []*fetch.HeaderEntry{
+					{Name: "Content-Type", Value: "text/html; charset=utf-8"},
+					{Name: "Cache-Control", Value: "no-store"},
+				},
+				Body: html,
+			})
+			if err != nil {
+				mu.Lock()
+				fulfillErr = err
+				mu.Unlock()
+			}
+		}
+	}()
+	_, err := chromedp.Call(tctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{
+		URLPattern:   fetchPattern(pageURL),
+		ResourceType: network.ResourceTypeDocument,
+		RequestStage: fetch.RequestStageRequest,
+	}}})
+	if err != nil {
+		return fmt.Errorf("fetch.enable: %w", err)
+	}
+	navErr := chromedp.Do(tctx, chromedp.Navigate(pageURL))
+	// Interception is for the page only: turn it off so nothing stands
+	// between the page and the target afterwards (e.g. a reload).
+	_, disErr := chromedp.Call(tctx, fetch.Disable, struct{}{})
+	mu.Lock()
+	ok, ferr := intercepted, fulfillErr
+	mu.Unlock()
+	if ferr != nil {
+		return fmt.Errorf("fulfilling the page: %w (navigation: %v)", ferr, navErr)
+	}
+	if !ok && navErr == nil {
+		// The browser loaded something else: the real pageURL.
+		return errors.New("the navigation was not intercepted")
+	}
+	if navErr != nil {
+		return navErr
+	}
+	if disErr != nil {
+		return fmt.Errorf("fetch.disable: %w", disErr)
+	}
+	return nil
+}
+
+// fetchPattern escapes the Fetch domain's wildcards so the pattern matches
+// exactly one URL.
+func fetchPattern(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`).Replace(s)
+}
+
+// Close closes the tab; its EventSources are closed with it. Safe to call
+// more than once.
+func (t *Tab) Close() error {
+	t.closeOnce.Do(func() {
+		t.closeErr = chromedp.Cancel(t.ctx)
+		t.cancel()
+	})
+	return t.closeErr
+}
+
+// Log returns a snapshot of the DevTools events collected so far.
+func (t *Tab) Log() Log { return t.col.snapshot() }
+
+// Recorded reads the page recorder's state (window.__ssespec).
+func (t *Tab) Recorded(ctx context.Context) (Recorded, error) {
+	var raw *recordedJSON
+	err := within(ctx, t.ctx, func(rctx context.Context) error {
+		var err error
+		raw, err = chromedp.Run(rctx, chromedp.Evaluate[*recordedJSON](
+			`window.__ssespec && typeof window.__ssespec.snapshot === "function" ? window.__ssespec.snapshot() : null`))
+		return err
+	})
+	if err != nil {
+		return Recorded{}, fmt.Errorf("browser: reading the recorder: %w", err)
+	}
+	if raw == nil {
+		return Recorded{}, errors.New("browser: the page has no recorder (was it made by Page.HTML?)")
+	}
+	return raw.convert(t.col.opened), nil
+}
+
+// Text returns an element's textContent.
+func (t *Tab) Text(ctx context.Context, elementID string) (string, error) {
+	return t.element(ctx, elementID, "textContent")
+}
+
+// InnerHTML returns an element's innerHTML.
+func (t *Tab) InnerHTML(ctx context.Context, elementID string) (string, error) {
+	return t.element(ctx, elementID, "innerHTML")
+}
+
+func (t *Tab) element(ctx context.Context, id, prop string) (string, error) {
+	type found struct {
+		Found bool   `json:"found"`
+		Value string `json:"value"`
+	}
+	// The id goes in as a JSON string literal, so any id is safe.
+	js := fmt.Sprintf(`(function(e){return e ? {found: true, value: e.%s} : {found: false, value: ""}})(document.getElementById(%s))`,
+		prop, jsString(id))
+	var res found
+	err := within(ctx, t.ctx, func(rctx context.Context) error {
+		var err error
+		res, err = chromedp.Run(rctx, chromedp.Evaluate[found](js))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("browser: reading #%s: %w", id, err)
+	}
+	if !res.Found {
+		return "", fmt.Errorf("browser: no element with id %q", id)
+	}
+	return res.Value, nil
+}
+
+// Screenshot returns a PNG of the tab's viewport.
+func (t *Tab) Screenshot(ctx context.Context) ([]byte, error) {
+	var png []byte
+	err := within(ctx, t.ctx, func(rctx context.Context) error {
+		var err error
+		png, err = chromedp.Run(rctx, chromedp.CaptureScreenshot())
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("browser: screenshot: %w", err)
+	}
+	return png, nil
+}
+
+// WaitFor polls the Log and the recorder every pollInterval until cond holds
+// or ctx ends. On timeout the error includes the last recorder error, if any.
+func (t *Tab) WaitFor(ctx context.Context, cond func(Log, Recorded) bool) error {
+	tick := time.NewTicker(pollInterval)
+	defer tick.Stop()
+	var lastErr error
+	for {
+		rec, err := t.Recorded(ctx)
+		if err == nil {
+			if cond(t.Log(), rec) {
+				return nil
+			}
+		} else {
+			lastErr = err
+		}
+		select {
+		case <-ctx.Done():
+			if lastErr != nil {
+				return fmt.Errorf("browser: wait: %w (last error: %v)", ctx.Err(), lastErr)
+			}
+			return fmt.Errorf("browser: wait: %w", ctx.Err())
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package runner
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ssespec/ssespec/suite"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/catalog.json and the README's check list from the specs")
+
+var listOnce = sync.OnceValues(List) // Ginkgo builds the tree once per process
+
+const (
+	goldenPath = "../../testdata/catalog.json"
+	readmePath = "../../README.md"
+	beginMark  = "<!-- checks:begin (generated: go test ./suite/runner -update) -->"
+	endMark    = "<!-- checks:end -->"
+)
+
+// TestCatalogGolden keeps the checked-in catalog equal to what the specs
+// declare (Kubernetes-style): a check cannot be renamed, re-levelled or
+// dropped without the diff showing it.
+func TestCatalogGolden(t *testing.T) {
+	checks, err := listOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.MarshalIndent(CatalogOf(checks), "", "  ")
+	got = append(got, '\n')
+	if *update {
+		if err := os.WriteFile(goldenPath, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatalf("%v (create it with: go test ./suite/runner -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("the specs' catalog differs from %s; if the change is intended, run: go test ./suite/runner -update", filepath.Clean(goldenPath))
+	}
+}
+
+// TestReadmeListsEveryCheck fails when the README's list of checks drifts
+// from the registry.
+func TestReadmeListsEveryCheck(t *testing.T) {
+	checks, err := listOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	i, j := strings.Index(text, beginMark), strings.Index(text, endMark)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q … %q markers", beginMark, endMark)
+	}
+	want := beginMark + "\n" + checkTable(checks) + endMark
+	if *update {
+		text = text[:i] + want + text[j+len(endMark):]
+		if err := os.WriteFile(readmePath, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if text[i:j+len(endMark)] != want {
+		t.Fatal("README.md's list of checks is out of date; run: go test ./suite/runner -update")
+	}
+}
+
+func checkTable(checks []suite.Meta) string {
+	var b strings.Builder
+	area := ""
+	for _, c := range checks {
+		if c.Area() != area {
+			area = c.Area()
+			fmt.Fprintf(&b, "\n**%s**\n\n| ID | Level | Modes | Check |\n|---|---|---|---|\n", area)
+		}
+		var modes []string
+		for _, m := range c.Modes {
+			modes = append(modes, string(m))
+		}
+		slow := ""
+		if c.Slow {
+			slow = " (slow)"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s%s |\n", c.ID, c.Level, strings.Join(modes, ", "), c.Title, slow)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
