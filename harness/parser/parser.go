@@ -8,11 +8,12 @@ import (
 // Parser consumes an event-stream body incrementally. It is not safe for
 // concurrent use; callers synchronise Feed, Finish and reads of Result.
 type Parser struct {
-	res  Result
-	max  int
-	cur  []byte // the unterminated line so far; never longer than max
-	pos  int64  // body offset of the next byte to be fed
-	from int64  // body offset where the current line starts
+	res      Result
+	max      int
+	maxLines int
+	cur      []byte // the unterminated line so far; never longer than max
+	pos      int64  // body offset of the next byte to be fed
+	from     int64  // body offset where the current line starts
 	// crWait: the last byte fed was a CR that already ended a line. The line
 	// is processed at the CR (as a browser would dispatch there), and an LF
 	// arriving next only turns that ending into CRLF.
@@ -34,7 +35,11 @@ func New(opts Options) *Parser {
 	if limit <= 0 {
 		limit = DefaultMaxLine
 	}
-	return &Parser{max: limit, open: -1, res: Result{InvalidUTF8: -1}}
+	maxLines := opts.MaxLines
+	if maxLines <= 0 {
+		maxLines = DefaultMaxLines
+	}
+	return &Parser{max: limit, maxLines: maxLines, open: -1, res: Result{InvalidUTF8: -1}}
 }
 
 // Parse is New, Feed of the whole body at time 0 and Finish: for tests and
@@ -87,6 +92,9 @@ func (p *Parser) Feed(b []byte, at time.Duration) error {
 		if len(p.cur)+e-i > p.max {
 			return p.tooLong()
 		}
+		if len(p.res.Lines) >= p.maxLines {
+			return p.stop(ErrTooManyLines)
+		}
 		if e == len(b) { // no ending in this chunk: keep the partial line
 			p.cur = append(p.cur, b[i:]...)
 			break
@@ -133,11 +141,14 @@ func (p *Parser) Finish(at time.Duration) *Result {
 	return &p.res
 }
 
-func (p *Parser) tooLong() error {
+func (p *Parser) tooLong() error { return p.stop(ErrLineTooLong) }
+
+// stop ends parsing at a limit; later input is only counted.
+func (p *Parser) stop(err error) error {
 	p.dead = true
 	p.cur = nil
-	p.res.Err = ErrLineTooLong
-	return ErrLineTooLong
+	p.res.Err = err
+	return err
 }
 
 // toCRLF turns the last line's CR ending into CRLF when the LF turns up,

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"reflect"
@@ -336,5 +337,18 @@ func TestEmptyAndFinishTwice(t *testing.T) {
 	_ = p.Feed([]byte("data:x\n\n"), 2*time.Second)
 	if r2 := p.Finish(3 * time.Second); r2 != r || len(r.Lines) != 0 || r.Bytes != 0 {
 		t.Errorf("input after Finish was used: %+v", r)
+	}
+}
+
+func TestMaxLinesStopsAFirehoseOfTinyLines(t *testing.T) {
+	p := New(Options{MaxLines: 100})
+	body := bytes.Repeat([]byte("data:x\n\n"), 1000)
+	err := p.Feed(body, 0)
+	if err != ErrTooManyLines {
+		t.Fatalf("Feed: %v, want ErrTooManyLines", err)
+	}
+	r := p.Finish(0)
+	if len(r.Lines) != 100 || r.Err != ErrTooManyLines || r.Bytes != int64(len(body)) {
+		t.Fatalf("lines %d, err %v, bytes %d", len(r.Lines), r.Err, r.Bytes)
 	}
 }

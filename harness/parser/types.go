@@ -14,6 +14,14 @@ import (
 // so a hostile target cannot make the parser buffer without limit.
 const DefaultMaxLine = 1<<20 + 1024
 
+// DefaultMaxLines bounds how many lines one recording keeps: each kept line
+// costs ~120 bytes of bookkeeping, so a firehose of tiny lines must not turn
+// a 16 MiB body into gigabytes.
+const DefaultMaxLines = 250_000
+
+// ErrTooManyLines is returned by Feed once Options.MaxLines lines were read.
+var ErrTooManyLines = errors.New("event stream has more lines than the parser keeps")
+
 // ErrLineTooLong is returned by Feed once a line exceeds Options.MaxLine.
 var ErrLineTooLong = errors.New("event-stream line exceeds the maximum line length")
 
@@ -95,11 +103,12 @@ type Result struct {
 	Retry       time.Duration // reconnection time from the last valid retry field; 0 when none (saturates on overflow)
 	RetrySet    bool          // a valid retry field was applied (Retry may legitimately be 0); an unterminated final line never applies one
 	LastEventID string        // last event ID string (set from the buffer at each blank line, as Last-Event-ID on reconnect would be) after the last processed line
-	Err         error         // ErrLineTooLong once the limit was hit; feeding stops there
+	Err         error         // ErrLineTooLong or ErrTooManyLines once a limit was hit; feeding stops there
 	Finished    bool          // Finish was called
 }
 
 // Options tune the parser.
 type Options struct {
-	MaxLine int // longest line accepted, in bytes; 0 means DefaultMaxLine
+	MaxLine  int // longest line accepted, in bytes; 0 means DefaultMaxLine
+	MaxLines int // lines kept before parsing stops with ErrTooManyLines; 0 means DefaultMaxLines
 }

@@ -44,7 +44,7 @@ func Open(ctx context.Context, req Request, opts Options) (*Conn, error) {
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c := &Conn{
 		rec:    &Recording{URL: req.URL, Request: req.Header.Clone(), Start: time.Now()},
-		p:      parser.New(parser.Options{MaxLine: opts.MaxLine}),
+		p:      parser.New(parser.Options{MaxLine: opts.MaxLine, MaxLines: opts.MaxLines}),
 		cancel: cancel,
 		done:   make(chan struct{}),
 		opts:   opts,

@@ -10,7 +10,7 @@ import (
 // Defaults bound every recording so a hostile target cannot hang the suite or
 // exhaust memory.
 const (
-	DefaultMaxBytes      = 64 << 20
+	DefaultMaxBytes      = 16 << 20
 	DefaultConnectTimout = 5 * time.Second
 	DefaultHeaderTimeout = 10 * time.Second
 )
@@ -21,6 +21,7 @@ type Options struct {
 	Client        *http.Client
 	MaxBytes      int64
 	MaxLine       int
+	MaxLines      int
 	HeaderTimeout time.Duration
 	IdleTimeout   time.Duration
 	Duration      time.Duration
