@@ -39,12 +39,12 @@ const (
 	envReport = "SSESPEC_CHILD_REPORT" // where the child writes report.json
 )
 
-var calls sync.Map // test name → struct{}: one suite per test
+var calls sync.Map // testing.TB → struct{}: one suite per test (per -count repetition)
 
 // Check runs the suite for cfg and returns the report without judging it.
 func Check(t testing.TB, cfg Config) *reports.Report {
 	t.Helper()
-	if _, dup := calls.LoadOrStore(t.Name(), struct{}{}); dup {
+	if _, dup := calls.LoadOrStore(t, struct{}{}); dup {
 		t.Fatalf("ssespectest: a second suite run in %s; use one t.Run per target", t.Name())
 	}
 	if os.Getenv(envChild) == t.Name() {

@@ -1,0 +1,483 @@
+package cases
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+var _ = Describe("FRAME", func() {
+	observe := []suite.Mode{suite.Observe}
+
+	// "Event streams in this format must always be encoded as UTF-8."
+	suite.Check(suite.Meta{
+		ID: "SSE-FRAME-001", Level: suite.MUST, Source: "html", Modes: observe,
+		Title:       "The body is valid UTF-8",
+		Requirement: "Event streams are always decoded as UTF-8; a byte sequence a strict UTF-8 decoder rejects reaches the page as U+FFFD.",
+	}, func(ctx SpecContext) {
+		rec := frameWindow(ctx)
+		off := frameInvalidUTF8(rec)
+		if off < 0 {
+			return
+		}
+		res := rec.Parse
+		i := frameLineAt(res, off)
+		ln := res.Lines[i]
+		suite.Evidence("invalid_utf8", frameRef(res, i, off))
+		suite.Failf("a body a strict UTF-8 decoder accepts",
+			"invalid UTF-8 byte 0x%02X at byte %d (line %d, %s): %s",
+			ln.Raw[off-ln.Offset], off, i+1, frameMS(ln.At), frameQuote(ln.Raw))
+	})
+
+	// "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark
+	// (BOM), if any." Any other U+FEFF at a line start stays part of the field
+	// name, so that line's field is ignored (wpt format-bom, format-bom-2).
+	suite.Check(suite.Meta{
+		ID: "SSE-FRAME-002", Level: suite.MUST, Source: "html", Modes: observe,
+		Title:       "At most one BOM, only at byte 0",
+		Requirement: "Clients strip one U+FEFF at the very start of the stream; a BOM anywhere else at a line start makes that line an unknown field.",
+	}, func(ctx SpecContext) {
+		rec := frameWindow(ctx)
+		res := rec.Parse
+		var refs []frameLoc
+		for _, off := range res.StrayBOMs {
+			refs = append(refs, frameRef(res, frameLineAt(res, off), off))
+		}
+		if len(refs) > 0 {
+			suite.Evidence("stray_boms", frameFirst(refs))
+			suite.Failf("no U+FEFF except one at byte 0",
+				"U+FEFF at the start of a line other than byte 0: %s", frameList(refs))
+		}
+		if res.BOM {
+			suite.Note("the body starts with a BOM, which clients strip")
+		}
+	})
+
+	// "Field names must be compared literally, with no case folding
+	// performed." / "Otherwise: The field is ignored." (wpt format-field-parsing,
+	// format-field-unknown)
+	suite.Check(suite.Meta{
+		ID: "SSE-FRAME-003", Level: suite.SHOULD, Source: "html", Modes: observe,
+		Title:       "Every line is a comment or a data/event/id/retry field",
+		Requirement: "Field names are case-sensitive and clients ignore unknown fields, so every non-blank line is a comment or a field named exactly data, event, id or retry.",
+	}, func(ctx SpecContext) {
+		rec := frameWindow(ctx)
+		res := rec.Parse
+		var refs []frameLoc
+		for i, ln := range res.Lines {
+			if ln.Kind != parser.KindField || ln.Known || ln.Ending == parser.EndingNone {
+				continue
+			}
+			r := frameRef(res, i, ln.Offset)
+			switch {
+			case !bytes.ContainsRune(ln.Raw, ':'):
+				r.Why = "a text line without a colon"
+			case frameKnownFold(ln.Name):
+				r.Why = fmt.Sprintf("field %q (names are case-sensitive)", ln.Name)
+			default:
+				r.Why = fmt.Sprintf("unknown field %q", ln.Name)
+			}
+			refs = append(refs, r)
+		}
+		if len(refs) > 0 {
+			suite.Evidence("unknown_lines", frameFirst(refs))
+			suite.Failf("only comments and data/event/id/retry fields",
+				"%d line(s) that clients ignore: %s", len(refs), frameList(refs))
+		}
+	})
+
+	// "while line buffering with lines are defined to end with a single U+000A
+	// LINE FEED (LF) character is safe, block buffering or line buffering with
+	// different expected line endings can cause delays in event dispatch."
+	// CR and mixed endings broke clients: react-native-sse #41, BlackSheep #577.
+	suite.Check(suite.Meta{
+		ID: "SSE-FRAME-004", Level: suite.BP, Source: "bug", Modes: observe,
+		Title:       "One line-ending style, LF",
+		Requirement: "Lines end in LF throughout; CR-only or mixed line endings, though valid, break line-buffering clients and proxies.",
+	}, func(ctx SpecContext) {
+		rec := frameWindow(ctx)
+		res := rec.Parse
+		styles := []parser.Ending{parser.EndingLF, parser.EndingCRLF, parser.EndingCR}
+		count := map[parser.Ending]int{}
+		first := map[parser.Ending]int{}
+		for i, ln := range res.Lines {
+			if ln.Ending == parser.EndingNone || frameTrailingCR(rec, i) {
+				continue // no ending yet, or a CR whose LF may still have been on its way
+			}
+			if count[ln.Ending] == 0 {
+				first[ln.Ending] = i
+			}
+			count[ln.Ending]++
+		}
+		var used []string
+		for _, s := range styles {
+			if n := count[s]; n > 0 {
+				i := first[s]
+				used = append(used, fmt.Sprintf("%s on %d line(s), first at byte %d (line %d, %s)",
+					s, n, res.Lines[i].Offset, i+1, frameMS(res.Lines[i].At)))
+			}
+		}
+		suite.Evidence("line_endings", count)
+		switch {
+		case len(used) == 0:
+			suite.Skipf("no complete line arrived in the %v window; nothing to judge", suite.Current().Window)
+		case len(used) > 1:
+			suite.Failf("every line ends in LF", "mixed line endings: %s", strings.Join(used, "; "))
+		case count[parser.EndingCR] > 0:
+			suite.Failf("every line ends in LF", "every line ends in a bare CR: %s", used[0])
+		case count[parser.EndingCRLF] > 0:
+			suite.Note("every line ends in CRLF: valid and consistent, but LF alone is safest (CRLF broke react-native-sse #41)")
+		}
+	})
+
+	// "Once the end of the file is reached, any pending data must be
+	// discarded. (If the file ends in the middle of an event, before the final
+	// empty line, the incomplete event is not dispatched.)"
+	suite.Check(suite.Meta{
+		ID: "SSE-FRAME-005", Level: suite.MUST, Source: "html", Modes: observe,
+		Title:       "Every event is terminated by a blank line",
+		Requirement: "Every event ends with a blank line before the server closes the stream; clients silently drop an event the stream ends inside.",
+	}, func(ctx SpecContext) {
+		rec := frameWindow(ctx)
+		res := rec.Parse
+		switch rec.End {
+		case stream.EndEOF:
+		case stream.EndDeadline, stream.EndCanceled:
+			suite.Skipf("the stream stayed open for the whole %v window, so no event could be cut off by its end; nothing to judge (a server that closes its streams is judged when it does so within --window)", suite.Current().Window)
+		default:
+			suite.Skipf("the recording ended with %s (%v), not with the server closing the stream; nothing to judge", rec.End, rec.Err)
+		}
+		blk := res.Pending
+		if blk == nil || !frameLosesData(res, blk) {
+			suite.Note("the server closed the stream at %s with no event left unterminated", frameMS(rec.EndAt))
+			return
+		}
+		r := frameRef(res, blk.First, blk.Offset)
+		r.Text = frameBlockText(res, blk)
+		suite.Evidence("unterminated_event", r)
+		suite.Failf("a blank line after the last event before the stream ends",
+			"the server closed the stream at byte %d (%s) inside an event that no blank line ended, begun at byte %d (line %d, %s): %s",
+			res.Bytes, frameMS(rec.EndAt), blk.Offset, blk.First+1, frameMS(r.at), r.Text)
+	})
+
+	// "If the data buffer is an empty string, set the data buffer and the event
+	// type buffer to the empty string and return." — nothing is fired. Data-less
+	// signals browsers drop: r3labs/sse #46, eventsource-stream #6.
+	suite.Check(suite.Meta{
+		ID: "SSE-FRAME-006", Level: suite.SHOULD, Source: "html", Modes: observe,
+		Title:       "Every event block carries a data line",
+		Requirement: "A block with event or id fields but no data line dispatches nothing in browsers; every event carries at least one data line.",
+	}, func(ctx SpecContext) {
+		rec := frameWindow(ctx)
+		res := rec.Parse
+		var refs []frameLoc
+		closed := 0
+		for i := range res.Blocks {
+			blk := &res.Blocks[i]
+			if blk.End == 0 {
+				continue // pending: SSE-FRAME-005's business
+			}
+			closed++
+			if !blk.HasData && (blk.HasEvent || blk.HasID) {
+				r := frameRef(res, blk.First, blk.Offset)
+				r.Text = frameBlockText(res, blk)
+				refs = append(refs, r)
+			}
+		}
+		if closed == 0 {
+			suite.Skipf("no event block was completed in the %v window; nothing to judge", suite.Current().Window)
+		}
+		if len(refs) > 0 {
+			suite.Evidence("blocks_without_data", frameFirst(refs))
+			suite.Failf("every block with event or id fields also has a data line",
+				"%d of %d block(s) without data, which browsers never fire: %s", len(refs), closed, frameList(refs))
+		}
+	})
+
+	// "If the field value consists of only ASCII digits, then interpret the
+	// field value as an integer in base ten ... Otherwise, ignore the field."
+	// (wpt format-field-retry-bogus)
+	suite.Check(suite.Meta{
+		ID: "SSE-FRAME-007", Level: suite.SHOULD, Source: "html", Modes: observe,
+		Title:       "retry values are ASCII digits only",
+		Requirement: "A retry field whose value is not only ASCII digits is ignored by clients, so the server's reconnection time never applies.",
+	}, func(ctx SpecContext) {
+		rec := frameWindow(ctx)
+		res := rec.Parse
+		var refs []frameLoc
+		seen := 0
+		for i, ln := range res.Lines {
+			if ln.Name != "retry" || ln.Ending == parser.EndingNone {
+				continue
+			}
+			seen++
+			if !frameDigits(ln.Value) {
+				r := frameRef(res, i, ln.Offset)
+				r.Why = fmt.Sprintf("value %q", ln.Value)
+				refs = append(refs, r)
+			}
+		}
+		if seen == 0 {
+			suite.Skipf("no retry field arrived in the %v window; retry is optional, nothing to judge", suite.Current().Window)
+		}
+		if len(refs) > 0 {
+			suite.Evidence("bad_retry", frameFirst(refs))
+			suite.Failf("retry values of ASCII digits only (milliseconds)",
+				"%d retry field(s) that clients ignore: %s", len(refs), frameList(refs))
+		}
+	})
+
+	// "If the field value does not contain U+0000 NULL, then set the last event
+	// ID buffer to the field value. Otherwise, ignore the field." Fetch lets a
+	// Last-Event-ID skip the CORS preflight only when it is at most 128 bytes
+	// with no CORS-unsafe request-header bytes.
+	suite.Check(suite.Meta{
+		ID: "SSE-FRAME-008", Level: suite.SHOULD, Source: "html", Modes: observe,
+		Title:       "id values contain no NUL",
+		Requirement: "Clients ignore an id containing U+0000; best practice also keeps ids to 128 bytes without CORS-unsafe bytes, so Last-Event-ID needs no preflight.",
+	}, func(ctx SpecContext) {
+		rec := frameWindow(ctx)
+		res := rec.Parse
+		var nul, long, unsafe []frameLoc
+		seen := 0
+		for i, ln := range res.Lines {
+			if ln.Name != "id" || ln.Ending == parser.EndingNone {
+				continue
+			}
+			seen++
+			r := frameRef(res, i, ln.Offset)
+			r.Why = fmt.Sprintf("id %s", frameQuote([]byte(ln.Value)))
+			switch {
+			case strings.ContainsRune(ln.Value, 0):
+				r.Offset = ln.Offset + int64(bytes.IndexByte(ln.Raw, 0))
+				nul = append(nul, r)
+			case len(ln.Value) > 128:
+				r.Why = fmt.Sprintf("a %d-byte id", len(ln.Value))
+				long = append(long, r)
+			case strings.IndexFunc(ln.Value, frameCORSUnsafe) >= 0:
+				unsafe = append(unsafe, r)
+			}
+		}
+		if seen == 0 {
+			suite.Skipf("no id field arrived in the %v window; ids are optional, nothing to judge", suite.Current().Window)
+		}
+		if len(nul) > 0 {
+			suite.Evidence("ids_with_nul", frameFirst(nul))
+			suite.Failf("id values without U+0000", "%d id(s) containing NUL, which clients ignore: %s", len(nul), frameList(nul))
+		}
+		if len(long) > 0 {
+			suite.Evidence("long_ids", frameFirst(long))
+			suite.Note("best practice: %d id(s) longer than 128 bytes make Last-Event-ID need a CORS preflight: %s", len(long), frameList(long))
+		}
+		if len(unsafe) > 0 {
+			suite.Evidence("cors_unsafe_ids", frameFirst(unsafe))
+			suite.Note("best practice: %d id(s) with CORS-unsafe bytes make Last-Event-ID need a CORS preflight: %s", len(unsafe), frameList(unsafe))
+		}
+	})
+
+	// An id names an event for resumption after Last-Event-ID; a repeated id
+	// makes a resume skip or replay the wrong events (izanami PR #51).
+	suite.Check(suite.Meta{
+		ID: "SSE-FRAME-009", Level: suite.BP, Source: "bug", Modes: observe,
+		Title:       "Event ids never repeat within a connection",
+		Requirement: "When events carry ids, each id names one event: a repeated id makes a resume with Last-Event-ID ambiguous.",
+	}, func(ctx SpecContext) {
+		rec := frameWindow(ctx)
+		res := rec.Parse
+		firstAt := map[string]int{} // id → index of the first event carrying it
+		var refs []frameLoc
+		withID := 0
+		for i, ev := range res.Events {
+			if ev.ID == nil || *ev.ID == "" {
+				continue
+			}
+			withID++
+			j, dup := firstAt[*ev.ID]
+			if !dup {
+				firstAt[*ev.ID] = i
+				continue
+			}
+			prev := res.Events[j]
+			r := frameRef(res, res.Blocks[ev.Block].First, ev.Offset)
+			r.Why = fmt.Sprintf("id %s, first used by the event at byte %d (%s)", frameQuote([]byte(*ev.ID)), prev.Offset, frameMS(prev.At))
+			refs = append(refs, r)
+		}
+		if withID == 0 {
+			suite.Skipf("no event carried an id in the %v window; ids are optional, nothing to judge", suite.Current().Window)
+		}
+		if len(refs) > 0 {
+			suite.Evidence("repeated_ids", frameFirst(refs))
+			suite.Failf("a distinct id on every event", "%d of %d event id(s) repeat an earlier one: %s", len(refs), withID, frameList(refs))
+		}
+	})
+})
+
+// frameWindow is the complete shared observation, or a skip when it holds
+// no event stream to judge.
+func frameWindow(ctx SpecContext) *stream.Recording {
+	rec := suite.SharedWindow(ctx)
+	if rec.Status != http.StatusOK {
+		suite.Skipf("the stream request answered %d, so there is no event stream to judge (see SSE-HTTP-001)", rec.Status)
+	}
+	if ce := rec.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		suite.Skipf("the body is %s-encoded although the request offered no Accept-Encoding; the wire format is only judged on an identity-encoded stream", ce)
+	}
+	if rec.Parse == nil || rec.Bytes == 0 {
+		suite.Skipf("no body byte arrived in the %v window (recording ended: %s); nothing to judge", suite.Current().Window, rec.End)
+	}
+	return rec
+}
+
+// frameLoc points a report reader at a place in the wire log.
+type frameLoc struct {
+	Offset int64   `json:"offset"` // body byte offset
+	Line   int     `json:"line"`   // 1-based line number in the wire log
+	MS     float64 `json:"ms"`     // arrival of the line, since the request
+	Text   string  `json:"text"`   // the line (or block), quoted and shortened
+	Why    string  `json:"why,omitempty"`
+	at     time.Duration
+}
+
+func frameRef(res *parser.Result, line int, off int64) frameLoc {
+	ln := res.Lines[line]
+	return frameLoc{Offset: off, Line: line + 1, MS: float64(ln.At.Microseconds()) / 1000, Text: frameQuote(ln.Raw), at: ln.At}
+}
+
+func (l frameLoc) String() string {
+	s := fmt.Sprintf("byte %d (line %d, %s)", l.Offset, l.Line, frameMS(l.at))
+	if l.Why != "" {
+		s += " " + l.Why
+	}
+	return s + ": " + l.Text
+}
+
+// frameList names the first few places and counts the rest.
+func frameList(refs []frameLoc) string {
+	const show = 3
+	var parts []string
+	for i, r := range refs {
+		if i == show {
+			parts = append(parts, fmt.Sprintf("and %d more", len(refs)-show))
+			break
+		}
+		parts = append(parts, r.String())
+	}
+	return strings.Join(parts, "; ")
+}
+
+// frameFirst bounds evidence lists: a broken stream repeats its fault.
+func frameFirst(refs []frameLoc) []frameLoc { return refs[:min(len(refs), 20)] }
+
+func frameMS(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
+
+// frameQuote quotes wire bytes, shortened to stay readable.
+func frameQuote(b []byte) string {
+	const max = 80
+	if len(b) > max {
+		return strconv.Quote(string(b[:max])) + "…"
+	}
+	return strconv.Quote(string(b))
+}
+
+// frameLineAt is the index of the line holding body offset off.
+func frameLineAt(res *parser.Result, off int64) int {
+	i := sort.Search(len(res.Lines), func(i int) bool { return res.Lines[i].Offset > off })
+	return max(i-1, 0)
+}
+
+// frameInvalidUTF8 is the parser's first invalid offset, except a multi-byte
+// character the window's end cut in half on a line still arriving.
+func frameInvalidUTF8(rec *stream.Recording) int64 {
+	res := rec.Parse
+	off := res.InvalidUTF8
+	if off < 0 || rec.End == stream.EndEOF {
+		return off
+	}
+	ln := res.Lines[frameLineAt(res, off)]
+	if ln.Ending != parser.EndingNone {
+		return off
+	}
+	raw := ln.Raw
+	for j := len(raw) - 1; j >= 0 && j >= len(raw)-3; j-- {
+		if utf8.RuneStart(raw[j]) {
+			if !utf8.FullRune(raw[j:]) {
+				raw = raw[:j]
+			}
+			break
+		}
+	}
+	if utf8.Valid(raw) {
+		return -1
+	}
+	return off
+}
+
+// frameTrailingCR reports whether line i is the body's last line and ends in
+// a CR while the stream was still open: its LF may not have arrived yet.
+func frameTrailingCR(rec *stream.Recording, i int) bool {
+	res := rec.Parse
+	ln := res.Lines[i]
+	return rec.End != stream.EndEOF && i == len(res.Lines)-1 && ln.Ending == parser.EndingCR &&
+		ln.Offset+int64(len(ln.Raw))+1 == res.Bytes
+}
+
+// frameLosesData reports whether a block cut off by the end of the stream
+// held something clients lose: data, an event name, an id, or a retry line
+// that never ended. (A complete retry line applies without a blank line.)
+func frameLosesData(res *parser.Result, blk *parser.Block) bool {
+	for _, ln := range res.Lines[blk.First : blk.Last+1] {
+		if ln.Kind == parser.KindField && ln.Known && (ln.Name != "retry" || ln.Ending == parser.EndingNone) {
+			return true
+		}
+	}
+	return false
+}
+
+// frameBlockText is a block's lines (without its blank line), quoted.
+func frameBlockText(res *parser.Result, blk *parser.Block) string {
+	var b []byte
+	for _, ln := range res.Lines[blk.First : blk.Last+1] {
+		if ln.Kind == parser.KindBlank {
+			break
+		}
+		b = append(b, ln.Raw...)
+		if ln.Ending != parser.EndingNone {
+			b = append(b, '\n')
+		}
+	}
+	return frameQuote(b)
+}
+
+func frameKnownFold(name string) bool {
+	for _, k := range []string{"data", "event", "id", "retry"} {
+		if strings.EqualFold(name, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func frameDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// frameCORSUnsafe is Fetch's "CORS-unsafe request-header byte" (for ASCII).
+func frameCORSUnsafe(r rune) bool {
+	return r < 0x20 && r != '\t' || r == 0x7F || strings.ContainsRune(`"():<>?@[\]{}`, r)
+}
