@@ -53,7 +53,7 @@ func WriteAll(r *Report, gr types.Report, dir string) ([]string, error) {
 		return nil, err
 	}
 	paths := []string{filepath.Join(dir, HTMLFile), filepath.Join(dir, JSONFile), filepath.Join(dir, JUnitFile)}
-	if err := writeHTMLIfBuilt(r, paths[0]); err != nil {
+	if err := WriteHTML(r, paths[0]); err != nil {
 		return nil, err
 	}
 	if err := WriteJSON(r, paths[1]); err != nil {
@@ -64,6 +64,3 @@ func WriteAll(r *Report, gr types.Report, dir string) ([]string, error) {
 	}
 	return paths, nil
 }
-
-// writeHTMLIfBuilt is replaced by WriteHTML once the HTML report lands.
-var writeHTMLIfBuilt = func(*Report, string) error { return nil }
