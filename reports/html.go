@@ -30,7 +30,6 @@ var htmlTemplates = template.Must(template.New("report").Funcs(template.FuncMap{
 	"upper":  strings.ToUpper,
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
-
 // WriteHTML writes the HTML report to path.
 func WriteHTML(r *Report, path string) error {
 	var buf bytes.Buffer

@@ -28,6 +28,7 @@ type result struct {
 	stdout string
 	stderr string
 	took   time.Duration
+	maxRSS int64
 }
 
 func cli(t *testing.T, args ...string) result {
@@ -38,7 +39,7 @@ func cli(t *testing.T, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
+	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start), maxRSS: maxRSS(cmd.ProcessState)}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
 	} else if err != nil {
@@ -77,7 +78,7 @@ func TestUnreachableTargetExit2(t *testing.T) {
 }
 
 func TestExitStatusFollowsLevels(t *testing.T) {
-	mustFault := casetest.Fault(t, "content-type-json") // fails SSE-HTTP-002 (MUST)
+	mustFault := casetest.Fault(t, "content-type-json")  // fails SSE-HTTP-002 (MUST)
 	shouldFault := casetest.Fault(t, "no-cache-control") // fails SSE-HTTP-005 (SHOULD)
 	for _, tc := range []struct {
 		url, filter string

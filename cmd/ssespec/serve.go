@@ -14,7 +14,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "loopback address to listen on")
 	var o refserver.Options
-	fs.DurationVar(&o.Keepalive, "keepalive", 15*time.Second, "interval of keepalive comments while idle")
+	fs.DurationVar(&o.Keepalive, "keepalive", 10*time.Second, "interval of keepalive comments while idle")
 	fs.DurationVar(&o.Retry, "retry", 3*time.Second, "retry: value sent on connect")
 	fs.DurationVar(&o.Tick, "tick", time.Second, "emit a demo event this often (0 = only published events)")
 	fs.Usage = func() {

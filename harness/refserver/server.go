@@ -28,7 +28,7 @@ type Options struct {
 }
 
 const (
-	defaultKeepalive = 15 * time.Second
+	defaultKeepalive = 10 * time.Second // well inside the 15 s the spec suggests, so a 15 s --keepalive-max has margin
 	defaultRetry     = 3 * time.Second
 	defaultRing      = 1024
 	defaultRingBytes = 64 << 20

@@ -77,11 +77,11 @@ func Filter(ids ...string) string {
 // Case is one check shown to fail on one fault.
 type Case struct {
 	ID     string
-	Fault  string                // a faults.Handler name
+	Fault  string                  // a faults.Handler name
 	URL    func(testing.TB) string // a custom target instead of Fault
-	Want   string                // default fail
-	Config func(*suite.Config)   // adjust the run
-	Detail string                // substring the message must contain
+	Want   string                  // default fail
+	Config func(*suite.Config)     // adjust the run
+	Detail string                  // substring the message must contain
 }
 
 // limit bounds concurrent suite processes: the machine has two cores and

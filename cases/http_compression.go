@@ -1,0 +1,275 @@
+package cases
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/andybalholm/brotli"
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+var _ = Describe("HTTP", func() {
+	// Compression middleware that buffers until its block fills holds events
+	// back (real-world faults, item 5: expressjs/compression #61,
+	// gin-contrib/gzip #16, tower-http #419, caddy #6293).
+	suite.Check(suite.Meta{
+		ID: "SSE-HTTP-008", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Observe},
+		Title: "A compressed stream does not hold events back",
+		Requirement: "With Accept-Encoding: gzip, br the stream is either identity-encoded, or the compressor is flushed per event so " +
+			"each event decodes within the latency budget of when it arrives uncompressed. (One event in ten may exceed the budget, " +
+			"to absorb scheduling noise; none by more than 1 s.)",
+	}, checkCompression)
+})
+
+// compressionOutlier is the delay no scheduling noise explains.
+const compressionOutlier = time.Second
+
+func checkCompression(ctx SpecContext) {
+	cfg := suite.Current()
+	opts := cfg.StreamOptions()
+	opts.Duration = cfg.Window
+	opts.HeaderTimeout = cfg.Window
+	// Both streams at once, so the identity stream shows when each event
+	// would have arrived uncompressed.
+	open := func(acceptEncoding string) (*stream.Conn, error) {
+		h := suite.BrowserLikeHeader()
+		h.Set("Accept-Encoding", acceptEncoding)
+		return stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, opts)
+	}
+	var (
+		wg         sync.WaitGroup
+		zc, ic     *stream.Conn
+		zerr, ierr error
+	)
+	wg.Go(func() { zc, zerr = open("gzip, br") })
+	wg.Go(func() { ic, ierr = open("identity") })
+	wg.Wait()
+	DeferCleanup(zc.Close)
+	DeferCleanup(ic.Close)
+
+	zr, ir := zc.Recording(), ic.Recording()
+	if zerr != nil {
+		zc.Close()
+		suite.AttachRecording("accept-encoding", zr)
+		if ierr == nil && strings.Contains(zerr.Error(), "no response headers") {
+			suite.Failf("response headers for the request with Accept-Encoding: gzip, br",
+				"none within the %v window, while the request with Accept-Encoding: identity had them after %v",
+				cfg.Window, ir.HeadersAt.Round(time.Millisecond))
+		}
+		suite.Undecided("request with Accept-Encoding: gzip, br: %v", zerr)
+	}
+	coding := contentCodings(zr.Header)
+	suite.Evidence("content_encoding", zr.Header.Get("Content-Encoding"))
+	if len(coding) == 0 {
+		zc.Close()
+		ic.Close()
+		suite.AttachRecording("accept-encoding", zr)
+		return // identity: nothing can be held back by compression
+	}
+	if zr.Status != http.StatusOK {
+		suite.Undecided("the request with Accept-Encoding: gzip, br answered %d", zr.Status)
+	}
+	switch {
+	case len(coding) > 1:
+		suite.Undecided("layered Content-Encoding %q: the suite decodes one coding", zr.Header.Get("Content-Encoding"))
+	case coding[0] != "gzip" && coding[0] != "x-gzip" && coding[0] != "br":
+		suite.Failf("identity, gzip or br (what the request accepted)", "Content-Encoding: %s", coding[0])
+	}
+	if ierr != nil {
+		suite.Undecided("the identity request to compare with: %v", ierr)
+	}
+	if len(contentCodings(ir.Header)) > 0 {
+		suite.Undecided("the request with Accept-Encoding: identity got Content-Encoding %q too: no uncompressed stream to compare with",
+			ir.Header.Get("Content-Encoding"))
+	}
+
+	zr, ir = zc.Wait(ctx), ic.Wait(ctx)
+	suite.AttachRecording("compressed", zr)
+	suite.AttachRecording("identity", ir)
+	dec, decoded, derr := decodeChunks(zr.Chunks, coding[0], cfg.MaxLine)
+	suite.Evidence("decoded_bytes", decoded)
+
+	// Compare event by event on the absolute clock. Identity events count
+	// from when both streams were open; one not decoded by the end of the
+	// compressed recording was held back at least that long.
+	budget := cfg.LatencyBudget
+	from := later(ir.Start.Add(ir.HeadersAt), zr.Start.Add(zr.HeadersAt))
+	zEnd := zr.Start.Add(zr.EndAt)
+	zAt := map[string]time.Time{}
+	for k, ev := range eventKeys(dec.Events) {
+		zAt[k] = zr.Start.Add(ev.At)
+	}
+	var (
+		delays       []float64
+		judged, late int
+		held         int
+		worst        time.Duration
+	)
+	for k, ev := range eventKeys(ir.Parse.Events) {
+		at := ir.Start.Add(ev.At)
+		if at.Before(from) {
+			continue
+		}
+		var d time.Duration
+		if zt, ok := zAt[k]; ok {
+			d = zt.Sub(at)
+			delays = append(delays, float64(d.Microseconds())/1000)
+		} else if at.Add(budget).Before(zEnd) {
+			d = zEnd.Sub(at) // at least
+			held++
+		} else {
+			continue // too close to the end to expect it yet
+		}
+		judged++
+		if d > budget {
+			late++
+		}
+		worst = max(worst, d)
+	}
+	suite.Evidence("latency_ms", map[string][]float64{"compressed minus identity arrival": delays})
+	suite.Evidence("budget_ms", budget.Milliseconds())
+
+	name := coding[0]
+	if judged == 0 {
+		if len(dec.Events) == 0 && len(ir.Parse.Events) == 0 {
+			suite.Skipf("no events arrived on either stream within the %v window (%s and identity): nothing to judge; "+
+				"make the target emit events during the window", cfg.Window, name)
+		}
+		suite.Skipf("the identity-encoded stream got no events within the %v window to compare the %s stream's %d with",
+			cfg.Window, name, len(dec.Events))
+	}
+	if len(dec.Events) == 0 {
+		why := ""
+		if derr != nil {
+			why = fmt.Sprintf("; decoding failed: %v", derr)
+		}
+		suite.Failf(fmt.Sprintf("each event decodable within %v of its identity-encoded arrival", budget),
+			"nothing decoded from the %s stream within the %v window (%d compressed bytes, %d bytes decoded%s), "+
+				"while the identity stream got %d events: the compressor is not flushed per event",
+			name, cfg.Window, zr.Bytes, decoded, why, judged)
+	}
+	if late > judged/10 || worst > max(compressionOutlier, 10*budget) {
+		never := ""
+		if held > 0 {
+			never = fmt.Sprintf(", %d not decodable by the end of the window", held)
+		}
+		suite.Failf(fmt.Sprintf("each event decodable within %v of its identity-encoded arrival", budget),
+			"%d of %d %s-compressed events held back beyond %v (worst %v%s): the compressor is not flushed per event",
+			late, judged, name, budget, worst.Round(time.Millisecond), never)
+	}
+	if late > 0 {
+		suite.Note("%d of %d events exceeded the %v budget (worst %v), within the noise allowance", late, judged, budget, worst.Round(time.Millisecond))
+	}
+	suite.Note("the stream is %s-compressed and flushed per event", name)
+}
+
+// contentCodings lists the response's content codings, identity left out.
+func contentCodings(h http.Header) []string {
+	var out []string
+	for _, v := range h.Values("Content-Encoding") {
+		for _, c := range strings.Split(v, ",") {
+			c = strings.ToLower(strings.TrimSpace(c))
+			if c != "" && c != "identity" {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// eventKeys keys each event by type, id and data, with an occurrence count
+// so repeats stay distinct; the same event on two streams has the same key.
+func eventKeys(evs []parser.Event) map[string]parser.Event {
+	out := make(map[string]parser.Event, len(evs))
+	seen := map[string]int{}
+	for _, ev := range evs {
+		id := "-"
+		if ev.ID != nil {
+			id = "=" + *ev.ID
+		}
+		base := ev.Type + "\x00" + id + "\x00" + ev.Data
+		out[fmt.Sprintf("%s\x00%d", base, seen[base])] = ev
+		seen[base]++
+	}
+	return out
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// chunkReader replays recorded chunks in order and remembers when the last
+// byte it handed out arrived. A decoder only reads when it needs more input,
+// so what it outputs after a read is decodable from that moment on.
+type chunkReader struct {
+	chunks []stream.Chunk
+	i, off int
+	at     time.Duration
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	for r.i < len(r.chunks) && r.off >= len(r.chunks[r.i].Data) {
+		r.i++
+		r.off = 0
+	}
+	if r.i >= len(r.chunks) {
+		return 0, io.EOF
+	}
+	c := r.chunks[r.i]
+	n := copy(p, c.Data[r.off:])
+	r.off += n
+	r.at = c.At
+	return n, nil
+}
+
+// decodeChunks decompresses the recorded body incrementally and parses the
+// output, each decoded byte stamped with the arrival of the compressed byte
+// that made it decodable. A truncated body (the window ended mid-stream) is
+// normal; any other decoding error is returned with what decoded before it.
+func decodeChunks(chunks []stream.Chunk, coding string, maxLine int) (*parser.Result, int64, error) {
+	src := &chunkReader{chunks: chunks}
+	p := parser.New(parser.Options{MaxLine: maxLine})
+	var (
+		rd  io.Reader
+		err error
+		n   int64
+	)
+	if coding == "br" {
+		rd = brotli.NewReader(src)
+	} else if rd, err = gzip.NewReader(src); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			err = nil
+		}
+		return p.Result(), 0, err
+	}
+	buf := make([]byte, 32<<10)
+	for {
+		m, rerr := rd.Read(buf)
+		if m > 0 {
+			n += int64(m)
+			if ferr := p.Feed(buf[:m], src.at); ferr != nil {
+				return p.Result(), n, ferr
+			}
+		}
+		if rerr != nil {
+			if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
+				rerr = nil
+			}
+			return p.Result(), n, rerr
+		}
+	}
+}

@@ -1,0 +1,371 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+var _ = Describe("KEEP", func() {
+	observe := []suite.Mode{suite.Observe}
+
+	// "Legacy proxy servers are known to, in certain cases, drop HTTP
+	// connections after a short timeout. To protect against such proxy
+	// servers, authors can include a comment line (one starting with a ':'
+	// character) every 15 seconds or so."
+	//
+	// Measured on the shared window from the arrival times of the body reads:
+	// headers → first read, read → read, last read → end of the window. Any of
+	// these longer than --keepalive-max fails, beyond a timing slack of 2 %
+	// (at least 100 ms) for scheduling noise on either side, so that a server
+	// sending its comment exactly every --keepalive-max ("every 15 seconds or
+	// so") passes.
+	suite.Check(suite.Meta{
+		ID: "SSE-KEEP-001", Level: suite.SHOULD, Source: "html", Modes: observe,
+		Title:       "Something is sent at least every --keepalive-max",
+		Requirement: "While no event is due, the server sends something (a comment line) at least every --keepalive-max (default 15 s, after the spec's advice to send a comment every 15 seconds or so), so proxies do not drop the idle connection.",
+	}, func(ctx SpecContext) {
+		rec := keepWindow(ctx)
+		limit := suite.Current().KeepaliveMax
+		slack := max(limit/50, 100*time.Millisecond)
+		g := keepLongestGap(rec)
+		suite.Evidence("longest_gap_ms", g.length().Milliseconds())
+		suite.Evidence("keepalive_max_ms", limit.Milliseconds())
+		suite.Evidence("gap", g)
+		suite.Require(g.length() <= limit+slack,
+			fmt.Sprintf("no silence longer than --keepalive-max (%v)", limit),
+			"silent for %v, from %s to %s; --keepalive-max is %v",
+			g.length().Round(time.Millisecond), g.FromWhat, g.ToWhat, limit)
+		if observed := rec.EndAt - rec.HeadersAt; observed <= limit {
+			suite.Skipf("only %v of stream was observed (recording ended: %s), not longer than --keepalive-max (%v); a silence that long cannot be seen — use a --window longer than --keepalive-max",
+				observed.Round(time.Millisecond), rec.End, limit)
+		}
+	})
+
+	// "If the line is empty (a blank line): Dispatch the event." A keepalive
+	// written while an event is half written ends that event there: the part
+	// before it is dispatched early, the rest arrives as a second event (or
+	// is dropped). "If the line starts with a U+003A COLON character (:):
+	// Ignore the line." — harmless on its own, but a comment between an
+	// event's lines is a keepalive that interleaved with the event writer.
+	//
+	// The rule, judged on the shared window:
+	//  1. A comment line inside an event block (one with a data, event or id
+	//     field) — after the block's first field line and before the blank
+	//     line that ends it — fails: with the usual ": keepalive\n\n" its
+	//     blank line splits the event; without one the writer still
+	//     interleaves keepalives into events.
+	//  2. A keepalive made of bare blank lines cannot be told from an event's
+	//     own terminator by its bytes, so it is judged by how it arrives: when
+	//     the target sends body reads holding nothing but line endings between
+	//     events (blank-line keepalives), a read of the same kind that ends an
+	//     event whose lines arrived in an earlier read is such a keepalive
+	//     splitting the event. (A target that writes its terminators on their
+	//     own but never sends blank-line keepalives is not flagged.)
+	suite.Check(suite.Meta{
+		ID: "SSE-KEEP-002", Level: suite.MUST, Source: "html", Modes: observe,
+		Title:       "Keepalives never split an event",
+		Requirement: "Keepalives land between events: a comment or blank line written in the middle of an event's lines interleaves with the event, and a blank line there dispatches the event early and splits it.",
+	}, func(ctx SpecContext) {
+		rec := keepWindow(ctx)
+		res := rec.Parse
+
+		// Rule 1: a comment inside a block.
+		var inside []string
+		for i, ln := range res.Lines {
+			if ln.Kind != parser.KindComment || ln.Block < 0 {
+				continue
+			}
+			blk := res.Blocks[ln.Block]
+			if !blk.HasData && !blk.HasEvent && !blk.HasID {
+				continue // e.g. "retry: 3000\n: hello\n\n": no event to split
+			}
+			inside = append(inside, fmt.Sprintf("comment %s at byte %d (%d ms) inside the event block that began at byte %d: %s",
+				keepQuote(ln.Raw), ln.Offset, ln.At.Milliseconds(), blk.Offset, keepBlockText(res, ln.Block, i)))
+		}
+		if len(inside) > 0 {
+			suite.Evidence("comments_inside_events", inside)
+			suite.Failf("comments (keepalives) only between events, never between an event's lines",
+				"%d comment line(s) inside an event: %s", len(inside), keepFirst(inside))
+		}
+
+		// Rule 2: blank-line keepalives, one of which ended an event.
+		lone, splits := keepBlankReads(rec)
+		if len(lone) > 0 && len(splits) > 0 {
+			suite.Evidence("blank_keepalives", keepFirstN(lone, 5))
+			suite.Evidence("split_events", splits)
+			suite.Failf("blank-line keepalives only between events",
+				"the target sends bare blank lines as keepalives (%d read(s) of only line endings between events, first %s) and %d such read(s) ended an event whose lines had arrived in an earlier read: %s",
+				len(lone), lone[0], len(splits), keepFirst(splits))
+		}
+	})
+
+	// The spec's keepalive is "a comment line (one starting with a ':'
+	// character)", which no handler sees. Keepalives sent as events
+	// (leyabierta/leyabierta PR #28 switched to `event: keepalive`) wake every
+	// handler and must be filtered by every client.
+	//
+	// The rule, judged on the shared window: a dispatched event is a
+	// keepalive when its type, its data (trimmed), or the "type"/"event" of a
+	// JSON object in its data is ping, pong, keepalive, heartbeat or noop
+	// (case-insensitive, ignoring '-', '_' and spaces): one is enough. An
+	// event with empty data is a keepalive when it repeats (two or more in the
+	// window), the `data:\n\n` heartbeat. Events the suite itself published
+	// (marked with its nonce) are not judged.
+	suite.Check(suite.Meta{
+		ID: "SSE-KEEP-003", Level: suite.BP, Source: "html", Modes: observe,
+		Title:       "Keepalives are comments, not events",
+		Requirement: "Keepalives are comment lines, which clients ignore, not named or data events that reach application handlers.",
+	}, func(ctx SpecContext) {
+		rec := keepWindow(ctx)
+		var named, empty []string
+		for _, ev := range rec.Parse.Events {
+			if keepPublishedBySuite(ev) {
+				continue
+			}
+			where := fmt.Sprintf("byte %d (%d ms): type %q, data %s", ev.Offset, ev.At.Milliseconds(), ev.Type, keepQuote([]byte(ev.Data)))
+			switch {
+			case keepaliveWord(ev.Type) || keepaliveWord(ev.Data) || keepaliveJSON(ev.Data):
+				named = append(named, where)
+			case ev.Data == "":
+				empty = append(empty, where)
+			}
+		}
+		if len(named) > 0 {
+			suite.Evidence("keepalive_events", keepFirstN(named, 10))
+			suite.Failf("keepalives as comment lines (\": keepalive\"), no event reaching handlers",
+				"%d of %d event(s) in %v are keepalives delivered as events: %s",
+				len(named), len(rec.Parse.Events), rec.EndAt.Round(time.Millisecond), keepFirst(named))
+		}
+		if len(empty) >= 2 {
+			suite.Evidence("empty_events", keepFirstN(empty, 10))
+			suite.Failf("keepalives as comment lines (\": keepalive\"), no event reaching handlers",
+				"%d empty-data event(s) in %v, a heartbeat delivered as events: %s",
+				len(empty), rec.EndAt.Round(time.Millisecond), keepFirst(empty))
+		}
+	})
+
+	// A global http.Server WriteTimeout cuts every stream N seconds after it
+	// opened (xdlc-labs/xdlc-agent #71, "SSE connections go deaf 30 s after
+	// connect"); proxies' and frameworks' response timeouts do the same.
+	suite.Check(suite.Meta{
+		ID: "SSE-KEEP-004", Level: suite.SHOULD, Source: "bug", Modes: observe, Slow: true,
+		Title:       "The stream stays open past --hold",
+		Requirement: "The stream stays open for as long as the client wants (checked for --hold, default 65 s): no server write timeout or response timeout cuts it.",
+	}, func(ctx SpecContext) {
+		hold := suite.Current().Hold
+		conn, err := suite.OpenStream(ctx, nil, stream.Options{Duration: hold})
+		if err != nil {
+			suite.Undecided("could not open the stream: %v", err)
+		}
+		rec := conn.Recording()
+		if ok, got := keepServed(rec); !ok {
+			conn.Close()
+			suite.Skipf("the stream request answered %s, so there is no stream to hold (see SSE-HTTP-001/002)", got)
+		}
+		wctx, cancel := context.WithTimeout(ctx, hold+30*time.Second)
+		defer cancel()
+		rec = conn.Wait(wctx)
+		suite.AttachRecording("hold", rec)
+		open := rec.EndAt - rec.HeadersAt
+		suite.Evidence("held_ms", open.Milliseconds())
+		suite.Evidence("hold_ms", hold.Milliseconds())
+		switch rec.End {
+		case stream.EndDeadline:
+			return
+		case stream.EndEOF, stream.EndError:
+			how := "ended the body"
+			if rec.End == stream.EndError {
+				how = fmt.Sprintf("cut the connection (%v)", rec.Err)
+			}
+			last := "nothing"
+			if n := len(rec.Chunks); n > 0 {
+				last = fmt.Sprintf("%d ms", rec.Chunks[n-1].At.Milliseconds())
+			}
+			suite.Failf(fmt.Sprintf("the stream still open after --hold (%v)", hold),
+				"the server %s %v after the headers (%d ms after the request; last data at %s), before --hold (%v)",
+				how, open.Round(time.Millisecond), rec.EndAt.Milliseconds(), last, hold)
+		case stream.EndCap:
+			suite.Undecided("the recording hit its size limit after %v (%v); the stream could not be held for %v", open.Round(time.Millisecond), rec.Err, hold)
+		default:
+			suite.Undecided("the recording ended (%s) after %v before --hold (%v): %v", rec.End, open.Round(time.Millisecond), hold, rec.Err)
+		}
+	})
+})
+
+// keepWindow is the complete shared observation, or a skip when it holds
+// no event stream to judge.
+func keepWindow(ctx SpecContext) *stream.Recording {
+	rec := suite.SharedWindow(ctx)
+	if ok, got := keepServed(rec); !ok {
+		suite.Skipf("the stream request answered %s, so there is no event stream to judge (see SSE-HTTP-001/002)", got)
+	}
+	if ce := rec.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		suite.Skipf("the body is %s-encoded although the request offered no Accept-Encoding; keepalives are only judged on an identity-encoded stream", ce)
+	}
+	return rec
+}
+
+// keepServed reports whether rec is a 200 text/event-stream response, and
+// describes what it was.
+func keepServed(rec *stream.Recording) (bool, string) {
+	ct := rec.Header.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	return rec.Status == http.StatusOK && mt == "text/event-stream", fmt.Sprintf("status %d, Content-Type %q", rec.Status, ct)
+}
+
+// keepGap is one silence on the wire.
+type keepGap struct {
+	FromMS   int64  `json:"from_ms"`
+	ToMS     int64  `json:"to_ms"`
+	FromWhat string `json:"from"`
+	ToWhat   string `json:"to"`
+	from, to time.Duration
+}
+
+func (g keepGap) length() time.Duration { return g.to - g.from }
+
+// keepLongestGap is the longest silence between the headers, the body reads
+// and the end of the recording.
+func keepLongestGap(rec *stream.Recording) keepGap {
+	prev, prevWhat := rec.HeadersAt, fmt.Sprintf("the response headers (%d ms)", rec.HeadersAt.Milliseconds())
+	var best keepGap
+	consider := func(at time.Duration, what string) {
+		if g := (keepGap{from: prev, to: at, FromWhat: prevWhat, ToWhat: what}); g.length() > best.length() || best.ToWhat == "" {
+			best = g
+		}
+	}
+	for _, c := range rec.Chunks {
+		what := fmt.Sprintf("the body read at %d ms (byte %d)", c.At.Milliseconds(), c.Offset)
+		consider(c.At, what)
+		prev, prevWhat = c.At, what
+	}
+	end := fmt.Sprintf("the end of the window (%d ms)", rec.EndAt.Milliseconds())
+	if rec.End != stream.EndDeadline {
+		end = fmt.Sprintf("the end of the recording (%s, %d ms)", rec.End, rec.EndAt.Milliseconds())
+	}
+	consider(rec.EndAt, end)
+	best.FromMS, best.ToMS = best.from.Milliseconds(), best.to.Milliseconds()
+	return best
+}
+
+// keepBlankReads finds body reads that hold nothing but line endings: lone
+// ones between events (blank-line keepalives) and ones that ended an event
+// whose lines had arrived in an earlier read.
+func keepBlankReads(rec *stream.Recording) (lone, splits []string) {
+	res := rec.Parse
+	for _, c := range rec.Chunks {
+		if !keepOnlyLineEndings(c.Data) {
+			continue
+		}
+		end := c.Offset + int64(len(c.Data))
+		i := sort.Search(len(res.Lines), func(i int) bool { return res.Lines[i].Offset >= c.Offset })
+		for ; i < len(res.Lines) && res.Lines[i].Offset < end; i++ {
+			ln := res.Lines[i]
+			if ln.Kind != parser.KindBlank {
+				continue
+			}
+			if ln.Block < 0 {
+				lone = append(lone, fmt.Sprintf("byte %d (%d ms)", ln.Offset, c.At.Milliseconds()))
+				continue
+			}
+			if i == 0 || res.Lines[i-1].At >= c.At {
+				continue // the event's own terminator, in the read that ended its last line
+			}
+			prev := res.Lines[i-1]
+			splits = append(splits, fmt.Sprintf("a read of %s at %d ms ended the event block that began at byte %d (%s), %d ms after its last line arrived",
+				keepQuote(c.Data), c.At.Milliseconds(), res.Blocks[ln.Block].Offset, keepBlockText(res, ln.Block, i-1), (c.At-prev.At).Milliseconds()))
+		}
+	}
+	return lone, splits
+}
+
+func keepOnlyLineEndings(b []byte) bool {
+	for _, c := range b {
+		if c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// keepBlockText quotes block blk's lines up to and including line upto.
+func keepBlockText(res *parser.Result, blk, upto int) string {
+	b := res.Blocks[blk]
+	var parts []string
+	for i := b.First; i <= upto && i < len(res.Lines); i++ {
+		parts = append(parts, string(res.Lines[i].Raw))
+	}
+	return keepQuote([]byte(strings.Join(parts, "\n")))
+}
+
+// keepPublishedBySuite reports whether ev carries the nonce marker of an
+// event the suite published (suite.Nonce) in its type, data or id.
+func keepPublishedBySuite(ev parser.Event) bool {
+	const marker = "ssespec-"
+	return strings.Contains(ev.Type, marker) || strings.Contains(ev.Data, marker) ||
+		ev.ID != nil && strings.Contains(*ev.ID, marker)
+}
+
+// keepaliveWord reports whether s names a keepalive: ping, pong, keepalive,
+// heartbeat or noop, ignoring case, surrounding space, '-', '_' and spaces.
+func keepaliveWord(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.NewReplacer("-", "", "_", "", " ", "").Replace(s)
+	switch s {
+	case "ping", "pong", "keepalive", "heartbeat", "noop":
+		return true
+	}
+	return false
+}
+
+// keepaliveJSON reports whether data is a JSON object whose "type" or
+// "event" names a keepalive, e.g. {"type":"ping"}.
+func keepaliveJSON(data string) bool {
+	data = strings.TrimSpace(data)
+	if !strings.HasPrefix(data, "{") {
+		return false
+	}
+	var obj map[string]any
+	if json.Unmarshal([]byte(data), &obj) != nil {
+		return false
+	}
+	for _, k := range []string{"type", "event"} {
+		if s, ok := obj[k].(string); ok && keepaliveWord(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func keepQuote(b []byte) string {
+	const max = 80
+	if len(b) > max {
+		return strconv.Quote(string(b[:max])) + "…"
+	}
+	return strconv.Quote(string(b))
+}
+
+// keepFirst is the first finding and how many more there are.
+func keepFirst(list []string) string {
+	if len(list) > 1 {
+		return fmt.Sprintf("%s (and %d more)", list[0], len(list)-1)
+	}
+	return list[0]
+}
+
+func keepFirstN(list []string, n int) []string {
+	return list[:min(n, len(list))]
+}

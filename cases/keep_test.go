@@ -1,0 +1,23 @@
+package cases_test
+
+import (
+	"testing"
+
+	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// keepSlow runs the slow checks (SSE-KEEP-004 holds a stream for cfg.Hold, 3 s).
+func keepSlow(c *suite.Config) { c.Slow = true }
+
+func TestKEEPChecksFail(t *testing.T) {
+	casetest.Faults(t, []casetest.Case{
+		{ID: "SSE-KEEP-001", Fault: "silent-30s", Detail: "silent for"},
+		{ID: "SSE-KEEP-002", Fault: "keepalive-splits-event", Detail: `comment ": keepalive"`},
+		{ID: "SSE-KEEP-002", Fault: "blank-keepalive-splits-event", Detail: "ended an event"},
+		{ID: "SSE-KEEP-003", Fault: "ping-event-keepalive", Detail: `type "ping"`},
+		{ID: "SSE-KEEP-003", Fault: "empty-event-keepalive", Detail: "empty-data event"},
+		{ID: "SSE-KEEP-004", Fault: "closes-after-1s", Config: keepSlow, Detail: "ended the body"},
+		{ID: "SSE-KEEP-004", Fault: "write-timeout-1s", Config: keepSlow, Detail: "cut the connection"},
+	})
+}

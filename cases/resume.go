@@ -1,0 +1,274 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+var _ = Describe("RESUME", func() {
+	observe := []suite.Mode{suite.Observe}
+
+	// Reestablishing the connection: "if the EventSource object's last event
+	// ID string is not the empty string, set (`Last-Event-ID`, last event ID
+	// string, UTF-8 encoded) in request's header list" — its value is
+	// "essentially any UTF-8 encoded string" without NUL, LF or CR, and a
+	// response that is not 200 text/event-stream fails the connection for good.
+	suite.Check(suite.Meta{
+		ID: "SSE-RESUME-001", Level: suite.MUST, Source: "html", Modes: observe,
+		Title:       "Reconnects with Last-Event-ID get a 200 event stream",
+		Requirement: "A reconnect carrying Last-Event-ID — an id the server sent, an id it never sent, or a non-ASCII UTF-8 id — is answered 200 text/event-stream; anything else ends the client's EventSource for good.",
+	}, func(ctx SpecContext) {
+		rec := suite.SharedWindow(ctx)
+		known := ""
+		if rec.Parse != nil {
+			known = rec.Parse.LastEventID
+		}
+		if known == "" || !resumeHeaderSafe(known) {
+			if known != "" {
+				suite.Note("the target's last id %q cannot be sent as a header value; a made-up id stood in for a known one", known)
+			} else {
+				suite.Note("the target sent no ids in the window; a made-up id stood in for a known one")
+			}
+			known = "ssespec-1"
+		}
+		tries := []struct{ name, id string }{
+			{"known", known},
+			{"unknown", "ssespec-unknown-9f2c7e1d"},
+			{"utf8", "ssespec-é-ид-事件-🙂"},
+		}
+		var bad, names []string
+		for _, tr := range tries {
+			conn, err := suite.OpenStream(ctx, http.Header{"Last-Event-ID": {tr.id}}, stream.Options{})
+			r := conn.Close()
+			suite.AttachRecording("last-event-id-"+tr.name, r)
+			names = append(names, "last-event-id-"+tr.name)
+			ok, got := keepServed(r)
+			if err != nil {
+				ok, got = false, fmt.Sprintf("no response: %v", err)
+			}
+			if !ok {
+				bad = append(bad, fmt.Sprintf("%s id %q: %s", tr.name, tr.id, got))
+			}
+		}
+		suite.Evidence("recordings", names)
+		suite.Require(len(bad) == 0, "200 text/event-stream for a known, an unknown and a non-ASCII Last-Event-ID",
+			"%s", strings.Join(bad, "; "))
+	})
+
+	// r3labs/sse #61: with AutoReplay on (the default) every new subscriber
+	// was sent the stream's whole history. A fresh EventSource sends no
+	// Last-Event-ID; it asked for no history.
+	//
+	// The rule: open stream A and wait (at most --window) until it received
+	// three events after its connect burst (the events of its first read that
+	// carried any: a greeting, a snapshot). Then open stream B. An event is
+	// old history when A had received it before B's request was even sent
+	// (so a live-only server cannot deliver it to B) and A did not receive it
+	// again afterwards; events are matched by id, or by type and data when
+	// they carry none. B fails when it receives old events, except that
+	// re-sending the single latest one (a "current state" snapshot) passes
+	// with a note. B is watched until it receives an event A also received
+	// live after B connected (a history burst comes before that), or --window.
+	suite.Check(suite.Meta{
+		ID: "SSE-RESUME-003", Level: suite.SHOULD, Source: "bug", Modes: observe,
+		Title:       "A fresh connection is not replayed history",
+		Requirement: "A connection without Last-Event-ID gets live events only, not the history it never asked for (the AutoReplay bug).",
+	}, func(ctx SpecContext) {
+		wait := suite.Current().Window
+		a, err := suite.OpenStream(ctx, nil, stream.Options{})
+		if err != nil {
+			suite.Undecided("could not open the first stream: %v", err)
+		}
+		if ok, got := keepServed(a.Recording()); !ok {
+			suite.Skipf("the stream request answered %s, so there is no event stream to judge (see SSE-HTTP-001/002)", got)
+		}
+		actx, cancel := context.WithTimeout(ctx, wait)
+		a.WaitUntil(actx, func(r *stream.Recording) bool { return len(resumeAfterBurst(r.Parse.Events)) >= 3 })
+		cancel()
+		var live int
+		a.View(func(r *stream.Recording) { live = len(resumeAfterBurst(r.Parse.Events)) })
+		if live == 0 {
+			suite.Skipf("a fresh stream received no event after its connect burst within %v; nothing to judge", wait)
+		}
+
+		b, err := suite.OpenStream(ctx, nil, stream.Options{})
+		if err != nil {
+			suite.Undecided("could not open the second stream: %v", err)
+		}
+		cutoff := b.Recording().Start.Sub(a.Recording().Start)
+		bctx, cancel := context.WithTimeout(ctx, wait)
+		b.WaitUntil(bctx, func(br *stream.Recording) bool {
+			var j resumeJudgement
+			a.View(func(ar *stream.Recording) { j = resumeJudge(ar.Parse.Events, br.Parse.Events, cutoff) })
+			return len(j.replayed) > 0 || j.sawLive
+		})
+		cancel()
+		ar, br := a.Close(), b.Close()
+		suite.AttachRecording("fresh-first", ar)
+		suite.AttachRecording("fresh-second", br)
+		suite.Evidence("recordings", []string{"fresh-first", "fresh-second"})
+		j := resumeJudge(ar.Parse.Events, br.Parse.Events, cutoff)
+		suite.Evidence("second_connected_ms", cutoff.Milliseconds())
+		suite.Evidence("old_events", j.old)
+		if len(j.replayed) == 0 {
+			if !j.sawLive {
+				suite.Note("the second stream received no event the first also received within %v", wait)
+			}
+			return
+		}
+		if len(j.replayed) == 1 && j.replayed[0] == j.latest {
+			suite.Note("the second stream began with the latest event the first had received (%s), a current-state snapshot rather than history", j.replayed[0])
+			return
+		}
+		suite.Evidence("replayed", j.replayed)
+		suite.Failf("a fresh connection gets live events only",
+			"a fresh connection (no Last-Event-ID) opened %d ms after the first received %d event(s) the first had already received before it connected: %s",
+			cutoff.Milliseconds(), len(j.replayed), resumeList(j.replayed))
+	})
+
+	// "If the field name is "retry": If the field value consists of only ASCII
+	// digits, then interpret the field value as an integer in base ten, and
+	// set the event stream's reconnection time to that integer." Without it
+	// clients wait an implementation-defined time, "probably in the region of
+	// a few seconds", and every client differs.
+	suite.Check(suite.Meta{
+		ID: "SSE-RESUME-004", Level: suite.BP, Source: "html", Modes: observe,
+		Title:       "The server sends a retry: field",
+		Requirement: "The server sets clients' reconnection time with a retry: field rather than leaving it to each client's default.",
+	}, func(ctx SpecContext) {
+		rec := keepWindow(ctx)
+		var field *parser.Line
+		for i, ln := range rec.Parse.Lines {
+			if ln.Kind == parser.KindField && ln.Name == "retry" && ln.Ending != parser.EndingNone {
+				field = &rec.Parse.Lines[i]
+				break
+			}
+		}
+		suite.Require(field != nil, "a retry: field",
+			"no retry: field in %d bytes over %v", rec.Bytes, (rec.EndAt - rec.HeadersAt).Round(time.Millisecond))
+		suite.Evidence("retry_line", fmt.Sprintf("byte %d (%d ms): %s", field.Offset, field.At.Milliseconds(), keepQuote(field.Raw)))
+		if rec.Parse.RetrySet {
+			suite.Evidence("retry_ms", rec.Parse.Retry.Milliseconds())
+		} else {
+			suite.Note("the retry: value %q is not ASCII digits only, so clients ignore it (see SSE-FRAME-007)", field.Value)
+		}
+	})
+
+	// "Clients will reconnect if the connection is closed": every dropped
+	// connection, deploy or proxy timeout brings all clients back at once,
+	// each reconnecting again and again.
+	suite.Check(suite.Meta{
+		ID: "SSE-RESUME-006", Level: suite.SHOULD, Source: "html", Modes: observe,
+		Title:       "20 reconnects in a row are all served",
+		Requirement: "Repeated reconnects — 20 in a row, each opened and closed — are all answered 200 text/event-stream.",
+	}, func(ctx SpecContext) {
+		const n = 20
+		const headerTimeout = 5 * time.Second
+		start := time.Now()
+		var ms []int64
+		for i := 1; i <= n; i++ {
+			conn, err := suite.OpenStream(ctx, nil, stream.Options{HeaderTimeout: headerTimeout})
+			rec := conn.Close()
+			ok, got := keepServed(rec)
+			if err != nil {
+				ok, got = false, fmt.Sprintf("no response: %v", err)
+			}
+			ms = append(ms, rec.HeadersAt.Milliseconds())
+			if !ok {
+				suite.AttachRecording("reconnect-refused", rec)
+				suite.Evidence("headers_ms", ms)
+				suite.Failf(fmt.Sprintf("all %d reconnects answered 200 text/event-stream", n),
+					"reconnect %d of %d (%d ms into the series) was refused: %s", i, n, time.Since(start).Milliseconds(), got)
+			}
+		}
+		suite.Evidence("headers_ms", ms)
+	})
+})
+
+// resumeHeaderSafe reports whether s can go into a request header as is.
+func resumeHeaderSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// resumeAfterBurst drops the connect burst: the events of the first body
+// read that dispatched any (they share its arrival time).
+func resumeAfterBurst(evs []parser.Event) []parser.Event {
+	if len(evs) == 0 {
+		return nil
+	}
+	i := 0
+	for i < len(evs) && evs[i].At == evs[0].At {
+		i++
+	}
+	return evs[i:]
+}
+
+// resumeKey identifies an event across connections: its id, or its type and
+// data when it carries none.
+func resumeKey(ev parser.Event) string {
+	if ev.ID != nil {
+		return "id " + keepQuote([]byte(*ev.ID))
+	}
+	return fmt.Sprintf("type %q data %s", ev.Type, keepQuote([]byte(ev.Data)))
+}
+
+type resumeJudgement struct {
+	old      []string // keys of A's history before B connected
+	latest   string   // the newest of them
+	replayed []string // old keys B received
+	sawLive  bool     // B received an event A received after B connected
+}
+
+// resumeJudge compares fresh stream B with stream A, B sent at cutoff on
+// A's clock.
+func resumeJudge(a, b []parser.Event, cutoff time.Duration) resumeJudgement {
+	var j resumeJudgement
+	after := map[string]bool{}
+	for _, ev := range a {
+		if ev.At >= cutoff {
+			after[resumeKey(ev)] = true
+		}
+	}
+	old := map[string]bool{}
+	for _, ev := range resumeAfterBurst(a) {
+		if k := resumeKey(ev); ev.At < cutoff && !after[k] && !old[k] {
+			old[k] = true
+			j.old = append(j.old, k)
+			j.latest = k
+		}
+	}
+	seen := map[string]bool{}
+	for _, ev := range b {
+		k := resumeKey(ev)
+		switch {
+		case old[k] && !seen[k]:
+			seen[k] = true
+			j.replayed = append(j.replayed, k)
+		case after[k]:
+			j.sawLive = true
+		}
+	}
+	return j
+}
+
+func resumeList(keys []string) string {
+	const show = 5
+	if len(keys) > show {
+		return fmt.Sprintf("%s and %d more", strings.Join(keys[:show], ", "), len(keys)-show)
+	}
+	return strings.Join(keys, ", ")
+}
