@@ -35,6 +35,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg.PublishURL = running.URL + "/publish"
 	cfg.DoneURL = running.URL + "/done"
 	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone}
+	if len(cfg.Events) == 0 && cfg.Templates == "" {
+		cfg.Events = []string{"message", "tick"} // the names the reference server's tick emits
+	}
 	if cfg.Origin == "" {
 		cfg.Origin = "http://app.example"
 	}

@@ -39,6 +39,7 @@ func ReferenceConfig(t testing.TB, ids ...string) (suite.Config, *refserver.Serv
 	cfg.DoneURL = base + "/done"
 	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone}
 	cfg.Origin = "http://app.example"
+	cfg.Events = []string{"message", "tick"} // what the reference server's tick emits
 	return cfg, srv
 }
 

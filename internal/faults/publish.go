@@ -1,0 +1,201 @@
+package faults
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ssespec/ssespec/harness/publish"
+)
+
+// Broker is a small publish-capable SSE server for the publish-mode faults:
+// GET /events is a stream (the reference server's headers, a retry
+// preamble, keepalives), POST /publish takes the publish hook's JSON
+// {"event","data","id"} and broadcasts it with the next id. Everything a
+// fault changes is a field, so each fault is one line; the zero Broker
+// behaves like the reference server.
+//
+// Streams and publishes are grouped by the request's Host, so one
+// registered Broker serves any number of test servers without their events
+// crossing. Use it as a pointer.
+type Broker struct {
+	Encode     func(ev publish.Event, id int) string // one event's wire bytes; default Frame
+	Unsafe     bool                                  // accept CR/LF in names and ids (default: 400, as the reference does)
+	FlushDelay time.Duration                         // write and flush each event this long after its publish
+	FlushEvery time.Duration                         // never flush per event: flush on this ticker only (batching)
+	HoldFirst  bool                                  // a stream's first event is held until its second is published
+	Gzip       bool                                  // gzip the body whatever the client accepts, flushing only the socket (not the compressor)
+	Keepalive  time.Duration                         // comment interval; default 250ms
+
+	mu    sync.Mutex
+	hosts map[string]*brokerHost
+}
+
+type brokerHost struct {
+	seq  int
+	subs map[chan string]struct{}
+}
+
+// Frame is the correct encoding of a published event: id, event (omitted
+// when empty), one "data: " line per payload line (split on CRLF, CR and
+// LF), then the blank line.
+func Frame(ev publish.Event, id int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "id: %d\n", id)
+	if ev.Event != "" {
+		fmt.Fprintf(&b, "event: %s\n", ev.Event)
+	}
+	for _, line := range SplitLines(ev.Data) {
+		fmt.Fprintf(&b, "data: %s\n", line)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// SplitLines splits s on CRLF, CR and LF, the line endings a client knows.
+func SplitLines(s string) []string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Split(strings.ReplaceAll(s, "\r", "\n"), "\n")
+}
+
+// Encoded returns a Broker writing events with enc (and otherwise correct).
+func Encoded(enc func(ev publish.Event, id int) string) *Broker { return &Broker{Encode: enc} }
+
+func (b *Broker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/publish":
+		b.servePublish(w, r)
+	default:
+		b.serveStream(w, r)
+	}
+}
+
+func (b *Broker) host(name string) *brokerHost {
+	if b.hosts == nil {
+		b.hosts = map[string]*brokerHost{}
+	}
+	h := b.hosts[name]
+	if h == nil {
+		h = &brokerHost{subs: map[chan string]struct{}{}}
+		b.hosts[name] = h
+	}
+	return h
+}
+
+func (b *Broker) servePublish(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "use POST", http.StatusMethodNotAllowed)
+		return
+	}
+	var ev publish.Event
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<20)).Decode(&ev); err != nil {
+		http.Error(w, "bad JSON: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if !b.Unsafe && strings.ContainsAny(ev.Event+ev.ID, "\r\n") {
+		http.Error(w, "event name or id contains CR or LF", http.StatusBadRequest)
+		return
+	}
+	enc := b.Encode
+	if enc == nil {
+		enc = Frame
+	}
+	b.mu.Lock()
+	h := b.host(r.Host)
+	h.seq++
+	id := h.seq
+	if n, err := strconv.Atoi(ev.ID); err == nil && n > id {
+		h.seq, id = n, n
+	}
+	frame := enc(ev, id)
+	clients := 0
+	for q := range h.subs {
+		clients++
+		deliver := func(q chan string) {
+			select {
+			case q <- frame:
+			default: // a stream 256 events behind misses events; the tests never get there
+			}
+		}
+		if b.FlushDelay > 0 {
+			time.AfterFunc(b.FlushDelay, func() { deliver(q) })
+		} else {
+			deliver(q)
+		}
+	}
+	b.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, "{\"id\":\"%d\",\"clients\":%d}\n", id, clients)
+}
+
+func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
+	q := make(chan string, 256)
+	b.mu.Lock()
+	h := b.host(r.Host)
+	h.subs[q] = struct{}{}
+	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		delete(h.subs, q)
+		b.mu.Unlock()
+	}()
+
+	for k, v := range defaultHeader {
+		w.Header().Set(k, v)
+	}
+	var out io.Writer = w
+	rc := http.NewResponseController(w)
+	if b.Gzip {
+		w.Header().Set("Content-Encoding", "gzip")
+		gz := gzip.NewWriter(w)
+		defer gz.Close()
+		out = gz
+	}
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(out, ": ok\nretry: 3000\n\n")
+	rc.Flush()
+
+	flush := func() { rc.Flush() }
+	var tick <-chan time.Time
+	if b.FlushEvery > 0 {
+		t := time.NewTicker(b.FlushEvery)
+		defer t.Stop()
+		tick = t.C
+		flush = func() {}
+	}
+	keep := time.NewTicker(or(b.Keepalive, 250*time.Millisecond))
+	defer keep.Stop()
+	var held string
+	first := b.HoldFirst
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick:
+			rc.Flush()
+			continue
+		case <-keep.C:
+			io.WriteString(out, ": keepalive\n\n")
+		case frame := <-q:
+			if first {
+				first, held = false, frame
+				continue
+			}
+			if _, err := io.WriteString(out, held+frame); err != nil {
+				return
+			}
+			held = ""
+		}
+		flush()
+	}
+}
+
+// The correct Broker, so tests can show a publish fault differs from a
+// passing server in one thing only.
+var _ = register("publish-ok", &Broker{})
