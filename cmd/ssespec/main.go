@@ -27,6 +27,7 @@ var commands = []struct {
 	{"run", "check an SSE endpoint: ssespec run --url URL", cmdRun},
 	{"demo", "run the whole suite against the embedded reference server", cmdDemo},
 	{"serve", "serve the reference SSE server", cmdServe},
+	{"proxy", "check the proxy in front of an SSE server: ssespec proxy --via URL --origin-addr ADDR", cmdProxy},
 	{"list", "list every check: ID, level, area, title", cmdList},
 }
 

@@ -41,7 +41,9 @@ func runSuite(ctx context.Context, cfg suite.Config, stdout, stderr io.Writer) i
 	} else {
 		opts.GinkgoLog = os.DevNull
 	}
-	fmt.Fprintf(stdout, "ssespec: checking %s\n", cfg.URL)
+	if cfg.Via == "" {
+		fmt.Fprintf(stdout, "ssespec: checking %s\n", cfg.URL)
+	}
 	r, err := runner.Run(ctx, cfg, opts)
 	switch {
 	case errors.Is(err, runner.ErrUnreachable):

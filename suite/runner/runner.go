@@ -15,7 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
-	_ "github.com/ssespec/ssespec/cases" // registers every check
+	"github.com/ssespec/ssespec/cases" // registers every check; proxy mode's origin
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
 )
@@ -62,10 +62,30 @@ func (t *testingT) Fail() { t.failed = true }
 // cfg.ReportDir (when set).
 func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, error) {
 	cfg = cfg.Defaults()
+	if _, err := types.ParseLabelFilter(cfg.LabelFilter); err != nil {
+		return nil, fmt.Errorf("--label-filter: %v", err)
+	}
+	if cfg.Mode == suite.Proxy && cfg.URL == "" && !opts.DryRun {
+		// The suite is the origin: start it, point the run at the proxy. (A
+		// caller that started the origin itself passes the URL
+		// cases.ProxyConfig derived.)
+		o, err := cases.StartOrigin(cfg)
+		if err != nil {
+			return nil, err
+		}
+		defer o.Close()
+		cfg = cases.ProxyConfig(cfg, o)
+		if opts.Progress != nil {
+			fmt.Fprintf(opts.Progress, "ssespec: origin on %s; the proxy at %s must forward to it\n", o.URL(), cfg.Via)
+		}
+		if err := cases.ProbeProxy(ctx, cfg, o); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+		}
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if !opts.DryRun {
+	if !opts.DryRun && cfg.Mode != suite.Proxy {
 		if err := Probe(ctx, cfg); err != nil {
 			return nil, err
 		}
@@ -96,11 +116,6 @@ func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
 	sc.FailFast = false
 	rc.NoColor = true
 	rc.Succinct = true
-	if sc.LabelFilter != "" {
-		if _, err := types.ParseLabelFilter(sc.LabelFilter); err != nil {
-			return types.Report{}, fmt.Errorf("--label-filter: %v", err)
-		}
-	}
 
 	captured.Lock()
 	captured.progress = opts.Progress
@@ -118,6 +133,7 @@ func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
 	}
 	RunSpecs(&testingT{}, "ssespec", sc, rc)
 	suite.StopObservation()
+	suite.StopBrowser()
 	captured.Lock()
 	defer captured.Unlock()
 	return captured.report, nil

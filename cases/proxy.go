@@ -1,0 +1,356 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/origin"
+	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// PROXY: the suite is the origin, the target is the proxy in front of it
+// (real-world faults, item 6). Every scenario runs twice at once — direct
+// (client → origin) and proxied (client → proxy → origin) — and the checks
+// judge the difference. The scenarios several checks share run once, in
+// the background (proxy_run.go).
+var _ = Describe("PROXY", func() {
+	proxy := []suite.Mode{suite.Proxy}
+
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-001", Level: suite.MUST, Source: "bug", Modes: proxy,
+		Title:       "The proxied stream yields the same events as the direct one",
+		Requirement: "Every event the origin sends arrives through the proxy with the same type, data and id (and the same retry), as it arrives directly.",
+	}, func(ctx SpecContext) {
+		d, p := proxyWait(ctx, &proxyRuns.latency)
+		proxyNeedServed(d, p, "latency")
+		dr, pr := d.rec(), p.rec()
+		dev, pev := dr.Parse.Events, pr.Parse.Events
+		suite.Evidence("events", map[string]int{"direct": len(dev), "proxied": len(pev)})
+		if len(dev) != proxyEvents {
+			suite.Undecided("the direct stream got %d of the origin's %d events, so there is no baseline to compare with", len(dev), proxyEvents)
+		}
+		for i := range min(len(dev), len(pev)) {
+			a, b := dev[i], pev[i]
+			same := a.Type == b.Type && a.Data == b.Data && a.LastEventID == b.LastEventID && (a.ID == nil) == (b.ID == nil)
+			suite.Require(same, "the direct stream's events, unchanged",
+				"event %d differs: direct %s, proxied %s", i+1, proxyEventText(a), proxyEventText(b))
+		}
+		if len(pev) < len(dev) {
+			end := fmt.Sprintf("the proxied stream ended (%s after %v)", pr.End, proxyRound(pr.EndAt))
+			if pr.Err != nil {
+				end += ": " + pr.Err.Error()
+			}
+			suite.Failf(fmt.Sprintf("all %d events", len(dev)), "only %d of %d events came through; %s", len(pev), len(dev), end)
+		}
+		suite.Require(len(pev) == len(dev), fmt.Sprintf("%d events", len(dev)), "%d events: the proxy added %d", len(pev), len(pev)-len(dev))
+		suite.Require(pr.Parse.RetrySet == dr.Parse.RetrySet && pr.Parse.Retry == dr.Parse.Retry,
+			fmt.Sprintf("retry %v", dr.Parse.Retry), "retry %v (set: %v)", pr.Parse.Retry, pr.Parse.RetrySet)
+		if dc, pc := proxyComments(dr), proxyComments(pr); dc != pc {
+			suite.Note("the proxy delivered %d of %d comment lines; intermediaries that filter comments defeat keepalives", pc, dc)
+		}
+	})
+
+	// nginx buffers proxied responses by default (proxy_buffering on) and
+	// holds them until its buffer fills or the origin ends (nginx #1505);
+	// cloudflared, teleport and goproxy have shipped the same.
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-002", Level: suite.MUST, Source: "bug", Modes: proxy,
+		Title: "Per-event latency through the proxy stays within the budget",
+		Requirement: "Each event reaches the client through the proxy within --latency-budget of the origin writing it (p95 over 20 events " +
+			"100 ms apart): the proxy does not buffer the stream. The origin sends no X-Accel-Buffering: no here, so the proxy's own buffering shows.",
+	}, func(ctx SpecContext) {
+		d, p := proxyWait(ctx, &proxyRuns.latency)
+		proxyJudgeLatency(d, p, "latency", "the origin sent no X-Accel-Buffering: no, to expose the proxy's own buffering "+
+			"(nginx: proxy_buffering off; see docs/proxies.md)")
+	})
+
+	// caddy #6293, go-sdk #937: response headers withheld until the first
+	// body byte, so clients and the next proxy time out an idle stream.
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-003", Level: suite.SHOULD, Source: "bug", Modes: proxy,
+		Title:       "Response headers arrive through the proxy before the first event",
+		Requirement: "The origin sends its headers at once and its first event 1 s later; the headers reach the client before that first event is even written.",
+	}, func(ctx SpecContext) {
+		d, p := proxyWait(ctx, &proxyRuns.normal)
+		proxyNeedServed(d, p, "normal")
+		hit, pr := p.hit(), p.rec()
+		first := hit.Steps[0]
+		if first.IsZero() {
+			suite.Undecided("the origin never wrote the first event (the proxied request ended %v after it arrived: %s)", hit.Ended.Sub(hit.Arrived), hit.End)
+		}
+		at := pr.Start.Add(pr.HeadersAt)
+		suite.Evidence("headers_ms", map[string]int64{"direct": d.rec().HeadersAt.Milliseconds(), "proxied": pr.HeadersAt.Milliseconds()})
+		suite.Require(at.Before(first), "headers before the origin's first event, which it wrote "+proxyRound(first.Sub(pr.Start)).String()+" after the request",
+			"headers arrived %v after the request, %v after the origin wrote its first event (the origin had sent them after %v)",
+			proxyRound(pr.HeadersAt), proxyRound(at.Sub(first)), proxyRound(hit.HeadersSent.Sub(pr.Start)))
+	})
+
+	// haproxy #182, nginx's 60 s proxy_read_timeout (harness #1293), the
+	// Cloudflare 100 s timeout (ranger-ims-server #1364): an idle stream is cut.
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-004", Level: suite.SHOULD, Source: "bug", Modes: proxy, Slow: true,
+		Title: "An idle stream with keepalive comments survives --hold",
+		Requirement: "An origin sending only a comment every 15 s (or --keepalive-max, if shorter) keeps its stream through the proxy for --hold. " +
+			"Alongside, streams silent for growing periods find the proxy's idle timeout.",
+	}, checkProxyIdle)
+
+	// "set (`Last-Event-ID`, last event ID string)" on reconnect; the
+	// origin can only resume from what the proxy lets through.
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-005", Level: suite.MUST, Source: "html", Modes: proxy,
+		Title:       "Last-Event-ID, Accept and Cache-Control reach the origin unchanged",
+		Requirement: "The request headers EventSource sends on a reconnect — Last-Event-ID, Accept: text/event-stream, Cache-Control: no-cache — reach the origin unchanged.",
+	}, func(ctx SpecContext) {
+		d, p := proxyWait(ctx, &proxyRuns.normal)
+		got := p.hit().Header
+		suite.Evidence("request_header_diff", proxyDiffHeaders(d.hit().Header, got))
+		var bad []string
+		for _, k := range []string{"Last-Event-ID", "Accept", "Cache-Control"} {
+			want, have := strings.Join(p.sent.Values(k), ", "), strings.Join(got.Values(k), ", ")
+			switch {
+			case have == want:
+			case len(got.Values(k)) == 0:
+				bad = append(bad, fmt.Sprintf("%s: sent %q, the origin got none", k, want))
+			default:
+				bad = append(bad, fmt.Sprintf("%s: sent %q, the origin got %q", k, want, have))
+			}
+		}
+		suite.Require(len(bad) == 0, "the three headers as the client sent them", "%s", strings.Join(bad, "; "))
+	})
+
+	// EventSource/eventsource #14, jersey #6119: 204 means "stop
+	// reconnecting"; a 5xx ends the EventSource. A proxy that turns one into
+	// another changes what every client does.
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-006", Level: suite.MUST, Source: "html", Modes: proxy,
+		Title:       "204 and 5xx from the origin reach the client unchanged",
+		Requirement: "A stream request the origin answers 204 No Content, or 503 Service Unavailable, is answered with that status through the proxy.",
+	}, func(ctx SpecContext) {
+		o := proxyOrigin()
+		var bad []string
+		var legs []*proxyLeg
+		statuses := map[string]int{}
+		for _, status := range []int{http.StatusNoContent, http.StatusServiceUnavailable} {
+			script := origin.Script{Name: fmt.Sprintf("status-%d", status), Status: status, End: true,
+				Header: map[string]string{"Content-Type": "text/plain; charset=utf-8", "Retry-After": "5"}}
+			if status != http.StatusNoContent {
+				script.Steps = []origin.Step{{Data: "ssespec origin: try again later\n"}}
+			}
+			d, p := proxyOpen(o, script, nil, stream.Options{})
+			d.conn.Close()
+			p.conn.Close()
+			p.name = fmt.Sprintf("%d proxied", status)
+			legs = append(legs, p)
+			if d.err != nil || d.rec().Status != status {
+				suite.Undecided("the origin's own %d answer did not arrive directly: %v (status %d)", status, d.err, d.rec().Status)
+			}
+			if p.err != nil {
+				bad = append(bad, fmt.Sprintf("%d: no answer through the proxy (%v)", status, p.err))
+				continue
+			}
+			p.hit()
+			statuses[fmt.Sprint(status)] = p.rec().Status
+			if got := p.rec().Status; got != status {
+				bad = append(bad, fmt.Sprintf("the origin's %d arrived as %d", status, got))
+			}
+		}
+		proxyAttach("status", legs...)
+		suite.Evidence("statuses", statuses)
+		suite.Require(len(bad) == 0, "204 as 204, 503 as 503", "%s", strings.Join(bad, "; "))
+	})
+
+	// fastapi #1342, sse-starlette #173, gin #4082: an origin that never
+	// learns its client left keeps a handler, a subscription and its
+	// writes alive for nobody.
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-007", Level: suite.SHOULD, Source: "bug", Modes: proxy,
+		Title:       "A client disconnect reaches the origin within 1 s",
+		Requirement: "When the client closes a proxied stream (the origin writing a comment every 100 ms), the proxy ends the origin's request within 1 s.",
+	}, func(ctx SpecContext) {
+		const budget = time.Second
+		script := origin.Script{Name: "disconnect", Steps: []origin.Step{{Data: "id: 1\ndata: hello\n\n"}}, Keepalive: 100 * time.Millisecond}
+		d, p := proxyOpen(proxyOrigin(), script, nil, stream.Options{})
+		DeferCleanup(d.conn.Close)
+		DeferCleanup(p.conn.Close)
+		proxyNeedServed(d, p, script.Name)
+		after := map[string]float64{}
+		var late time.Duration
+		for _, l := range []*proxyLeg{d, p} {
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return len(r.Parse.Events) > 0 })
+			cancel()
+			closed := time.Now()
+			l.conn.Close()
+			wctx, cancel = context.WithTimeout(ctx, 3*budget)
+			l.sc.Wait(wctx, func(h []origin.Hit) bool { return len(h) > 0 && h[0].End != origin.EndOpen })
+			cancel()
+			hit := l.hit()
+			took := hit.Ended.Sub(closed)
+			if hit.End == origin.EndOpen {
+				took = time.Since(closed)
+			}
+			after[l.name] = float64(took.Microseconds()) / 1000
+			if l == p {
+				late = took
+				suite.Evidence("origin_end", string(hit.End))
+				suite.Require(hit.End != origin.EndOpen, "the origin's request ended within 1 s of the client closing",
+					"the origin's request was still open %v after the client closed (it wrote %d keepalives meanwhile)", proxyRound(took), hit.Keepalives)
+			}
+		}
+		suite.Evidence("disconnect_ms", after)
+		suite.Require(late <= budget, "the origin's request ended within 1 s of the client closing",
+			"it ended %v after the client closed (directly: %.1f ms)", proxyRound(late), after["direct"])
+	})
+
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-008", Level: suite.SHOULD, Source: "bug", Modes: proxy,
+		Title:       "The origin ending the stream ends it for the client within 1 s",
+		Requirement: "When the origin ends a stream response, the proxy ends the client's response within 1 s, so the client reconnects (with Last-Event-ID) promptly.",
+	}, func(ctx SpecContext) {
+		const budget = time.Second
+		d, p := proxyWait(ctx, &proxyRuns.normal)
+		proxyNeedServed(d, p, "normal")
+		hit, pr := p.hit(), p.rec()
+		if hit.End != origin.EndScript {
+			suite.Undecided("the origin's response ended by %q, not by its script", hit.End)
+		}
+		end := pr.Start.Add(pr.EndAt)
+		took := end.Sub(hit.Ended)
+		suite.Evidence("end_after_origin_ms", took.Milliseconds())
+		suite.Require(pr.End == stream.EndEOF || pr.End == stream.EndError, "the client's response ended within 1 s of the origin's",
+			"it was still open %v after the origin ended it", proxyRound(took))
+		suite.Require(took <= budget, "the client's response ended within 1 s of the origin's", "it ended %v after the origin's", proxyRound(took))
+	})
+
+	// Registration: text/event-stream is for "dynamic open-ended streams";
+	// compression that buffers holds events back (real-world faults, item 5).
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-009", Level: suite.MUST, Source: "reg", Modes: proxy,
+		Title:       "The proxy adds no Content-Length, and no compression that holds events back",
+		Requirement: "The proxied stream carries no Content-Length the origin did not send; if the proxy compresses it (the request accepts gzip, br), every event still decodes within the latency budget.",
+	}, func(ctx SpecContext) {
+		d, p := proxyWait(ctx, &proxyRuns.normal)
+		proxyNeedServed(d, p, "normal")
+		pr := p.rec()
+		suite.Evidence("response_header_diff", proxyDiffHeaders(d.rec().Header, pr.Header))
+		cl := pr.Header.Get("Content-Length")
+		suite.Require(cl == "" || d.rec().Header.Get("Content-Length") != "", "no Content-Length",
+			"Content-Length: %s, added by the proxy (it buffered the whole response)", cl)
+		coding := contentCodings(pr.Header)
+		if len(coding) == 0 {
+			return
+		}
+		if len(coding) > 1 || coding[0] != "gzip" && coding[0] != "x-gzip" && coding[0] != "br" {
+			suite.Undecided("Content-Encoding %q: the suite decodes gzip or br only", pr.Header.Get("Content-Encoding"))
+		}
+		dec, _, derr := decodeChunks(pr.Chunks, coding[0], suite.Current().MaxLine)
+		lat := proxyLatencies(pr, dec.Events, p.hit(), []int{0, 1, 2, 3, 4, 5})
+		budget := suite.Current().LatencyBudget
+		suite.Evidence("latency_ms", map[string][]float64{"proxied (decoded)": proxyMS(lat.lat)})
+		suite.Evidence("budget_ms", budget.Milliseconds())
+		p95, ok := lat.p95()
+		if !ok || p95 > budget {
+			why := ""
+			if derr != nil {
+				why = "; decoding: " + derr.Error()
+			}
+			suite.Failf(fmt.Sprintf("each %s-compressed event decodable within %v", coding[0], budget),
+				"%d of 6 events decodable (worst %v), %d only once the origin had ended the stream%s: the proxy's compressor holds events back",
+				len(lat.lat), proxyRound(lat.worst()), lat.atEnd, why)
+		}
+		suite.Note("the proxy %s-compresses the stream and flushes per event (p95 %v)", coding[0], proxyRound(p95))
+	})
+
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-010", Level: suite.SHOULD, Source: "bug", Modes: proxy,
+		Title:       "A 1 MiB single-line event passes intact",
+		Requirement: "An event whose data is one 1 MiB line, and the event after it, arrive through the proxy byte-exact: no line limit truncates or cuts the stream.",
+	}, checkProxyBigEvent)
+
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-011", Level: suite.SHOULD, Source: "bug", Modes: proxy,
+		Title: "100 concurrent streams pass, each within the budget",
+		Requirement: "100 streams open through the proxy at once are all served, and three events broadcast to them all arrive on every stream, " +
+			"p95 over all deliveries within --latency-budget.",
+	}, checkProxyFanout)
+
+	// basecamp/kamal-proxy PR #56: SSE was recognised by the exact media
+	// type, so the charset parameter got the stream buffered.
+	suite.Check(suite.Meta{
+		ID: "SSE-PROXY-012", Level: suite.SHOULD, Source: "bug", Modes: proxy,
+		Title:       "A text/event-stream; charset=utf-8 stream is still streamed",
+		Requirement: "With Content-Type: text/event-stream; charset=utf-8 (and X-Accel-Buffering: no), events reach the client within the latency budget, as without the parameter.",
+	}, func(ctx SpecContext) {
+		d, p := proxyWait(ctx, &proxyRuns.charset)
+		proxyJudgeLatency(d, p, "charset", "the origin sent Content-Type: text/event-stream; charset=utf-8 and X-Accel-Buffering: no; "+
+			"a proxy whose SSE detection wants the bare media type buffers it (kamal-proxy PR #56)")
+	})
+})
+
+// proxyNeedServed leaves the check undecided unless the direct leg got a
+// 200 stream from the origin and the proxied request reached the origin.
+func proxyNeedServed(d, p *proxyLeg, scenario string) {
+	proxyAttach(scenario, d, p)
+	if d.err != nil || d.rec().Status != http.StatusOK {
+		suite.Undecided("the origin's %s scenario failed directly (status %d, %v): a harness problem", scenario, d.rec().Status, d.err)
+	}
+	p.hit()
+	if p.err != nil {
+		suite.Failf("a response through the proxy", "%v", p.err)
+	}
+	if s := p.rec().Status; s != http.StatusOK {
+		suite.Failf("200, as the origin answered", "the proxy answered %d", s)
+	}
+}
+
+// proxyJudgeLatency fails when the proxied events' p95 latency exceeds the
+// budget; why explains the scenario in the failure message.
+func proxyJudgeLatency(d, p *proxyLeg, scenario, why string) {
+	proxyNeedServed(d, p, scenario)
+	budget := suite.Current().LatencyBudget
+	steps := proxyEventSteps()
+	dl := proxyLatencies(d.rec(), d.rec().Parse.Events, d.hit(), steps)
+	pl := proxyLatencies(p.rec(), p.rec().Parse.Events, p.hit(), steps)
+	suite.Evidence("latency_ms", map[string][]float64{"direct": proxyMS(dl.lat), "proxied": proxyMS(pl.lat)})
+	suite.Evidence("budget_ms", budget.Milliseconds())
+	dp, dok := dl.p95()
+	pp, pok := pl.p95()
+	if pok && pp <= budget {
+		return
+	}
+	expected := fmt.Sprintf("p95 latency ≤ %v through the proxy", budget)
+	if !pok && len(pl.lat) == 0 {
+		suite.Failf(expected, "none of the %d events came through (the proxied stream ended: %s after %v); %s",
+			len(steps), p.rec().End, proxyRound(p.rec().EndAt), why)
+	}
+	if !dok || dp > budget/2 {
+		suite.Undecided("the direct stream itself was slow (p95 %v, %d of %d events): the machine is too loaded to judge the proxy", proxyRound(dp), len(dl.lat), len(steps))
+	}
+	measured := "p95 " + proxyRound(pp).String()
+	if !pok {
+		measured = fmt.Sprintf("%d of %d events never arrived", len(pl.missing), len(steps))
+	}
+	atEnd := ""
+	if pl.atEnd > 0 {
+		atEnd = fmt.Sprintf("; %d of %d events arrived only when the origin ended the stream: the proxy buffers it", pl.atEnd, len(steps))
+	}
+	suite.Failf(expected, "latency through the proxy: %s, worst %v (directly: p95 %v)%s; %s",
+		measured, proxyRound(pl.worst()), proxyRound(dp), atEnd, why)
+}
+
+func proxyComments(r *stream.Recording) int {
+	n := 0
+	for _, l := range r.Parse.Lines {
+		if l.Kind == parser.KindComment {
+			n++
+		}
+	}
+	return n
+}

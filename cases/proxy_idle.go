@@ -1,0 +1,145 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/origin"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// checkProxyIdle is SSE-PROXY-004: one stream with a comment every 15 s
+// (or --keepalive-max) must last --hold; alongside, one silent stream per
+// step of proxyIdleSteps finds the longest silence the proxy tolerates.
+// All streams run at once, so the check takes --hold, not the sum.
+func checkProxyIdle(ctx SpecContext) {
+	cfg := suite.Current()
+	o := proxyOrigin()
+	every := min(15*time.Second, cfg.KeepaliveMax)
+	open := func(name string, silence, keepalive time.Duration) *proxyLeg {
+		script := origin.Script{Name: name, Keepalive: keepalive, End: true, Steps: []origin.Step{
+			{Data: "id: 0\ndata: open\n\n"},
+			{At: silence, Data: "id: 1\ndata: after " + silence.String() + "\n\n"},
+		}}
+		l := &proxyLeg{name: "proxied", sc: o.Add(script)}
+		l.url = proxyVia(cfg) + l.sc.Path
+		l.open(nil, stream.Options{Duration: cfg.Hold + 10*time.Second})
+		DeferCleanup(l.conn.Close)
+		return l
+	}
+	steps := proxyIdleSteps(cfg.Hold)
+	silent := make([]*proxyLeg, len(steps))
+	var keep *proxyLeg
+	var wg sync.WaitGroup
+	wg.Go(func() { keep = open("idle-keepalive", cfg.Hold, every) })
+	for i, s := range steps {
+		wg.Go(func() { silent[i] = open("idle-silent", s, 0) })
+	}
+	wg.Wait()
+	wctx, cancel := context.WithTimeout(ctx, cfg.Hold+10*time.Second)
+	defer cancel()
+	for _, l := range append([]*proxyLeg{keep}, silent...) {
+		wg.Go(func() { l.conn.Wait(wctx) })
+	}
+	wg.Wait()
+
+	found := proxyIdleFind(steps, silent)
+	suite.Evidence("idle_timeout", found)
+	proxyAttach("idle-keepalive", keep)
+	if keep.err != nil || keep.rec().Status != 200 {
+		suite.Undecided("the held stream did not open through the proxy: status %d, %v", keep.rec().Status, keep.err)
+	}
+	keep.hit()
+	if proxyHasID(keep.rec(), "1") {
+		suite.Note("%s", found.Summary)
+		return
+	}
+	r := keep.rec()
+	suite.Failf(fmt.Sprintf("the stream open for --hold (%v) with a comment every %v", cfg.Hold, every),
+		"the proxy cut it after %v (%s); %s", proxyRound(r.EndAt), proxyEndText(r), found.Summary)
+}
+
+// proxyIdleSteps are the silences tried: a ladder of common proxy
+// timeouts below hold, and hold itself.
+func proxyIdleSteps(hold time.Duration) []time.Duration {
+	var out []time.Duration
+	for _, s := range []float64{0.5, 1, 2, 3, 5, 10, 15, 20, 30, 45, 55, 60, 75, 90, 100, 120, 180, 240, 300, 600} {
+		if d := time.Duration(s * float64(time.Second)); d < hold {
+			out = append(out, d)
+		}
+	}
+	return append(out, hold)
+}
+
+// proxyIdleResult is what the silent streams found.
+type proxyIdleResult struct {
+	ToleratedS []float64 `json:"tolerated_s,omitempty"` // silences that passed
+	CutS       []float64 `json:"cut_s,omitempty"`       // silences that were cut
+	CutAfterS  []float64 `json:"cut_after_s,omitempty"` // how long the cut ones had been silent when cut
+	AdviceS    float64   `json:"comment_every_s"`       // the advice: a comment at least this often
+	Summary    string    `json:"summary"`               // the finding in words
+	Errors     []string  `json:"errors,omitempty"`      // steps that did not open
+}
+
+func proxyIdleFind(steps []time.Duration, legs []*proxyLeg) proxyIdleResult {
+	var res proxyIdleResult
+	longestOK, timeout := time.Duration(0), time.Duration(0)
+	for i, l := range legs {
+		r := l.rec()
+		switch {
+		case l.err != nil || r.Status != 200:
+			res.Errors = append(res.Errors, fmt.Sprintf("%v: status %d %v", steps[i], r.Status, l.err))
+		case proxyHasID(r, "1"):
+			res.ToleratedS = append(res.ToleratedS, steps[i].Seconds())
+			longestOK = max(longestOK, steps[i])
+		default:
+			res.CutS = append(res.CutS, steps[i].Seconds())
+			from := time.Duration(0)
+			if evs := r.Parse.Events; len(evs) > 0 {
+				from = evs[0].At
+			}
+			cut := r.EndAt - from
+			res.CutAfterS = append(res.CutAfterS, cut.Round(10*time.Millisecond).Seconds())
+			if timeout == 0 || cut < timeout {
+				timeout = cut
+			}
+		}
+	}
+	switch {
+	case timeout == 0:
+		res.AdviceS = 15
+		res.Summary = fmt.Sprintf("no idle timeout found: the proxy tolerated %v of silence; still send a comment at least every 15 s "+
+			"for the intermediaries after it (the spec's advice)", longestOK)
+	default:
+		advice := max(timeout/2, 500*time.Millisecond).Truncate(time.Second)
+		if advice == 0 {
+			advice = max(timeout/2, 100*time.Millisecond).Truncate(100 * time.Millisecond)
+		}
+		res.AdviceS = advice.Seconds()
+		res.Summary = fmt.Sprintf("the proxy's idle timeout is about %v (it tolerated %v of silence and cut a silent stream after %v): "+
+			"send a comment at least every %v", timeout.Round(100*time.Millisecond), longestOK, timeout.Round(10*time.Millisecond), advice)
+	}
+	return res
+}
+
+func proxyHasID(r *stream.Recording, id string) bool {
+	for _, ev := range r.Parse.Events {
+		if ev.ID != nil && *ev.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// proxyEndText says how a recording ended.
+func proxyEndText(r *stream.Recording) string {
+	if r.Err != nil {
+		return fmt.Sprintf("%s: %v", r.End, r.Err)
+	}
+	return string(r.End)
+}

@@ -1,0 +1,199 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/origin"
+	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// proxyBigLen is SSE-PROXY-010's data size: one line of 1 MiB.
+const proxyBigLen = 1 << 20
+
+// checkProxyBigEvent is SSE-PROXY-010. The recordings (a MiB each) are
+// attached only when the check fails.
+func checkProxyBigEvent(ctx SpecContext) {
+	payload := strings.Repeat("ssespec-1MiB-single-line/", proxyBigLen/25+1)[:proxyBigLen]
+	script := origin.Script{Name: "big", End: true, Steps: []origin.Step{
+		{Data: "id: 1\ndata: " + payload + "\n\n"},
+		{Data: "id: 2\ndata: after the big one\n\n"},
+	}}
+	d, p := proxyOpen(proxyOrigin(), script, nil, stream.Options{MaxLine: max(suite.Current().MaxLine, parser.DefaultMaxLine)})
+	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	for _, l := range []*proxyLeg{d, p} {
+		DeferCleanup(l.conn.Close)
+		l.waitEnd(wctx, proxyEndWait)
+	}
+	intact := func(r *stream.Recording) (string, bool) {
+		var big, after *parser.Event
+		for i, ev := range r.Parse.Events {
+			switch {
+			case ev.ID != nil && *ev.ID == "1":
+				big = &r.Parse.Events[i]
+			case ev.ID != nil && *ev.ID == "2":
+				after = &r.Parse.Events[i]
+			}
+		}
+		switch {
+		case big == nil:
+			return fmt.Sprintf("the 1 MiB event never completed: %d body bytes arrived, then the stream ended (%s)", r.Bytes, proxyEndText(r)), false
+		case big.Data != payload:
+			n := 0
+			for n < min(len(big.Data), len(payload)) && big.Data[n] == payload[n] {
+				n++
+			}
+			return fmt.Sprintf("the 1 MiB event arrived with %d bytes of data, differing from byte %d", len(big.Data), n), false
+		case after == nil:
+			return fmt.Sprintf("the event after the 1 MiB one never arrived (the stream ended: %s)", proxyEndText(r)), false
+		}
+		return "", true
+	}
+	if why, ok := intact(d.rec()); !ok || d.err != nil {
+		proxyAttach("big", d)
+		suite.Undecided("the origin's 1 MiB event did not arrive intact directly (%v): %s", d.err, why)
+	}
+	p.hit()
+	if p.err != nil || p.rec().Status != http.StatusOK {
+		proxyAttach("big", p)
+		suite.Failf("200 and the 1 MiB event", "status %d, %v", p.rec().Status, p.err)
+	}
+	suite.Evidence("bytes", map[string]int64{"direct": d.rec().Bytes, "proxied": p.rec().Bytes})
+	if why, ok := intact(p.rec()); !ok {
+		proxyAttach("big", p)
+		suite.Failf("the 1 MiB single-line event and the event after it, byte-exact", "%s", why)
+	}
+}
+
+// The fan-out: proxyStreams streams through the proxy (and as many direct,
+// for the baseline), proxyBroadcasts events broadcast to all of them.
+const (
+	proxyStreams    = 100
+	proxyBroadcasts = 3
+)
+
+// checkProxyFanout is SSE-PROXY-011.
+func checkProxyFanout(ctx SpecContext) {
+	cfg := suite.Current()
+	budget := cfg.LatencyBudget
+	o := proxyOrigin()
+	script := origin.Script{Name: "fanout", Steps: []origin.Step{{Data: ": fanout\n\n"}}}
+	scs := map[string]*origin.Scenario{"direct": o.Add(script), "proxied": o.Add(script)}
+	base := map[string]string{"direct": o.URL(), "proxied": proxyVia(cfg)}
+	legs := map[string][]*proxyLeg{}
+	var wg sync.WaitGroup
+	for _, name := range []string{"direct", "proxied"} {
+		for range proxyStreams {
+			l := &proxyLeg{name: name, sc: scs[name], url: base[name] + scs[name].Path}
+			legs[name] = append(legs[name], l)
+			wg.Go(func() { l.open(nil, stream.Options{}) })
+		}
+	}
+	wg.Wait()
+	for _, ls := range legs {
+		for _, l := range ls {
+			DeferCleanup(l.conn.Close)
+		}
+	}
+	refused := func(ls []*proxyLeg) []string {
+		var out []string
+		for _, l := range ls {
+			if l.err != nil {
+				out = append(out, l.err.Error())
+			} else if l.rec().Status != http.StatusOK {
+				out = append(out, fmt.Sprintf("status %d", l.rec().Status))
+			}
+		}
+		return out
+	}
+	if bad := refused(legs["direct"]); len(bad) > 0 {
+		suite.Undecided("%d of %d direct streams failed to open (%s): the origin or this machine cannot hold the load", len(bad), proxyStreams, proxyList(bad, 3))
+	}
+	bad := refused(legs["proxied"])
+	suite.Evidence("refused", len(bad))
+	suite.Require(len(bad) == 0, fmt.Sprintf("all %d streams served", proxyStreams),
+		"%d of %d concurrent streams refused: %s", len(bad), proxyStreams, proxyList(proxyCount(bad), 3))
+
+	sentAt := map[string][]time.Time{}
+	for k := 1; k <= proxyBroadcasts; k++ {
+		if k > 1 {
+			select {
+			case <-time.After(200 * time.Millisecond):
+			case <-ctx.Done():
+				suite.Undecided("the check's deadline came during the broadcast")
+			}
+		}
+		for _, name := range []string{"proxied", "direct"} {
+			at, _ := scs[name].Broadcast(fmt.Sprintf("id: %d\ndata: fanout %d\n\n", k, k))
+			sentAt[name] = append(sentAt[name], at)
+		}
+	}
+	wctx, cancel := context.WithTimeout(ctx, max(2*time.Second, 10*budget))
+	defer cancel()
+	last := fmt.Sprint(proxyBroadcasts)
+	for _, ls := range legs {
+		for _, l := range ls {
+			wg.Go(func() { l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return proxyHasID(r, last) }) })
+		}
+	}
+	wg.Wait()
+
+	lat := map[string]proxyLatency{}
+	for name, ls := range legs {
+		var pl proxyLatency
+		for _, l := range ls {
+			got := map[string]time.Time{} // event id → arrival
+			l.conn.View(func(r *stream.Recording) {
+				for _, ev := range r.Parse.Events {
+					if ev.ID != nil {
+						got[*ev.ID] = r.Start.Add(ev.At)
+					}
+				}
+			})
+			for k := 1; k <= proxyBroadcasts; k++ {
+				if at, ok := got[fmt.Sprint(k)]; ok {
+					pl.lat = append(pl.lat, at.Sub(sentAt[name][k-1]))
+				} else {
+					pl.missing = append(pl.missing, k)
+				}
+			}
+		}
+		lat[name] = pl
+	}
+	dl, pl := lat["direct"], lat["proxied"]
+	suite.Evidence("latency_ms", map[string][]float64{"direct": proxyMS(dl.lat), "proxied": proxyMS(pl.lat)})
+	suite.Evidence("budget_ms", budget.Milliseconds())
+	total := proxyStreams * proxyBroadcasts
+	suite.Require(len(pl.missing) == 0, fmt.Sprintf("all %d deliveries (%d events × %d streams)", total, proxyBroadcasts, proxyStreams),
+		"%d of %d deliveries missing %v after the last broadcast", len(pl.missing), total, max(2*time.Second, 10*budget))
+	pp, _ := pl.p95()
+	if pp <= budget {
+		return
+	}
+	if dp, ok := dl.p95(); !ok || dp > budget/2 {
+		suite.Undecided("the direct streams themselves were slow (p95 %v): the machine is too loaded to judge the proxy", proxyRound(dp))
+	}
+	suite.Failf(fmt.Sprintf("p95 ≤ %v over all deliveries", budget), "p95 %v, worst %v across %d streams", proxyRound(pp), proxyRound(pl.worst()), proxyStreams)
+}
+
+// proxyCount groups identical reasons: "status 503 ×50".
+func proxyCount(reasons []string) []string {
+	n := map[string]int{}
+	for _, r := range reasons {
+		n[r]++
+	}
+	var out []string
+	for r, c := range n {
+		out = append(out, fmt.Sprintf("%s ×%d", r, c))
+	}
+	return out
+}

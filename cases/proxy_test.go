@@ -1,0 +1,183 @@
+package cases_test
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ssespec/ssespec/cases"
+	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/internal/faults"
+	"github.com/ssespec/ssespec/internal/nginx"
+	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/ssespectest"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// Proxy-mode runs in tests. ssespectest re-runs the test function in a
+// child process that runs the suite, so the function starts its own origin
+// and proxy on ports chosen at runtime: the parent's pair sits idle, the
+// child's pair is the one checked, and neither collides with the other.
+
+// proxyConfig starts an origin and, in front of it, the proxy startProxy
+// returns the URL of; it returns the run's configuration for checks ids.
+func proxyConfig(t *testing.T, startProxy func(upstream string) (via string), ids ...string) suite.Config {
+	t.Helper()
+	cfg := casetest.FastConfig("", ids...)
+	cfg.OriginAddr = "127.0.0.1:0"
+	o, err := cases.StartOrigin(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Via = startProxy(o.Addr()) + "/sse"
+	// Registered after the proxy's cleanup, so it runs first: a proxy
+	// waiting on an origin response ends when the origin does.
+	t.Cleanup(o.Close)
+	return cases.ProxyConfig(cfg, o)
+}
+
+// goProxy returns a startProxy for the named internal/faults proxy.
+func goProxy(t *testing.T, name string) func(string) string {
+	return func(upstream string) string {
+		ts := httptest.NewServer(faults.ProxyHandler(name, upstream))
+		t.Cleanup(ts.Close)
+		return ts.URL
+	}
+}
+
+// nginxProxy returns a startProxy for nginx with the given location.
+func nginxProxy(t *testing.T, location string) func(string) string {
+	return func(upstream string) string { return nginx.Start(t, upstream, location).URL }
+}
+
+var proxyIDs = func() []string {
+	var ids []string
+	for i := 1; i <= 12; i++ {
+		ids = append(ids, fmt.Sprintf("SSE-PROXY-%03d", i))
+	}
+	return ids
+}()
+
+// expectAll asserts every PROXY check ran with verdict want, except those
+// listed in except (ID → verdict and a substring of its message).
+func expectAll(t *testing.T, r *reports.Report, want string, except map[string][2]string) {
+	t.Helper()
+	for _, id := range proxyIDs {
+		w, detail := want, ""
+		if e, ok := except[id]; ok {
+			w, detail = e[0], e[1]
+		}
+		res := r.Result(id)
+		if res == nil {
+			t.Errorf("%s did not run", id)
+			continue
+		}
+		if res.Verdict != w || !strings.Contains(res.Message, detail) {
+			t.Errorf("%s %s: %s (want %s with %q): %s", id, res.Level, res.Verdict, w, detail, res.Message)
+		}
+	}
+}
+
+// The pass side, without nginx: a reverse proxy configured the way SSE
+// needs passes every PROXY check, the slow one included.
+func TestPROXYChecksPassOnGoodProxy(t *testing.T) {
+	cfg := proxyConfig(t, goProxy(t, "good"), proxyIDs...)
+	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 3*time.Second
+	r := ssespectest.Check(t, cfg)
+	expectAll(t, r, reports.Pass, nil)
+}
+
+// The fail side: each check against the Go proxy fault that violates it.
+func TestPROXYChecksFail(t *testing.T) {
+	limit := make(chan struct{}, 3) // the machine has two cores; the checks measure time
+	for _, c := range []struct {
+		id, proxy, detail string
+		slow              bool
+	}{
+		{"SSE-PROXY-001", "drop-id-field", "differs", false},
+		{"SSE-PROXY-002", "buffering", "arrived only when the origin ended the stream", false},
+		{"SSE-PROXY-003", "headers-held", "after the origin wrote its first event", false},
+		{"SSE-PROXY-004", "idle-timeout-1s", "send a comment at least every", true},
+		{"SSE-PROXY-005", "strip-last-event-id", `Last-Event-ID: sent "ssespec-resume-42", the origin got none`, false},
+		{"SSE-PROXY-006", "204-to-502", "the origin's 204 arrived as 502", false},
+		{"SSE-PROXY-007", "ignore-client-gone", "after the client closed", false},
+		{"SSE-PROXY-008", "linger-3s", "after the origin", false},
+		{"SSE-PROXY-009", "add-content-length", "Content-Length: ", false},
+		{"SSE-PROXY-009", "gzip-unflushed", "compressor holds events back", false},
+		{"SSE-PROXY-010", "line-limit-64k", "never completed", false},
+		{"SSE-PROXY-011", "max-50-streams", "of 100 concurrent streams refused: status 503", false},
+		{"SSE-PROXY-012", "charset-buffered", "charset=utf-8", false},
+	} {
+		t.Run(c.id+"/"+c.proxy, func(t *testing.T) {
+			t.Parallel()
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			cfg := proxyConfig(t, goProxy(t, c.proxy), c.id)
+			if c.slow {
+				cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, 2*time.Second, 3*time.Second
+			}
+			casetest.Expect(t, ssespectest.Check(t, cfg), c.id, reports.Fail, c.detail)
+		})
+	}
+}
+
+// Issue 5's promise: against the SSE-tuned nginx every PROXY check passes
+// (the slow one with a short --hold).
+func TestPROXYTunedNginx(t *testing.T) {
+	nginx.Need(t)
+	cfg := proxyConfig(t, nginxProxy(t, nginx.Tuned), proxyIDs...)
+	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 3*time.Second
+	start := time.Now()
+	r := ssespectest.Check(t, cfg)
+	t.Logf("PROXY checks against tuned nginx (slow included, --hold 3s): %v", time.Since(start).Round(100*time.Millisecond))
+	expectAll(t, r, reports.Pass, nil)
+}
+
+// Against nginx's defaults (proxy_buffering on), an origin stream without
+// X-Accel-Buffering: no is held back: SSE-PROXY-002 fails and says by how
+// much. A normal stream (with the header) passes the rest.
+func TestPROXYStockNginx(t *testing.T) {
+	nginx.Need(t)
+	cfg := proxyConfig(t, nginxProxy(t, nginx.Stock), proxyIDs...)
+	r := ssespectest.Check(t, cfg)
+	expectAll(t, r, reports.Pass, map[string][2]string{
+		"SSE-PROXY-002": {reports.Fail, "arrived only when the origin ended the stream"},
+		"SSE-PROXY-004": {reports.Skip, "--slow"},
+	})
+	if res := r.Result("SSE-PROXY-002"); res != nil && !strings.Contains(res.Message, "latency through the proxy: p95 ") {
+		t.Errorf("SSE-PROXY-002's message lacks the measured latency: %s", res.Message)
+	}
+}
+
+// SSE-PROXY-004 against a real nginx whose proxy_read_timeout (1 s) is
+// shorter than the origin's comment interval (2 s): cut, and the idle
+// timeout found is reported with advice.
+func TestPROXYIdleTimeoutNginx(t *testing.T) {
+	nginx.Need(t)
+	short := strings.Replace(nginx.Tuned, "proxy_read_timeout 1h;", "proxy_read_timeout 1s;", 1)
+	cfg := proxyConfig(t, nginxProxy(t, short), "SSE-PROXY-004")
+	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, 2*time.Second, 3*time.Second
+	casetest.Expect(t, ssespectest.Check(t, cfg), "SSE-PROXY-004", reports.Fail, "idle timeout is about 1s")
+}
+
+// docs/proxies.md shows the nginx configuration the tests verify.
+func TestPROXYDocsShowTheVerifiedNginxConfig(t *testing.T) {
+	doc, err := os.ReadFile("../docs/proxies.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(nginx.Tuned, "\n") {
+		line = strings.ReplaceAll(line, "{{upstream}}", "127.0.0.1:9090")
+		if !strings.Contains(string(doc), line) {
+			t.Errorf("docs/proxies.md lacks the tested nginx directive %q", line)
+		}
+	}
+	for _, id := range proxyIDs {
+		if !strings.Contains(string(doc), id) {
+			t.Errorf("docs/proxies.md does not explain %s", id)
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"time"
+)
+
+func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("proxy", flag.ContinueOnError)
+	var f runFlags
+	fs.StringVar(&f.cfg.Via, "via", "", "the proxy under test (required): the URL whose path it forwards, with everything under it, to --origin-addr, e.g. http://127.0.0.1:8080/sse")
+	fs.StringVar(&f.cfg.OriginAddr, "origin-addr", "", "loopback address for the suite's origin (required): the proxy's upstream, e.g. 127.0.0.1:9090")
+	f.register(fs, 15*time.Second)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: ssespec proxy --via URL --origin-addr 127.0.0.1:PORT [flags]\n\n"+
+			"Checks the proxy in front of an SSE server: the suite starts its own scripted origin on\n"+
+			"--origin-addr, your proxy forwards --via to it, and every scenario runs both directly and\n"+
+			"through the proxy. See docs/proxies.md for the checks and known-good proxy configurations.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if code, ok := parse(fs, args, stderr); !ok {
+		return code
+	}
+	cfg := f.config()
+	if cfg.Window == 0 {
+		// The observed stream is the suite's own origin (an event every
+		// 500 ms, keepalives at a third of --keepalive-max): a short window
+		// shows it all, and bounds the browser checks' waits.
+		cfg.Window = proxyWindow
+	}
+	if err := checkVia(cfg.Via); err != nil {
+		fmt.Fprintf(stderr, "ssespec proxy: %v\n", err)
+		return exitUsage
+	}
+	return runSuite(ctx, cfg, stdout, stderr)
+}
+
+// proxyWindow is proxy mode's default --window.
+const proxyWindow = 8 * time.Second
+
+func checkVia(via string) error {
+	u, err := url.Parse(via)
+	switch {
+	case via == "":
+		return fmt.Errorf("no proxy: pass --via http://host:port/path (and --origin-addr 127.0.0.1:PORT, which it forwards to)")
+	case err != nil:
+		return fmt.Errorf("--via %q: %v", via, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("--via %q: scheme must be http or https", via)
+	case u.Host == "":
+		return fmt.Errorf("--via %q: no host", via)
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("--via %q: no query or fragment; the suite appends its scenario paths", via)
+	}
+	return nil
+}
