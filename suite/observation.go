@@ -122,3 +122,11 @@ func SharedWindow(ctx context.Context) *stream.Recording {
 	SharedHeaders(ctx)
 	return shared.conn.Wait(ctx)
 }
+
+// SharedConn is the live shared observation stream, for checks that watch
+// it while it grows (read it with View or WaitUntil). Never close it: other
+// checks judge its whole window.
+func SharedConn(ctx context.Context) *stream.Conn {
+	SharedHeaders(ctx)
+	return shared.conn
+}
