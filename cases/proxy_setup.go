@@ -36,7 +36,7 @@ func ProxyConfig(cfg suite.Config, o *origin.Server) suite.Config {
 	cfg.URL = via + o.LivePath()
 	cfg.DoneURL = via + o.DonePath()
 	cfg.PublishFunc = o.Publish
-	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone}
+	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone, suite.CapEnd}
 	return cfg
 }
 

@@ -43,7 +43,9 @@ type recorder struct {
 	errs []string
 }
 
-func (r *recorder) Errorf(format string, args ...any) { r.errs = append(r.errs, fmt.Sprintf(format, args...)) }
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
 
 func TestRunFailsOnMustFailuresOnly(t *testing.T) {
 	ts := httptest.NewServer(faults.Handler("content-type-json")) // breaks SSE-HTTP-002 (MUST)

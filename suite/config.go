@@ -21,6 +21,12 @@ const (
 	CapIDs    Capability = "ids"    // the target puts ids on its events
 	CapReplay Capability = "replay" // it replays events after Last-Event-ID
 	CapDone   Capability = "done"   // DoneURL answers 204 once the stream is finished
+	// CapEnd: publishing the control event EndEvent makes the target end every
+	// open stream the way a finished 200 response ends, instead of
+	// broadcasting it, and keep serving, so clients reconnect with
+	// Last-Event-ID. Only the browser's reconnect checks use it; they publish
+	// it after every other stream of the run is done, since it ends them all.
+	CapEnd Capability = "end"
 )
 
 // PublishFunc makes the target emit ev to its open streams (the Go
@@ -121,8 +127,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--origin %q: want scheme://host[:port]", c.Origin)
 	}
 	for _, cp := range c.Capabilities {
-		if !slices.Contains([]Capability{CapIDs, CapReplay, CapDone}, cp) {
-			return fmt.Errorf("unknown capability %q (known: ids, replay, done)", cp)
+		if !slices.Contains([]Capability{CapIDs, CapReplay, CapDone, CapEnd}, cp) {
+			return fmt.Errorf("unknown capability %q (known: ids, replay, done, end)", cp)
 		}
 	}
 	return nil

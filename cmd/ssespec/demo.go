@@ -23,7 +23,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	cfg := f.config()
-	srv := refserver.New(refserver.Options{Keepalive: cfg.KeepaliveMax / 3, Tick: 500 * time.Millisecond})
+	srv := refserver.New(refserver.Options{Keepalive: cfg.KeepaliveMax / 3, Tick: 500 * time.Millisecond, Retry: time.Second})
 	running, err := refserver.Start("127.0.0.1:0", srv)
 	if err != nil {
 		fmt.Fprintf(stderr, "ssespec demo: %v\n", err)
@@ -34,7 +34,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// The reference server exposes everything publish mode needs.
 	cfg.PublishURL = running.URL + "/publish"
 	cfg.DoneURL = running.URL + "/done"
-	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone}
+	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone, suite.CapEnd}
 	if len(cfg.Events) == 0 && cfg.Templates == "" {
 		cfg.Events = []string{"message", "tick"} // the names the reference server's tick emits
 	}

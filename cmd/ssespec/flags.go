@@ -54,7 +54,7 @@ func (f *runFlags) register(fs *flag.FlagSet, keepaliveDefault time.Duration) {
 func (f *runFlags) registerPublish(fs *flag.FlagSet) {
 	fs.StringVar(&f.cfg.PublishURL, "publish-url", "", "publish hook: the suite POSTs {\"event\",\"data\",\"id\"} here and the target broadcasts it (enables publish-mode checks)")
 	fs.StringVar(&f.cfg.PublishCmd, "publish-cmd", "", "publish hook: shell command that gets the same JSON on stdin (for targets fed by a queue or CLI)")
-	fs.Func("capabilities", "comma list of what the target claims: ids, replay, done (checks needing an absent one are skipped)", func(v string) error {
+	fs.Func("capabilities", "comma list of what the target claims: ids, replay, done, end (checks needing an absent one are skipped)", func(v string) error {
 		for _, c := range splitList(v) {
 			f.cfg.Capabilities = append(f.cfg.Capabilities, suite.Capability(c))
 		}

@@ -24,11 +24,22 @@ type Browser struct {
 	closeErr    error
 }
 
+// StartOption adjusts how Start launches the browser.
+type StartOption func(*[]chromedp.ExecAllocatorOption)
+
+// IgnoreCertificateErrors makes the browser accept any TLS certificate (the
+// suite's --insecure), e.g. a target's self-signed one.
+func IgnoreCertificateErrors() StartOption {
+	return func(o *[]chromedp.ExecAllocatorOption) {
+		*o = append(*o, chromedp.Flag("ignore-certificate-errors", true))
+	}
+}
+
 // Start launches a headless Chromium at execPath (see Find; "" means Find("")).
 // ctx bounds the start only: the browser lives until Close. chromedp binds the
 // browser's life to the context of its first Run, so that Run gets a context
 // with no deadline and ctx is watched separately.
-func Start(ctx context.Context, execPath string) (*Browser, error) {
+func Start(ctx context.Context, execPath string, options ...StartOption) (*Browser, error) {
 	if execPath == "" {
 		p, err := Find("")
 		if err != nil {
@@ -46,6 +57,9 @@ func Start(ctx context.Context, execPath string) (*Browser, error) {
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-component-update", true),
 	)
+	for _, o := range options {
+		o(&opts)
+	}
 	base := context.WithoutCancel(ctx)
 	actx, acancel := chromedp.NewExecAllocator(base, opts...)
 	bctx, bcancel := chromedp.NewContext(actx)

@@ -25,6 +25,8 @@ type HTMXEvent struct {
 	LastEventID string // detail.lastEventId
 	Target      string // id of the element the event fired on
 	ReadyState  int    // of its EventSource, when it fired
+	HTML        string // htmx:sseMessage only: the target's innerHTML right after the swap (first 64 Ki UTF-16 units)
+	Text        string // htmx:sseMessage only: the target's textContent right after the swap (same cap)
 	At          time.Duration
 }
 
@@ -59,6 +61,8 @@ type recordedJSON struct {
 		LastEventID string  `json:"lastEventId"`
 		Target      string  `json:"target"`
 		ReadyState  int     `json:"readyState"`
+		HTML        string  `json:"html"`
+		Text        string  `json:"text"`
 		At          float64 `json:"at"`
 	} `json:"events"`
 	ReadyState int `json:"readyState"`
@@ -73,7 +77,7 @@ func (j recordedJSON) convert(opened time.Time) Recorded {
 	for _, e := range j.Events {
 		r.Events = append(r.Events, HTMXEvent{
 			Type: e.Type, DetailType: e.DetailType, Data: e.Data, LastEventID: e.LastEventID,
-			Target: e.Target, ReadyState: e.ReadyState,
+			Target: e.Target, ReadyState: e.ReadyState, HTML: e.HTML, Text: e.Text,
 			At: time.Duration((e.At - base) * float64(time.Millisecond)),
 		})
 	}

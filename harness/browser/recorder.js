@@ -12,9 +12,16 @@
   function now() { return performance.timeOrigin + performance.now(); }
   function latest() { return rec.sources.length ? rec.sources[rec.sources.length - 1] : null; }
   function str(v) { return typeof v === "string" ? v : ""; }
+  // What an element shows, capped so a huge payload cannot bloat every
+  // snapshot the harness polls.
+  var maxContent = 65536;
+  function cap(v) { v = str(v); return v.length > maxContent ? v.slice(0, maxContent) : v; }
   function push(type, detail, target, source) {
     detail = detail || {};
     source = source || latest();
+    // htmx fires htmx:sseMessage right after its (synchronous) swap, so the
+    // target's content here is what that event swapped in.
+    var content = type === "htmx:sseMessage" && target && target.nodeType === 1;
     rec.events.push({
       type: type,
       detailType: str(detail.type),
@@ -22,6 +29,8 @@
       lastEventId: str(detail.lastEventId),
       target: (target && target.id) || "",
       readyState: source ? source.readyState : -1,
+      html: content ? cap(target.innerHTML) : "",
+      text: content ? cap(target.textContent) : "",
       at: now()
     });
   }

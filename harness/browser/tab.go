@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -35,7 +36,11 @@ type Tab struct {
 // EventSource and hx-get requests reach the target directly, same-origin.
 // pageURL must differ from every URL the page requests. ctx bounds the open
 // only; the tab lives until Close.
-func (b *Browser) Open(ctx context.Context, pageURL string, html []byte) (*Tab, error) {
+func (b *Browser) Open(ctx context.Context, pageURL string, html []byte, options ...OpenOption) (*Tab, error) {
+	var oc openConfig
+	for _, o := range options {
+		o(&oc)
+	}
 	u, err := url.Parse(pageURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("browser: open: page URL %q is not an absolute http(s) URL", pageURL)
@@ -55,7 +60,7 @@ func (b *Browser) Open(ctx context.Context, pageURL string, html []byte) (*Tab, 
 	// chromedp ties the tab's read loop to the context of its first Run, so
 	// that Run gets tctx itself; ctx ending during the open closes the tab.
 	stop := context.AfterFunc(ctx, tcancel)
-	err = t.navigate(tctx, pageURL, html)
+	err = t.navigate(tctx, pageURL, html, oc)
 	if !stop() && err == nil {
 		err = ctx.Err()
 	}
@@ -69,9 +74,31 @@ func (b *Browser) Open(ctx context.Context, pageURL string, html []byte) (*Tab, 
 	return t, nil
 }
 
-func (t *Tab) navigate(tctx context.Context, pageURL string, html []byte) error {
+// OpenOption adjusts how Open sets up the tab.
+type OpenOption func(*openConfig)
+
+type openConfig struct {
+	header http.Header
+}
+
+// WithHeader makes every request of the tab (the EventSource's included)
+// carry h, e.g. the suite's --header authorization or cookie.
+func WithHeader(h http.Header) OpenOption {
+	return func(c *openConfig) { c.header = h }
+}
+
+func (t *Tab) navigate(tctx context.Context, pageURL string, html []byte, oc openConfig) error {
 	if err := chromedp.Do(tctx); err != nil { // creates and attaches the tab
 		return err
+	}
+	if len(oc.header) > 0 {
+		h := network.Headers{}
+		for k, vs := range oc.header {
+			h[k] = strings.Join(vs, ", ")
+		}
+		if _, err := chromedp.Call(tctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: h}); err != nil {
+			return fmt.Errorf("network.setExtraHTTPHeaders: %w", err)
+		}
 	}
 	pctx, pcancel := context.WithCancel(tctx)
 	defer pcancel()
@@ -151,6 +178,10 @@ func (t *Tab) Close() error {
 	})
 	return t.closeErr
 }
+
+// Opened is when Open began: the zero of the tab's time line (the At fields
+// of Log and Recorded).
+func (t *Tab) Opened() time.Time { return t.col.opened }
 
 // Log returns a snapshot of the DevTools events collected so far.
 func (t *Tab) Log() Log { return t.col.snapshot() }

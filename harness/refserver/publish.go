@@ -14,7 +14,12 @@ const maxPublishBody = 8 << 20
 // Publish broadcasts ev to every open stream and keeps it for replay. When
 // ev.ID is empty it assigns the next id; a given id is used as is. It never
 // blocks on a client: a stream whose queue is full is dropped instead.
+// EndEvent is not broadcast: it ends the open streams (see EndEvent).
 func (s *Server) Publish(ev Event) (id string, err error) {
+	if ev.Event == EndEvent {
+		s.EndStreams()
+		return "", nil
+	}
 	id, _, err = s.publish(ev)
 	return id, err
 }
@@ -52,6 +57,12 @@ func (s *Server) publish(ev Event) (id string, clients int, err error) {
 	return ev.ID, clients, nil
 }
 
+// EndEvent is the publish contract's "end" control event (the suite's "end"
+// capability): POST /publish with it ends every open stream the way a
+// finished 200 response ends, instead of broadcasting it; the server keeps
+// serving, so clients reconnect with Last-Event-ID.
+const EndEvent = "ssespec:end"
+
 // servePublish handles POST /publish with a JSON Event body.
 func (s *Server) servePublish(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -65,6 +76,14 @@ func (s *Server) servePublish(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		http.Error(w, `body must be JSON {"event":"","data":"","id":""}: `+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if ev.Event == EndEvent {
+		n := s.EndStreams()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(struct {
+			Ended int `json:"ended"`
+		}{n})
 		return
 	}
 	id, clients, err := s.publish(ev)

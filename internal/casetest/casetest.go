@@ -37,7 +37,7 @@ func ReferenceConfig(t testing.TB, ids ...string) (suite.Config, *refserver.Serv
 	cfg := FastConfig(url, ids...)
 	cfg.PublishURL = base + "/publish"
 	cfg.DoneURL = base + "/done"
-	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone}
+	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone, suite.CapEnd}
 	cfg.Origin = "http://app.example"
 	cfg.Events = []string{"message", "tick"} // what the reference server's tick emits
 	return cfg, srv

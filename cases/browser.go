@@ -1,0 +1,438 @@
+package cases
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/browser"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// The browser checks prove what a user's browser really does with the
+// target's stream: a headless Chromium loads an htmx 2 + htmx-ext-sse page
+// served on the target's own origin (the navigation is answered through
+// DevTools, so the EventSource talks to the target directly), and the checks
+// judge the DOM swaps, the htmx events a recorder script saw and the
+// browser's own network log. With a publish hook the suite publishes exactly
+// the events each check needs; without one the checks judge the events the
+// target sends anyway (names learnt from the shared observation) and skip
+// where nothing suitable arrives. The pages are shared and run at once (see
+// browser_session.go); each check gives its own verdict.
+//
+// The container runs last (SpecPriority -1): the reconnect checks end every
+// stream the target has open, which must not cut another check's stream.
+var _ = Describe("BROWSER", SpecPriority(-1), func() {
+	modes := []suite.Mode{suite.Browser}
+
+	// "When the user agent is to announce the connection, ... set the
+	// readyState attribute to OPEN and fire an event named open"; htmx-ext-sse
+	// turns that into htmx:sseOpen. Status, Content-Type and CORS all decide
+	// whether a real browser gets that far.
+	suite.Check(suite.Meta{
+		ID: "SSE-BROWSER-001", Level: suite.MUST, Source: "html", Modes: modes,
+		Title:       "The browser's EventSource opens",
+		Requirement: "A real browser's EventSource, created by htmx-ext-sse's sse-connect on a page of the target's own origin, opens the stream: htmx fires htmx:sseOpen and readyState is OPEN.",
+	}, func(ctx SpecContext) {
+		s := bwScenarioFor(ctx, "swap")
+		bwAttach(s)
+		if !s.opened {
+			suite.Failf("htmx:sseOpen, EventSource readyState OPEN", "%s: %s", s.openErr, bwWhyNotOpen(s.tab))
+		}
+		if open := s.tab.Rec.OfType("htmx:sseOpen"); len(open) > 0 {
+			suite.Evidence("open_ms", open[0].At.Milliseconds())
+		}
+	})
+
+	// Two independent WHATWG parsers, the browser's and the harness's, read
+	// the same server over the same window: any difference means the target
+	// serves the browser something other than it serves other clients, or one
+	// of the parsers disagrees with the spec on these bytes.
+	suite.Check(suite.Meta{
+		ID: "SSE-BROWSER-002", Level: suite.MUST, Source: "html", Modes: modes,
+		Title:       "The browser parses the same events as the harness",
+		Requirement: "Every event the harness parsed on its own stream is seen by the browser's EventSource, opened at the same time, with the same type, data and lastEventId (a differential check of two parsers).",
+	}, func(ctx SpecContext) {
+		s := bwScenarioFor(ctx, "swap")
+		bwAttach(s)
+		bwNeedOpen(s)
+		if s.harn == nil || s.harn.Status == 0 {
+			suite.Undecided("the harness's own stream, opened alongside the page, got no response")
+		}
+		n, diffs, window := bwDiff(s)
+		suite.Evidence("compared_events", n)
+		suite.Evidence("window", window)
+		if n == 0 {
+			suite.Skipf("no event reached the harness's stream while both it and the browser's were open (%s), so there is nothing to compare; with a publish hook the suite publishes events", window)
+		}
+		if len(diffs) > 0 {
+			suite.Evidence("differences", diffs)
+			suite.Failf("the browser's events equal the harness's: same type, data and lastEventId, in order",
+				"%d of %d event(s) differ; first: %s", len(diffs), n, diffs[0])
+		}
+	})
+
+	// htmx-ext-sse: sse-swap="NAME" listens with addEventListener(NAME) and
+	// swaps event.data into the element. Event types are matched exactly.
+	suite.Check(suite.Meta{
+		ID: "SSE-BROWSER-003", Level: suite.MUST, Source: "html", Modes: modes,
+		Title:       "sse-swap=\"NAME\" shows the data of event NAME",
+		Requirement: "An element with sse-swap=\"NAME\" shows the data of the event named NAME: the target sends the name exactly (case included) and the data intact.",
+	}, func(ctx SpecContext) {
+		s := bwScenarioFor(ctx, "swap")
+		bwAttach(s)
+		bwNeedOpen(s)
+		msgs := s.tab.Rec.OfType("htmx:sseMessage")
+		if s.publish {
+			p := bwNeedPub(s, "named")
+			i := slices.IndexFunc(msgs, func(e browser.HTMXEvent) bool { return e.Target == "named" && strings.Contains(e.Data, p.Nonce) })
+			want := fmt.Sprintf("#named (sse-swap=%q) shows %s", bwNamed, p.Ev.Data)
+			if i < 0 {
+				suite.Failf(want, "not swapped: %s", bwNotSwapped(s, p, bwNamed))
+			}
+			e := msgs[i]
+			suite.Evidence("swapped_html", e.HTML)
+			suite.Require(e.Text == p.Nonce && strings.Contains(strings.ToLower(e.HTML), "<b"), want,
+				"the element shows %s (innerHTML %s)", bwQuote(e.Text), bwQuote(e.HTML))
+			return
+		}
+		if len(s.names) == 0 {
+			suite.Skipf("the target sent no named event in the shared observation, so the page has no sse-swap=\"NAME\" to judge; with a publish hook the suite publishes one")
+		}
+		judged := 0
+		for i, name := range s.names {
+			id := fmt.Sprintf("named-%d", i+1)
+			got := slices.ContainsFunc(s.tab.Log.Messages, func(m browser.Message) bool { return m.EventName == name })
+			if !got {
+				continue
+			}
+			judged++
+			var mine []browser.HTMXEvent
+			for _, e := range msgs {
+				if e.Target == id {
+					mine = append(mine, e)
+				}
+			}
+			if len(mine) == 0 {
+				suite.Failf(fmt.Sprintf("#%s (sse-swap=%q) shows the data of the %q events", id, name, name),
+					"the browser received %q events but htmx swapped none into the element", name)
+			}
+			for _, e := range mine {
+				suite.Require(e.DetailType == name && e.Text == e.Data, fmt.Sprintf("#%s (sse-swap=%q) shows each %q event's data", id, name, name),
+					"after an event of type %q with data %s the element shows %s", e.DetailType, bwQuote(e.Data), bwQuote(e.Text))
+			}
+		}
+		if judged == 0 {
+			suite.Skipf("none of the target's event names %q arrived while the page was open (%v); nothing to judge", s.names, bwObserveWait)
+		}
+	})
+
+	// "If the event type buffer has a value other than the empty string,
+	// change the type of the newly created event to equal the value of the
+	// event type buffer" — otherwise it stays "message", which is what
+	// sse-swap="message" listens for; no other sse-swap sees it.
+	suite.Check(suite.Meta{
+		ID: "SSE-BROWSER-004", Level: suite.MUST, Source: "html", Modes: modes,
+		Title:       "Unnamed events swap only into sse-swap=\"message\"",
+		Requirement: "An event sent without an event name reaches the element with sse-swap=\"message\" and no other element.",
+	}, func(ctx SpecContext) {
+		s := bwScenarioFor(ctx, "swap")
+		bwAttach(s)
+		bwNeedOpen(s)
+		msgs := s.tab.Rec.OfType("htmx:sseMessage")
+		const want = "the unnamed event swapped into #message (sse-swap=\"message\") and nowhere else"
+		if s.publish {
+			p := bwNeedPub(s, "unnamed")
+			var targets []string
+			for _, e := range msgs {
+				if strings.Contains(e.Data, p.Nonce) && e.Target != "" {
+					targets = append(targets, "#"+e.Target)
+				}
+			}
+			if len(targets) == 0 {
+				suite.Failf(want, "it reached no element: %s", bwNotSwapped(s, p, "message"))
+			}
+			suite.Require(len(targets) == 1 && targets[0] == "#message", want, "it was swapped into %s", strings.Join(targets, ", "))
+			i := slices.IndexFunc(msgs, func(e browser.HTMXEvent) bool { return e.Target == "message" && strings.Contains(e.Data, p.Nonce) })
+			suite.Require(msgs[i].Text == p.Ev.Data, want, "#message shows %s, the event's data was %s", bwQuote(msgs[i].Text), bwQuote(p.Ev.Data))
+			return
+		}
+		unnamed := slices.ContainsFunc(s.tab.Log.Messages, func(m browser.Message) bool { return m.EventName == "message" })
+		if !unnamed {
+			suite.Skipf("no unnamed event arrived while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", bwObserveWait)
+		}
+		var elsewhere []string
+		inMessage := 0
+		for _, e := range msgs {
+			switch {
+			case e.DetailType != "message":
+			case e.Target == "message":
+				inMessage++
+				suite.Require(e.Text == e.Data, want, "#message shows %s after an unnamed event with data %s", bwQuote(e.Text), bwQuote(e.Data))
+			case e.Target != "":
+				elsewhere = append(elsewhere, "#"+e.Target)
+			}
+		}
+		suite.Require(len(elsewhere) == 0, want, "unnamed events were also swapped into %s", strings.Join(bwUniq(elsewhere, 5), ", "))
+		suite.Require(inMessage > 0, want, "the browser received unnamed events but htmx swapped none into #message")
+	})
+
+	// "If the field name is "data": Append the field value to the data
+	// buffer, then append a single U+000A LINE FEED (LF) character" — each
+	// line of a multi-line payload is its own data: line, and the browser
+	// rejoins them with LF.
+	suite.Check(suite.Meta{
+		ID: "SSE-BROWSER-005", Level: suite.SHOULD, Source: "html", Modes: modes,
+		Title:       "Multi-line data is swapped with its newlines",
+		Requirement: "An event whose data has several lines (sent as several data: lines) is swapped into its element with every line and the newlines between them.",
+	}, func(ctx SpecContext) {
+		s := bwScenarioFor(ctx, "swap")
+		bwAttach(s)
+		bwNeedOpen(s)
+		msgs := s.tab.Rec.OfType("htmx:sseMessage")
+		if s.publish {
+			p := bwNeedPub(s, "lines")
+			want := fmt.Sprintf("#lines (sse-swap=%q, hx-swap=textContent) shows %s", bwLines, bwQuote(p.Ev.Data))
+			i := slices.IndexFunc(msgs, func(e browser.HTMXEvent) bool { return e.Target == "lines" && strings.Contains(e.Data, p.Nonce) })
+			if i < 0 {
+				suite.Failf(want, "not swapped: %s", bwNotSwapped(s, p, bwLines))
+			}
+			e := msgs[i]
+			if e.Text != p.Ev.Data {
+				how := ""
+				if h, ok := bwHarnessSaw(s.harn, p.Nonce); ok && h.Data != p.Ev.Data {
+					how = fmt.Sprintf("; the harness parsed the same data %s from the wire, so the target did not send each line as a data: line", bwQuote(h.Data))
+				}
+				suite.Failf(want, "the element shows %s (%d line(s) of %d)%s", bwQuote(e.Text), strings.Count(e.Text, "\n")+1, strings.Count(p.Ev.Data, "\n")+1, how)
+			}
+			return
+		}
+		judged := 0
+		for _, e := range msgs {
+			if e.Target == "" || e.Target == "trigger" || !strings.Contains(e.Data, "\n") {
+				continue
+			}
+			judged++
+			suite.Require(e.Text == e.Data, "multi-line data swapped with its newlines",
+				"#%s shows %s after an event with data %s", e.Target, bwQuote(e.Text), bwQuote(e.Data))
+		}
+		if judged == 0 {
+			suite.Skipf("no event with multi-line data reached an element while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", bwObserveWait)
+		}
+	})
+
+	// htmx-ext-sse's sse-close="NAME": on event NAME, htmx:sseClose and
+	// source.close(); "The close() method must abort any instances of the
+	// fetch algorithm started for this EventSource object, and must set the
+	// readyState attribute to CLOSED." A closed EventSource never reconnects.
+	// The suite cannot see a remote target's server side: it judges from the
+	// browser (htmx:sseClose, readyState CLOSED, DevTools shows the request
+	// canceled, no new EventSource request for ≥2 s); the project's own test
+	// asserts on the reference server that the server saw the disconnect.
+	suite.Check(suite.Meta{
+		ID: "SSE-BROWSER-006", Level: suite.MUST, Source: "html", Modes: modes,
+		Title:       "sse-close=\"NAME\" closes the stream for good",
+		Requirement: "On the event named in sse-close the page's EventSource closes (readyState CLOSED, the connection dropped) and no reconnect follows.",
+	}, func(ctx SpecContext) {
+		s := bwScenarioFor(ctx, "close")
+		bwAttach(s)
+		bwNeedOpen(s)
+		c := s.close
+		suite.Evidence("close_event", c.Name)
+		want := fmt.Sprintf("htmx:sseClose on event %q, readyState CLOSED, and no reconnect for %v", c.Name, bwCloseWatch)
+		if s.publish {
+			p := bwNeedPub(s, "close")
+			if !c.Closed {
+				suite.Failf(want, "no htmx:sseClose within %v of publishing %q; the EventSource is still %s: %s",
+					bwArriveWait, c.Name, bwReadyName(s.tab.Rec.ReadyState), bwNotSwapped(s, p, c.Name))
+			}
+		} else if !c.Closed {
+			if slices.ContainsFunc(s.tab.Log.Messages, func(m browser.Message) bool { return m.EventName == c.Name }) {
+				suite.Failf(want, "the browser received %q events but no htmx:sseClose fired; the EventSource is %s", c.Name, bwReadyName(s.tab.Rec.ReadyState))
+			}
+			suite.Skipf("no %q event arrived within %v to close on; nothing to judge", c.Name, bwObserveWait)
+		}
+		suite.Evidence("closed_ms", c.ClosedAt.Milliseconds())
+		suite.Evidence("watched_ms", c.Watched.Milliseconds())
+		suite.Require(c.Reconnect == "", want, "after the close: %s", c.Reconnect)
+		suite.Require(s.tab.Rec.ReadyState == browser.ReadyClosed, want, "readyState %s %v after htmx:sseClose", bwReadyName(s.tab.Rec.ReadyState), c.Watched.Round(time.Millisecond))
+		if c.Watched < bwCloseWatch {
+			suite.Undecided("the page was watched for only %v after the close, less than %v", c.Watched.Round(time.Millisecond), bwCloseWatch)
+		}
+		how := "DevTools shows the stream request canceled (loadingFailed, canceled)"
+		if !c.Canceled {
+			how = "DevTools shows no cancellation of the stream request"
+		}
+		suite.Note("judged from the browser, since the suite does not see the target's server side: htmx:sseClose, readyState CLOSED, %s, no new EventSource request for %v", how, c.Watched.Round(time.Millisecond))
+	})
+
+	// hx-trigger="sse:NAME": htmx-ext-sse listens for NAME and triggers
+	// sse:NAME on the element, which issues its hx-get.
+	suite.Check(suite.Meta{
+		ID: "SSE-BROWSER-007", Level: suite.SHOULD, Source: "html", Modes: modes,
+		Title:       "hx-trigger=\"sse:NAME\" issues the element's request",
+		Requirement: "An element with hx-trigger=\"sse:NAME\" issues its request (hx-get) when the event NAME arrives.",
+	}, func(ctx SpecContext) {
+		s := bwScenarioFor(ctx, "swap")
+		bwAttach(s)
+		bwNeedOpen(s)
+		t := s.trigger
+		if t.Event == "" {
+			suite.Skipf("the target sent no named event in the shared observation to trigger on; with a publish hook the suite publishes one")
+		}
+		want := fmt.Sprintf("#%s (hx-trigger=\"sse:%s\") issues GET %s", t.ID, t.Event, t.GetURL)
+		if r := bwTriggerRequest(s.tab.Log, t); r != nil {
+			suite.Evidence("request", fmt.Sprintf("%s %s", r.Method, r.URL))
+			if r.Headers == nil {
+				suite.Require(r.Method == http.MethodGet, want, "the request was %s %s", r.Method, r.URL)
+				suite.Note("DevTools did not report the request's headers in time, so HX-Trigger was not checked")
+				return
+			}
+			v, _ := r.Header("HX-Trigger")
+			suite.Require(r.Method == http.MethodGet && v == t.ID, want, "the request was %s %s with HX-Trigger %q", r.Method, r.URL, v)
+			return
+		}
+		if s.publish {
+			p := bwNeedPub(s, "trigger")
+			suite.Failf(want, "no request: %s", bwNotSwapped(s, p, t.Event))
+		}
+		if !slices.ContainsFunc(s.tab.Log.Messages, func(m browser.Message) bool { return m.EventName == t.Event }) {
+			suite.Skipf("no %q event arrived while the page was open (%v); nothing to judge", t.Event, bwObserveWait)
+		}
+		suite.Failf(want, "the browser received %q events but the element issued no request", t.Event)
+	})
+
+	// "When a user agent is to reestablish the connection ... if the
+	// EventSource object's last event ID string is not the empty string, set
+	// `Last-Event-ID`" — the server "may use it to resume". After a 200 stream
+	// ends, the browser reconnects on its own; the target must take it up.
+	suite.Check(suite.Meta{
+		ID: "SSE-BROWSER-008", Level: suite.SHOULD, Source: "html", Modes: modes,
+		Title:       "After the server ends a stream the browser resumes with Last-Event-ID",
+		Requirement: "When the server ends a 200 stream, the browser reconnects sending Last-Event-ID (the id of the last event it got), and the server answers with a stream that resumes after that id.",
+	}, func(ctx SpecContext) {
+		s := bwScenarioFor(ctx, "reconnect")
+		bwAttach(s)
+		bwNeedOpen(s)
+		r := s.recon
+		suite.Evidence("ended_by", r.How)
+		want := "the stream ends, the browser reconnects with Last-Event-ID and the server resumes after it"
+		switch {
+		case r.Fail != "":
+			suite.Failf(want, "%s", r.Fail)
+		case r.Skip008 != "":
+			suite.Skipf("%s", r.Skip008)
+		}
+		suite.Evidence("stream_end", r.EndKind)
+		if r.Reconnect == nil {
+			suite.Failf(want, "the stream ended (%s) but the browser made no new request within the wait; EventSource readyState %s", r.EndKind, bwReadyName(s.tab.Rec.ReadyState))
+		}
+		if !r.IDs {
+			if suite.Current().Has(suite.CapIDs) {
+				suite.Failf(want, "none of the %d event(s) the browser got before the end carried an id, so it had no Last-Event-ID to send (the target declares --capabilities ids)", len(r.Before))
+			}
+			suite.Skipf("the target's events carry no id, so the browser has no Last-Event-ID to send and nothing to resume from")
+		}
+		got, sent := r.Reconnect.Header("Last-Event-ID")
+		suite.Evidence("last_event_id", got)
+		suite.Require(sent && got == r.LastID, want, "the reconnect sent Last-Event-ID %q (sent: %v); the last id the browser got was %q", got, sent, r.LastID)
+		if r.Response == nil {
+			suite.Failf(want, "no response to the reconnect (Last-Event-ID %q)", got)
+		}
+		suite.Require(r.Response.Status == http.StatusOK && bwMediaType(r.Response.MimeType) == "text/event-stream", want,
+			"the reconnect with Last-Event-ID %q answered %d %s", got, r.Response.Status, r.Response.MimeType)
+		if !strings.HasPrefix(r.EndKind, "finished") {
+			suite.Note("the stream was cut (%s) rather than ended cleanly", r.EndKind)
+		}
+		if !s.publish {
+			seen := map[string]bool{}
+			for _, m := range r.Before {
+				if m.EventID != "" {
+					seen[m.EventID+"\x00"+m.Data] = true
+				}
+			}
+			for _, m := range r.Resumed {
+				suite.Require(!seen[m.EventID+"\x00"+m.Data], want, "after resuming from %q the server sent again an event the browser already had (id %q, data %s)", got, m.EventID, bwQuote(m.Data))
+			}
+			if len(r.Resumed) == 0 {
+				suite.Note("no event arrived on the resumed stream within %v, so only the reconnect itself was judged", bwArriveWait)
+			}
+			return
+		}
+		count := func(nonce string) int {
+			n := 0
+			for _, m := range r.Resumed {
+				if strings.Contains(m.Data, nonce) {
+					n++
+				}
+			}
+			return n
+		}
+		for _, role := range []string{"named", "unnamed", "lines", "trigger"} {
+			if pb, ok := s.pubs[role]; ok {
+				suite.Require(count(pb.Nonce) == 0, want, "after resuming from %q the server sent again %s, which the browser already had", got, bwQuote(pb.Ev.Data))
+			}
+		}
+		if r.Replay {
+			gap := bwNeedPub(s, "gap")
+			n := count(gap.Nonce)
+			suite.Require(n == 1, want, "the event published while the browser was away (%s) arrived %d time(s) on the resumed stream (the target declares --capabilities replay)", bwQuote(gap.Ev.Data), n)
+			return
+		}
+		live := bwNeedPub(s, "live")
+		suite.Require(count(live.Nonce) == 1, want, "an event published after the reconnect (%s) did not arrive on it", bwQuote(live.Ev.Data))
+		suite.Note("the target does not declare replay: only a live event after the resume was checked, not the events missed while away")
+	})
+
+	// "If the field value consists of only ASCII digits, then interpret the
+	// field value as an integer in base ten, and set the event stream's
+	// reconnection time to that integer"; the browser waits that long before
+	// reconnecting. A value browsers ignore leaves them at their default.
+	suite.Check(suite.Meta{
+		ID: "SSE-BROWSER-009", Level: suite.BP, Source: "html", Modes: modes,
+		Title:       "The browser waits the retry: the server sends",
+		Requirement: "After the stream ends, the browser waits the reconnection time the server sent with retry: (±25%) before reconnecting: the value is one browsers accept.",
+	}, func(ctx SpecContext) {
+		s := bwScenarioFor(ctx, "reconnect")
+		bwAttach(s)
+		bwNeedOpen(s)
+		r := s.recon
+		switch {
+		case r.Fail != "":
+			suite.Skipf("the stream did not end (%s), so there is no reconnect to measure; see SSE-BROWSER-008", r.Fail)
+		case r.Skip009 != "":
+			suite.Skipf("%s", r.Skip009)
+		case r.Reconnect == nil:
+			suite.Skipf("the browser did not reconnect, so there is no wait to measure; see SSE-BROWSER-008")
+		}
+		waited := r.Reconnect.At - r.EndedAt
+		suite.Evidence("waited_ms", waited.Milliseconds())
+		intended, raw, valid, found, ok := bwRetrySent(s.harn)
+		if !found {
+			suite.Skipf("the target sends no retry: field, so there is no reconnection time to compare (SSE-RESUME-004 reports that); the browser waited %v, its default", waited.Round(time.Millisecond))
+		}
+		suite.Evidence("retry_line", raw)
+		if !ok {
+			suite.Failf("a retry: value of ASCII digits only, which the browser then waits", "the server sent %q: not a number, so browsers ignore it; the browser waited %v", raw, waited.Round(time.Millisecond))
+		}
+		suite.Evidence("retry_ms", intended.Milliseconds())
+		tol := max(intended/4, 100*time.Millisecond)
+		off := waited - intended
+		if off < 0 {
+			off = -off
+		}
+		why := ""
+		if !valid {
+			why = " — the value is not ASCII digits only, so browsers ignore it and keep their default"
+		}
+		suite.Require(off <= tol, fmt.Sprintf("the browser reconnects %v (±%v) after the stream ended", intended, tol),
+			"the server sent %q and the browser waited %v%s", raw, waited.Round(time.Millisecond), why)
+		if !valid {
+			suite.Note("the retry line %q is not ASCII digits only; browsers ignore it, and the wait matched only by chance", raw)
+		}
+	})
+})

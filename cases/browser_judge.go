@@ -1,0 +1,403 @@
+package cases
+
+import (
+	"encoding/base64"
+	"fmt"
+	"mime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ssespec/ssespec/harness/browser"
+	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// bwAttach attaches the page's evidence to the current check: the
+// screenshot and the browser-side log the HTML report renders, and the
+// harness stream recorded alongside. It then ends the check with error or
+// skip when the page could not run or had nothing to judge.
+func bwAttach(s *bwScenario) {
+	if s.tab != nil {
+		if len(s.tab.Shot) > 0 {
+			suite.Evidence("screenshot", base64.StdEncoding.EncodeToString(s.tab.Shot))
+		}
+		suite.Evidence("browser_log", bwTranscript(s.tab))
+		suite.Evidence("page_url", s.tab.PageURL)
+	}
+	if s.harn != nil {
+		// The swap page's harness stream; the reconnect goes on on that page.
+		suite.AttachRecording("browser-swap", s.harn)
+	}
+	if len(s.names) > 0 {
+		suite.Evidence("listened_names", s.names)
+	}
+	switch {
+	case s.err != nil:
+		suite.Undecided("the browser page could not be run: %v", s.err)
+	case s.skip != "":
+		suite.Skipf("%s", s.skip)
+	case s.tab != nil && s.tab.RecErr != nil:
+		suite.Undecided("could not read the page's recorder: %v", s.tab.RecErr)
+	}
+}
+
+// bwNeedOpen skips a check whose page's EventSource never opened: that is
+// SSE-BROWSER-001's failure, and nothing else can be judged on the page.
+func bwNeedOpen(s *bwScenario) {
+	if !s.opened {
+		suite.Skipf("the page's EventSource did not open (%s), so there is nothing to judge; see SSE-BROWSER-001", s.openErr)
+	}
+}
+
+// bwNeedPub returns the published event of role, or ends the check with
+// error when publishing it failed.
+func bwNeedPub(s *bwScenario, role string) bwPub {
+	p, ok := s.pubs[role]
+	if !ok {
+		suite.Undecided("internal: the page published no %q event", role)
+	}
+	if p.Err != nil {
+		suite.Undecided("publishing failed, nothing to judge: %v", p.Err)
+	}
+	return p
+}
+
+// bwTranscript is the page's browser-side log, one line per event in time
+// order: DevTools network events, the recorder's htmx events, console.
+func bwTranscript(t *bwTab) []string {
+	type entry struct {
+		at   time.Duration
+		text string
+	}
+	var es []entry
+	add := func(at time.Duration, format string, args ...any) {
+		es = append(es, entry{at, fmt.Sprintf(format, args...)})
+	}
+	short := func(id string) string { return "req " + id }
+	for _, r := range t.Log.Requests {
+		h := ""
+		if v, ok := r.Header("Last-Event-ID"); ok {
+			h = " Last-Event-ID: " + strconv.Quote(v)
+		}
+		if v, ok := r.Header("HX-Trigger"); ok {
+			h += " HX-Trigger: " + strconv.Quote(v)
+		}
+		add(r.At, "%s %s %s %s%s", short(r.ID), r.Type, r.Method, r.URL, h)
+	}
+	for _, r := range t.Log.Responses {
+		add(r.At, "%s response %d %s", short(r.RequestID), r.Status, r.MimeType)
+	}
+	for _, m := range t.Log.Messages {
+		add(m.At, "%s event type=%s id=%s data=%s", short(m.RequestID), strconv.Quote(m.EventName), strconv.Quote(m.EventID), bwQuote(m.Data))
+	}
+	for _, f := range t.Log.Finished {
+		add(f.At, "%s finished (the body ended)", short(f.RequestID))
+	}
+	for _, f := range t.Log.Failures {
+		add(f.At, "%s failed %s canceled=%v", short(f.RequestID), f.ErrorText, f.Canceled)
+	}
+	for _, e := range t.Rec.Events {
+		where := ""
+		if e.Target != "" {
+			where = " on #" + e.Target
+		}
+		detail := ""
+		if e.DetailType != "" || e.Data != "" {
+			detail = fmt.Sprintf(" type=%s data=%s", strconv.Quote(e.DetailType), bwQuote(e.Data))
+		}
+		if e.Type == "htmx:sseMessage" && e.Target != "" {
+			detail += " → element text " + bwQuote(e.Text)
+		}
+		add(e.At, "%s%s readyState=%s%s", e.Type, where, bwReadyName(e.ReadyState), detail)
+	}
+	sort.SliceStable(es, func(i, j int) bool { return es[i].at < es[j].at })
+	const keep = 400
+	out := make([]string, 0, min(len(es), keep)+len(t.Log.Console)+2)
+	for i, e := range es {
+		if i == keep-100 && len(es) > keep {
+			out = append(out, fmt.Sprintf("… %d more …", len(es)-keep))
+		}
+		if i >= keep-100 && i < len(es)-100 && len(es) > keep {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%7.1f ms  %s", float64(e.at.Microseconds())/1000, e.text))
+	}
+	for _, c := range t.Log.Console {
+		out = append(out, "console  "+c)
+	}
+	out = append(out, fmt.Sprintf("at the end: EventSource readyState %s, %d EventSource(s) created by htmx", bwReadyName(t.Rec.ReadyState), t.Rec.Sources))
+	return out
+}
+
+// bwQuote quotes s for a message, shortened.
+func bwQuote(s string) string {
+	if len(s) > 160 {
+		return strconv.Quote(s[:160]) + fmt.Sprintf("…(%d bytes)", len(s))
+	}
+	return strconv.Quote(s)
+}
+
+// bwWhyNotOpen summarizes what DevTools saw of the page's stream requests.
+func bwWhyNotOpen(t *bwTab) string {
+	if t == nil {
+		return "no page state captured"
+	}
+	var parts []string
+	for _, r := range t.Log.Responses {
+		if strings.HasSuffix(r.URL, "/__ssespec/") || strings.Contains(r.URL, "/__ssespec/page-") {
+			continue
+		}
+		for _, q := range bwStreamRequests(t.Log) {
+			if q.ID == r.RequestID {
+				parts = append(parts, fmt.Sprintf("the stream request answered %d %s", r.Status, r.MimeType))
+				break
+			}
+		}
+	}
+	for _, f := range t.Log.Failures {
+		parts = append(parts, "the stream request failed: "+f.ErrorText)
+	}
+	for _, c := range t.Log.Console {
+		if strings.Contains(c, "EventSource") || strings.Contains(c, "MIME") {
+			parts = append(parts, "console: "+c)
+		}
+	}
+	if len(parts) == 0 {
+		return "DevTools shows no response to the stream request yet (still pending)"
+	}
+	return strings.Join(bwUniq(parts, 4), "; ")
+}
+
+func bwUniq(xs []string, n int) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] && len(out) < n {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// bwFindMessage is the first event the browser parsed whose data has nonce.
+func bwFindMessage(l browser.Log, nonce string) (browser.Message, bool) {
+	for _, m := range l.Messages {
+		if strings.Contains(m.Data, nonce) {
+			return m, true
+		}
+	}
+	return browser.Message{}, false
+}
+
+// bwHarnessSaw is the harness stream's copy of the event with nonce.
+func bwHarnessSaw(rec *stream.Recording, nonce string) (parser.Event, bool) {
+	if rec == nil {
+		return parser.Event{}, false
+	}
+	return suite.FindEvent(rec, nonce)
+}
+
+// bwNotSwapped explains why an event with nonce published as name did not
+// reach its element, from what the browser's parser and the harness saw.
+func bwNotSwapped(s *bwScenario, p bwPub, listened string) string {
+	if m, ok := bwFindMessage(s.tab.Log, p.Nonce); ok {
+		if m.EventName != listened {
+			return fmt.Sprintf("the browser received the event as type %q, not %q, so the element listening for %q never got it (event names are case-sensitive and exact)",
+				m.EventName, listened, listened)
+		}
+		return fmt.Sprintf("the browser received the event (type %q, data %s) but htmx fired no htmx:sseMessage on the element", m.EventName, bwQuote(m.Data))
+	}
+	if ev, ok := bwHarnessSaw(s.harn, p.Nonce); ok {
+		return fmt.Sprintf("the browser's EventSource never dispatched it, though the harness's stream received it (type %q, data %s)", ev.Type, bwQuote(ev.Data))
+	}
+	if s.harn != nil {
+		return bwNoDispatch(s.harn, p.Nonce)
+	}
+	return fmt.Sprintf("no event with the published data reached the browser within %v", bwArriveWait)
+}
+
+// bwNoDispatch describes a published nonce that reached neither parser as
+// an event: maybe its bytes arrived in a block that dispatched nothing.
+func bwNoDispatch(rec *stream.Recording, nonce string) string {
+	for _, ln := range rec.Parse.Lines {
+		if strings.Contains(string(ln.Raw), nonce) {
+			blk := ""
+			if ln.Block >= 0 {
+				b := rec.Parse.Blocks[ln.Block]
+				blk = fmt.Sprintf(" in a block that dispatched nothing (data line present: %v)", b.HasData)
+			}
+			return fmt.Sprintf("no event carried it: the published data arrived on the line %s%s, so neither the browser nor the harness dispatched an event with it",
+				bwQuote(string(ln.Raw)), blk)
+		}
+	}
+	return fmt.Sprintf("the published data reached neither the browser nor the harness's stream within %v", bwArriveWait)
+}
+
+// ---- the differential (SSE-BROWSER-002) ---------------------------------
+
+type bwEvent struct {
+	Type, Data, ID string
+	At             time.Time
+}
+
+func (e bwEvent) String() string {
+	return fmt.Sprintf("type %q, id %q, data %s", e.Type, e.ID, bwQuote(e.Data))
+}
+
+// bwDiff compares the events the harness parsed on its stream with those
+// the browser parsed on the page's stream over the window both were open.
+// compared is how many harness events were in that window; diffs lists
+// differences (empty: identical).
+func bwDiff(s *bwScenario) (compared int, diffs []string, window string) {
+	rec, t := s.harn, s.tab
+	var h, b []bwEvent
+	for _, ev := range rec.Parse.Events {
+		h = append(h, bwEvent{ev.Type, ev.Data, ev.LastEventID, rec.Start.Add(ev.At)})
+	}
+	for _, m := range t.Log.Messages {
+		b = append(b, bwEvent{m.EventName, m.Data, m.EventID, t.Opened.Add(m.At)})
+	}
+	// Both streams were surely open (the server had both subscribed) from
+	// shortly after the later of their response headers, until shortly
+	// before the earlier of their ends.
+	start := rec.Start.Add(rec.HeadersAt)
+	for _, r := range t.Log.Responses {
+		if bwIsStream(t.Log, r.RequestID) {
+			if o := t.Opened.Add(r.At); o.After(start) {
+				start = o
+			}
+			break
+		}
+	}
+	start = start.Add(100 * time.Millisecond)
+	end := t.Taken
+	if e := rec.Start.Add(rec.EndAt); rec.End != stream.EndOpen && e.Before(end) {
+		end = e
+	}
+	end = end.Add(-100 * time.Millisecond)
+	window = fmt.Sprintf("%v of both streams open", end.Sub(start).Round(time.Millisecond))
+	var in []bwEvent
+	for _, e := range h {
+		if !e.At.Before(start) && !e.At.After(end) {
+			in = append(in, e)
+		}
+	}
+	// With a publish hook the window is exact: from the first to the last
+	// event the suite published for the page, both streams being open
+	// before the first was published and read until after the last arrived.
+	if first, last := bwPubSpan(s, rec); first >= 0 {
+		in = in[:0]
+		for _, ev := range rec.Parse.Events[first : last+1] {
+			in = append(in, bwEvent{ev.Type, ev.Data, ev.LastEventID, rec.Start.Add(ev.At)})
+		}
+		window = fmt.Sprintf("from the first to the last of the %d events published for the page", len(s.pubs))
+	}
+	if len(in) == 0 {
+		return 0, nil, window
+	}
+	// Align on the browser event nearest in time to the first harness event
+	// that matches: the same event reaches two loopback clients within
+	// milliseconds of each other.
+	bestK, bestMatch := -1, -1
+	for k := range b {
+		if d := b[k].At.Sub(in[0].At); d < -time.Second || d > time.Second {
+			continue
+		}
+		n := 0
+		for i := range in {
+			if k+i < len(b) && bwSame(in[i], b[k+i]) {
+				n++
+			}
+		}
+		if n > bestMatch {
+			bestK, bestMatch = k, n
+		}
+	}
+	if bestK < 0 {
+		return len(in), []string{fmt.Sprintf("the harness received %d event(s) in the window (first: %s at %s) but the browser parsed no event within 1 s of the first",
+			len(in), in[0], in[0].At.Format("15:04:05.000"))}, window
+	}
+	for i := range in {
+		if bestK+i >= len(b) {
+			diffs = append(diffs, fmt.Sprintf("harness event %d (%s): the browser has no event for it", i+1, in[i]))
+			continue
+		}
+		if !bwSame(in[i], b[bestK+i]) {
+			diffs = append(diffs, fmt.Sprintf("event %d: harness %s; browser %s", i+1, in[i], b[bestK+i]))
+		}
+	}
+	return len(in), diffs, window
+}
+
+// bwPubSpan is the index range of the harness events from the first to the
+// last event published for the page, or -1 when the harness lacks one.
+func bwPubSpan(s *bwScenario, rec *stream.Recording) (first, last int) {
+	if !s.publish || len(s.pubs) == 0 {
+		return -1, -1
+	}
+	first, last = -1, -1
+	for _, p := range s.pubs {
+		i := slices.IndexFunc(rec.Parse.Events, func(e parser.Event) bool { return strings.Contains(e.Data, p.Nonce) })
+		if i < 0 {
+			return -1, -1
+		}
+		if first < 0 || i < first {
+			first = i
+		}
+		last = max(last, i)
+	}
+	return first, last
+}
+
+func bwSame(a, b bwEvent) bool { return a.Type == b.Type && a.Data == b.Data && a.ID == b.ID }
+
+func bwIsStream(l browser.Log, requestID string) bool {
+	for _, r := range bwStreamRequests(l) {
+		if r.ID == requestID {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- retry (SSE-BROWSER-009) --------------------------------------------
+
+// bwRetrySent is the reconnection time the target sent on rec: the value of
+// its last retry field line, the raw line, and whether browsers accept it
+// (ASCII digits only). intended is the value's leading digits when it is
+// not valid (e.g. "1000ms" → 1 s), ok false when there is no digit at all.
+func bwRetrySent(rec *stream.Recording) (intended time.Duration, raw string, valid, found, ok bool) {
+	if rec == nil {
+		return 0, "", false, false, false
+	}
+	for _, ln := range rec.Parse.Lines {
+		if ln.Kind == parser.KindField && ln.Name == "retry" {
+			raw, found = string(ln.Raw), true
+			digits := ln.Value[:len(ln.Value)-len(strings.TrimLeft(ln.Value, "0123456789"))]
+			valid = digits != "" && digits == ln.Value
+			if n, err := strconv.ParseInt(digits, 10, 64); err == nil {
+				intended, ok = time.Duration(n)*time.Millisecond, true
+			} else {
+				intended, ok = 0, false
+			}
+		}
+	}
+	if found && valid && rec.Parse.RetrySet {
+		intended = rec.Parse.Retry
+	}
+	return intended, raw, valid, found, ok
+}
+
+// bwMediaType is a response's media type, lower-cased.
+func bwMediaType(ct string) string {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return strings.ToLower(ct)
+	}
+	return mt
+}

@@ -1,0 +1,216 @@
+package cases_test
+
+import (
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ssespec/ssespec/harness/browser"
+	"github.com/ssespec/ssespec/harness/refserver"
+	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/ssespectest"
+	"github.com/ssespec/ssespec/suite"
+)
+
+var browserIDs = []string{
+	"SSE-BROWSER-001", "SSE-BROWSER-002", "SSE-BROWSER-003", "SSE-BROWSER-004", "SSE-BROWSER-005",
+	"SSE-BROWSER-006", "SSE-BROWSER-007", "SSE-BROWSER-008", "SSE-BROWSER-009",
+}
+
+// needBrowser skips a browser test when Chromium is missing, except on CI
+// (CI set), which must run the browser checks. SSESPEC_BROWSER names the
+// browser explicitly.
+func needBrowser(t *testing.T) {
+	t.Helper()
+	if _, err := browser.Find(os.Getenv("SSESPEC_BROWSER")); err != nil {
+		if os.Getenv("CI") != "" || os.Getenv("SSESPEC_BROWSER") != "" {
+			t.Fatalf("CI must run the browser checks: %v", err)
+		}
+		t.Skipf("skipping the browser checks: %v", err)
+	}
+}
+
+// browserConfig points a run at a publish-capable target whose stream is
+// url: publish hook, ids, replay and the end command, and Chromium required.
+func browserConfig(cfg *suite.Config) {
+	cfg.Browser = "on"
+	cfg.BrowserPath = os.Getenv("SSESPEC_BROWSER")
+	cfg.PublishURL = strings.TrimSuffix(cfg.URL, "/events") + "/publish"
+	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapEnd}
+}
+
+func browserFault(name string) func(testing.TB) string {
+	return func(t testing.TB) string { return casetest.Fault(t, name) }
+}
+
+// TestBROWSERChecksFail proves each browser check fails on a target that
+// breaks it, and passes on the correct browser target.
+func TestBROWSERChecksFail(t *testing.T) {
+	needBrowser(t)
+	var cases []casetest.Case
+	for _, id := range browserIDs {
+		cases = append(cases, casetest.Case{ID: id, Fault: "browser-ok-" + id[len(id)-3:], URL: browserFault("browser-ok"), Config: browserConfig, Want: reports.Pass})
+	}
+	cases = append(cases,
+		casetest.Case{ID: "SSE-BROWSER-001", Fault: "browser-json-type", Config: browserConfig, Detail: `MIME type ("application/json")`},
+		casetest.Case{ID: "SSE-BROWSER-002", Fault: "browser-ua-sniff", Config: browserConfig, Detail: `data "&lt;b&gt;ssespec-`},
+		casetest.Case{ID: "SSE-BROWSER-003", Fault: "browser-name-case", Config: browserConfig, Detail: `received the event as type "ssespecnamed", not "ssespecNamed"`},
+		casetest.Case{ID: "SSE-BROWSER-004", Fault: "browser-unnamed-named", Config: browserConfig, Detail: `reached no element: the browser received the event as type "update"`},
+		casetest.Case{ID: "SSE-BROWSER-005", Fault: "browser-data-unprefixed", Config: browserConfig, Detail: "(1 line(s) of 4)"},
+		casetest.Case{ID: "SSE-BROWSER-006", Fault: "browser-close-dropped", Config: browserConfig, Detail: "no htmx:sseClose within"},
+		casetest.Case{ID: "SSE-BROWSER-007", Fault: "browser-name-trailing-space", Config: browserConfig, Detail: `as type "ssespecTrigger ", not "ssespecTrigger"`},
+	)
+	// Observe mode: a target that ends its streams by itself.
+	observe := func(cfg *suite.Config) { cfg.Browser = "on"; cfg.BrowserPath = os.Getenv("SSESPEC_BROWSER") }
+	cases = append(cases,
+		casetest.Case{ID: "SSE-BROWSER-008", Fault: "browser-self-end-restart", Config: observe, Detail: "sent again an event the browser already had"},
+		casetest.Case{ID: "SSE-BROWSER-009", Fault: "browser-self-end-restart-retry", URL: browserFault("browser-self-end-restart"), Config: observe, Want: reports.Pass},
+	)
+	cases = append(cases,
+		casetest.Case{ID: "SSE-BROWSER-008", Fault: "browser-end-ignored", Config: browserConfig, Detail: "still open 5s after the end command"},
+		casetest.Case{ID: "SSE-BROWSER-008", Fault: "browser-no-resume", Config: browserConfig, Detail: "arrived 0 time(s) on the resumed stream"},
+		casetest.Case{ID: "SSE-BROWSER-009", Fault: "browser-retry-unit", Config: browserConfig, Detail: `the server sent "retry: 1000ms" and the browser waited`},
+	)
+	casetest.Faults(t, cases)
+}
+
+// TestBROWSERPassesOnReference runs every browser check against the
+// reference server: in publish mode (its /publish takes the end command) all pass; in
+// observe mode the checks judge its tick events, and the reconnect checks
+// skip since it never ends a stream by itself.
+func TestBROWSERPassesOnReference(t *testing.T) {
+	needBrowser(t)
+	t.Run("publish", func(t *testing.T) {
+		url, _ := casetest.Reference(t)
+		cfg := casetest.FastConfig(url, browserIDs...)
+		browserConfig(&cfg)
+		r := ssespectest.Check(t, cfg)
+		for _, id := range browserIDs {
+			casetest.Expect(t, r, id, reports.Pass, "")
+		}
+		for _, res := range r.Results {
+			if res.Verdict != reports.Pass {
+				continue
+			}
+			if res.Evidence["screenshot"] == nil || res.Evidence["browser_log"] == nil {
+				t.Errorf("%s has no screenshot or browser log", res.ID)
+			}
+		}
+	})
+	t.Run("observe", func(t *testing.T) {
+		url, _ := casetest.Reference(t)
+		cfg := casetest.FastConfig(url, browserIDs...)
+		cfg.Browser = "on"
+		cfg.BrowserPath = os.Getenv("SSESPEC_BROWSER")
+		r := ssespectest.Check(t, cfg)
+		for _, id := range browserIDs[:7] {
+			casetest.Expect(t, r, id, reports.Pass, "")
+		}
+		casetest.Expect(t, r, "SSE-BROWSER-008", reports.Skip, "kept the stream open")
+		casetest.Expect(t, r, "SSE-BROWSER-009", reports.Skip, "kept the stream open")
+	})
+}
+
+// TestBROWSEROffAndMissing: --browser off skips with a reason; a Chromium
+// that cannot be found skips under auto and is an error under on.
+func TestBROWSEROffAndMissing(t *testing.T) {
+	for _, c := range []struct{ name, mode, path, want, detail string }{
+		{"off", "off", "", reports.Skip, "--browser off"},
+		{"auto-missing", "auto", "", reports.Skip, "apt-get install chromium"},
+		{"on-missing", "on", "", reports.Error, "needs Chromium"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			url, _ := casetest.Reference(t)
+			cfg := casetest.FastConfig(url, "SSE-BROWSER-001")
+			cfg.Browser = c.mode
+			if c.mode != "off" {
+				// An empty PATH: no Chromium can be found.
+				t.Setenv("PATH", t.TempDir())
+			}
+			r := ssespectest.Check(t, cfg)
+			casetest.Expect(t, r, "SSE-BROWSER-001", c.want, c.detail)
+		})
+	}
+}
+
+// envServerURL hands the parent's reference server to the child run of
+// TestBROWSERCloseSeenByServer.
+const envServerURL = "SSESPEC_TEST_BROWSER_SERVER"
+
+// TestBROWSERCloseSeenByServer shows on the reference server what the
+// suite cannot see on a remote target: after sse-close the server observed
+// the disconnect, and no reconnect followed for 2 s. The reference server
+// runs in this (parent) process and the suite, in its child process, is
+// pointed at it, so the server side stays observable here.
+func TestBROWSERCloseSeenByServer(t *testing.T) {
+	needBrowser(t)
+	url := os.Getenv(envServerURL)
+	var srv *refserver.Server
+	var timeline []refserver.Stats
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	if url == "" {
+		url, srv = casetest.Reference(t)
+		t.Setenv(envServerURL, url)
+		go func() {
+			tick := time.NewTicker(10 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+				}
+				st := srv.Stats()
+				mu.Lock()
+				if n := len(timeline); n == 0 || timeline[n-1].Opened != st.Opened || timeline[n-1].Closed != st.Closed {
+					st.LastEventIDs = nil
+					timeline = append(timeline, st)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	cfg := casetest.FastConfig(url, "SSE-BROWSER-006")
+	cfg.Window = time.Minute // the shared observation stays open for the whole run
+	cfg.Browser = "on"
+	cfg.BrowserPath = os.Getenv("SSESPEC_BROWSER")
+	cfg.PublishURL = strings.TrimSuffix(url, "/events") + "/publish"
+	r := ssespectest.Check(t, cfg)
+	if srv == nil {
+		return // the child: the parent judges the server side
+	}
+	close(stop)
+	casetest.Expect(t, r, "SSE-BROWSER-006", reports.Pass, "")
+	res := r.Result("SSE-BROWSER-006")
+	closedMS, _ := res.Evidence["closed_ms"].(float64)
+	watchedMS, _ := res.Evidence["watched_ms"].(float64)
+
+	// Streams: the shared observation (open until the run ends) and the
+	// page's. The server must see exactly one end while two are open, then
+	// nothing new open while the page was watched.
+	mu.Lock()
+	defer mu.Unlock()
+	sawClose := -1
+	for i, st := range timeline {
+		if st.Opened == 2 && st.Closed == 1 {
+			sawClose = i
+			break
+		}
+	}
+	if sawClose < 0 {
+		t.Fatalf("the server never saw the page's stream end while the observation was open; timeline %+v", timeline)
+	}
+	for _, st := range timeline[sawClose:] {
+		if st.Opened > 2 {
+			t.Errorf("the server saw a reconnect after the sse-close: %+v (timeline %+v)", st, timeline)
+		}
+	}
+	if watchedMS < 2000 {
+		t.Errorf("the page was watched for %v ms after the close (at %v ms), want ≥ 2000", watchedMS, closedMS)
+	}
+	t.Logf("server timeline %+v; closed at %v ms, watched %v ms", timeline, closedMS, watchedMS)
+}

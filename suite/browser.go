@@ -1,0 +1,168 @@
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ssespec/ssespec/harness/browser"
+	"github.com/ssespec/ssespec/harness/stream"
+)
+
+// EndEvent is the control event name of CapEnd ({"event": "ssespec:end"}).
+const EndEvent = "ssespec:end"
+
+// browserStartTimeout bounds Chromium's start: generous, since a first start
+// on a busy two-core machine is slow and a short bound only makes flaky errors.
+const browserStartTimeout = 2 * time.Minute
+
+// The run's one browser: started by the first browser check that needs it,
+// shared by every tab of the run, closed by StopBrowser.
+var runBrowser struct {
+	sync.Mutex
+	started  bool
+	ready    chan struct{} // closed when the start finished (b or err set)
+	b        *browser.Browser
+	path     string
+	err      error
+	notFound error // no Chromium: skip (auto) or error (on)
+	stops    []func()
+}
+
+// NeedBrowser returns the run's browser, starting it on first use. With
+// --browser off the check is skipped; when no Chromium is found it is skipped
+// (auto) or ends in error (on, or an explicit --browser-path that is wrong);
+// a browser that does not start is an error. The wait for the start is bounded
+// by ctx only.
+func NeedBrowser(ctx context.Context) *browser.Browser {
+	cfg := Current()
+	if cfg.Browser == "off" {
+		Skipf("browser checks are off (--browser off); --browser auto runs them when Chromium is installed")
+	}
+	runBrowser.Lock()
+	if !runBrowser.started {
+		runBrowser.started = true
+		runBrowser.ready = make(chan struct{})
+		go startBrowser(cfg, runBrowser.ready)
+	}
+	ready := runBrowser.ready
+	runBrowser.Unlock()
+
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		Undecided("Chromium did not start before the check's deadline")
+	}
+	runBrowser.Lock()
+	b, path, err, notFound := runBrowser.b, runBrowser.path, runBrowser.err, runBrowser.notFound
+	runBrowser.Unlock()
+	switch {
+	case notFound != nil && (cfg.Browser == "on" || cfg.BrowserPath != ""):
+		Undecided("--browser %s needs Chromium: %v", cfg.Browser, notFound)
+	case notFound != nil:
+		Skipf("no Chromium found for the browser checks: install Chromium (apt-get install chromium) or pass --browser-path PATH (--browser off silences this)")
+	case err != nil:
+		Undecided("could not start Chromium %s: %v", path, err)
+	}
+	return b
+}
+
+func startBrowser(cfg Config, ready chan struct{}) {
+	defer close(ready)
+	path, err := browser.Find(cfg.BrowserPath)
+	if err != nil {
+		runBrowser.Lock()
+		runBrowser.notFound = err
+		runBrowser.Unlock()
+		return
+	}
+	var opts []browser.StartOption
+	if cfg.Insecure {
+		opts = append(opts, browser.IgnoreCertificateErrors())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), browserStartTimeout)
+	defer cancel()
+	b, err := browser.Start(ctx, path, opts...)
+	runBrowser.Lock()
+	runBrowser.b, runBrowser.path, runBrowser.err = b, path, err
+	runBrowser.Unlock()
+}
+
+// BrowserOpenOptions are the tab options every browser check uses: the
+// run's --header values on every request the page makes.
+func BrowserOpenOptions() []browser.OpenOption {
+	if h := Current().Header; len(h) > 0 {
+		return []browser.OpenOption{browser.WithHeader(h)}
+	}
+	return nil
+}
+
+// OnStopBrowser registers f to run when the run's browser stops, before it
+// closes (last registered, first run): for work the browser checks share
+// across specs, such as tabs several checks judge.
+func OnStopBrowser(f func()) {
+	runBrowser.Lock()
+	defer runBrowser.Unlock()
+	runBrowser.stops = append(runBrowser.stops, f)
+}
+
+// StopBrowser runs the OnStopBrowser functions and closes the browser (at
+// the end of the run). It waits for a start still in progress.
+func StopBrowser() {
+	runBrowser.Lock()
+	stops, ready := runBrowser.stops, runBrowser.ready
+	runBrowser.stops = nil
+	runBrowser.Unlock()
+	for i := len(stops) - 1; i >= 0; i-- {
+		stops[i]()
+	}
+	if ready == nil {
+		return
+	}
+	<-ready
+	runBrowser.Lock()
+	b := runBrowser.b
+	runBrowser.b, runBrowser.started, runBrowser.ready = nil, false, nil
+	runBrowser.err, runBrowser.notFound = nil, nil
+	runBrowser.Unlock()
+	if b != nil {
+		b.Close()
+	}
+}
+
+// ErrNoObservation means the shared observation was not started or could
+// not open the stream.
+var ErrNoObservation = errors.New("no shared observation")
+
+// WaitObservation waits for the shared observation window to end and
+// returns the complete recording. Unlike SharedWindow it gives no verdict,
+// attaches nothing and is safe to call from any goroutine (e.g. work the
+// browser checks share).
+func WaitObservation(ctx context.Context) (*stream.Recording, error) {
+	shared.Lock()
+	ready := shared.ready
+	shared.Unlock()
+	if ready == nil {
+		return nil, ErrNoObservation
+	}
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	shared.Lock()
+	conn, err := shared.conn, shared.err
+	shared.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoObservation, err)
+	}
+	// Not conn.Wait, which would end the observation when ctx ends first.
+	select {
+	case <-conn.Done():
+		return conn.Recording(), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
