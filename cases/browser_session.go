@@ -47,6 +47,7 @@ const (
 	bwArriveWait    = 5 * time.Second  // published events reach the browser
 	bwEffectWait    = 1500 * time.Millisecond
 	bwObserveWait   = 5 * time.Second // observe mode: wait for the target's own events
+	bwNamesSettle   = 2 * time.Second // observe mode: more names after the first
 	bwCloseWatch    = 2 * time.Second // no reconnect after sse-close, for this long
 	bwEndWait       = 5 * time.Second // the stream ends after the end command
 	bwCaptureBudget = 10 * time.Second
@@ -154,7 +155,8 @@ func bwScenarioFor(ctx SpecContext, name string) *bwScenario {
 	bwPlan.Lock()
 	if !bwPlan.started {
 		bwPlan.started = true
-		bwStart(b)
+		sc, _ := GinkgoConfiguration()
+		bwStart(b, sc.LabelFilter)
 	}
 	s := bwPlan.byName[name]
 	bwPlan.Unlock()
@@ -169,17 +171,38 @@ func bwScenarioFor(ctx SpecContext, name string) *bwScenario {
 	return s
 }
 
+// In a run without a publish hook the pages start with the run (with
+// Chromium), so they overlap the shared observation window instead of
+// following it: they only listen. With a publish hook they wait for their
+// container, which runs last, since the events they publish and the end
+// command must not disturb the other checks.
+var _ = suite.OnRunStart(func(ctx context.Context, labelFilter string) {
+	cfg := suite.Current()
+	if cfg.Browser == "off" || cfg.CanPublish() || len(bwWanted(labelFilter)) == 0 {
+		return
+	}
+	b, err := suite.WaitBrowser(ctx)
+	if err != nil {
+		return // the checks give the verdict (skip or error)
+	}
+	bwPlan.Lock()
+	defer bwPlan.Unlock()
+	if ctx.Err() == nil && !bwPlan.started {
+		bwPlan.started = true
+		bwStart(b, labelFilter)
+	}
+})
+
 // bwWanted lists the results the run's checks need, from the label filter
 // the run uses (all of them when it cannot be read).
-func bwWanted() map[string]bool {
+func bwWanted(labelFilter string) map[string]bool {
 	part := map[string]string{
 		"SSE-BROWSER-001": "swap", "SSE-BROWSER-002": "swap", "SSE-BROWSER-003": "swap",
 		"SSE-BROWSER-004": "swap", "SSE-BROWSER-005": "swap", "SSE-BROWSER-007": "swap",
 		"SSE-BROWSER-006": "close", "SSE-BROWSER-008": "reconnect", "SSE-BROWSER-009": "reconnect",
 	}
 	want := map[string]bool{}
-	sc, _ := GinkgoConfiguration()
-	filter, err := types.ParseLabelFilter(sc.LabelFilter)
+	filter, err := types.ParseLabelFilter(labelFilter)
 	for id, p := range part {
 		m, ok := suite.Lookup(id)
 		if err != nil || !ok || filter(m.Labels()) {
@@ -193,9 +216,9 @@ func bwWanted() map[string]bool {
 // swap page, which then goes on to the reconnect (its stream is no longer
 // needed once the swaps are judged), and the close page. Two tabs, not
 // three: tabs opened at once slow each other down on a small machine.
-func bwStart(b *browser.Browser) {
+func bwStart(b *browser.Browser, labelFilter string) {
 	ctx, cancel := context.WithCancel(context.Background())
-	want := bwWanted()
+	want := bwWanted(labelFilter)
 	bwPlan.byName = map[string]*bwScenario{}
 	var swap, recon, closing *bwScenario
 	if want["swap"] || want["reconnect"] {
@@ -327,23 +350,33 @@ func bwPublish(ctx context.Context, p publish.Publisher, ev publish.Event, nonce
 }
 
 // bwObservedNames are the named event types the shared observation saw, in
-// order of first arrival, at most max.
+// order of first arrival, at most max. It does not wait for the whole
+// window: once a first name has arrived it waits bwNamesSettle for more (or
+// until max are known), so pages started with the run overlap the window.
 func bwObservedNames(ctx context.Context, max int) (names []string, unnamed, multiline bool, err error) {
-	rec, err := suite.WaitObservation(ctx)
+	conn, err := suite.ObservationConn(ctx)
 	if err != nil {
 		return nil, false, false, err
 	}
-	for _, ev := range rec.Parse.Events {
-		if ev.Type == "message" {
-			unnamed = true
-		} else if !slices.Contains(names, ev.Type) && len(names) < max && bwSafeName(ev.Type) {
-			names = append(names, ev.Type)
-		}
-		if strings.Contains(ev.Data, "\n") {
-			multiline = true
+	collect := func(rec *stream.Recording) {
+		names, unnamed, multiline = nil, false, false
+		for _, ev := range rec.Parse.Events {
+			if ev.Type == "message" {
+				unnamed = true
+			} else if !slices.Contains(names, ev.Type) && len(names) < max && bwSafeName(ev.Type) {
+				names = append(names, ev.Type)
+			}
+			if strings.Contains(ev.Data, "\n") {
+				multiline = true
+			}
 		}
 	}
-	return names, unnamed, multiline, nil
+	conn.WaitUntil(ctx, func(rec *stream.Recording) bool { collect(rec); return len(names) > 0 })
+	sctx, cancel := context.WithTimeout(ctx, bwNamesSettle)
+	conn.WaitUntil(sctx, func(rec *stream.Recording) bool { collect(rec); return len(names) >= max })
+	cancel()
+	conn.View(collect)
+	return names, unnamed, multiline, ctx.Err()
 }
 
 // bwSafeName: htmx splits sse-swap on commas, and hx-trigger's syntax gives

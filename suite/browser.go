@@ -41,15 +41,7 @@ func NeedBrowser(ctx context.Context) *browser.Browser {
 	if cfg.Browser == "off" {
 		Skipf("browser checks are off (--browser off); --browser auto runs them when Chromium is installed")
 	}
-	runBrowser.Lock()
-	if !runBrowser.started {
-		runBrowser.started = true
-		runBrowser.ready = make(chan struct{})
-		go startBrowser(cfg, runBrowser.ready)
-	}
-	ready := runBrowser.ready
-	runBrowser.Unlock()
-
+	ready := PrewarmBrowser()
 	select {
 	case <-ready:
 	case <-ctx.Done():
@@ -67,6 +59,39 @@ func NeedBrowser(ctx context.Context) *browser.Browser {
 		Undecided("could not start Chromium %s: %v", path, err)
 	}
 	return b
+}
+
+// PrewarmBrowser starts the run's browser in the background if it is not
+// started yet, and returns a channel closed once the start has finished.
+// It gives no verdict: NeedBrowser does, in the check that needs it.
+func PrewarmBrowser() <-chan struct{} {
+	runBrowser.Lock()
+	defer runBrowser.Unlock()
+	if !runBrowser.started {
+		runBrowser.started = true
+		runBrowser.ready = make(chan struct{})
+		go startBrowser(Current(), runBrowser.ready)
+	}
+	return runBrowser.ready
+}
+
+// WaitBrowser starts the run's browser if needed and waits for it, giving
+// no verdict: for work that runs outside a check (see OnRunStart).
+func WaitBrowser(ctx context.Context) (*browser.Browser, error) {
+	select {
+	case <-PrewarmBrowser():
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	runBrowser.Lock()
+	defer runBrowser.Unlock()
+	switch {
+	case runBrowser.notFound != nil:
+		return nil, runBrowser.notFound
+	case runBrowser.err != nil:
+		return nil, runBrowser.err
+	}
+	return runBrowser.b, nil
 }
 
 func startBrowser(cfg Config, ready chan struct{}) {
@@ -130,6 +155,29 @@ func StopBrowser() {
 	if b != nil {
 		b.Close()
 	}
+}
+
+// ObservationConn waits for the shared observation's response and returns
+// the live stream (read it with View or WaitUntil; never close it). Like
+// WaitObservation it gives no verdict and is safe from any goroutine.
+func ObservationConn(ctx context.Context) (*stream.Conn, error) {
+	shared.Lock()
+	ready := shared.ready
+	shared.Unlock()
+	if ready == nil {
+		return nil, ErrNoObservation
+	}
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoObservation, shared.err)
+	}
+	return shared.conn, nil
 }
 
 // ErrNoObservation means the shared observation was not started or could

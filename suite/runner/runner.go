@@ -131,7 +131,18 @@ func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
 		}
 		defer restore()
 	}
+	waitStart := func() {}
+	cancelStart := func() {}
+	if !opts.DryRun {
+		var ctx context.Context
+		ctx, cancelStart = context.WithCancel(context.Background())
+		waitStart = suite.StartRun(ctx, sc.LabelFilter)
+	}
 	RunSpecs(&testingT{}, "ssespec", sc, rc)
+	// The run-start work ends before the browser stops, so none of it
+	// starts anything the stop would miss.
+	cancelStart()
+	waitStart()
 	suite.StopObservation()
 	suite.StopBrowser()
 	captured.Lock()
