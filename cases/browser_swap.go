@@ -1,0 +1,202 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ssespec/ssespec/harness/browser"
+	"github.com/ssespec/ssespec/harness/publish"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// The swap page (SSE-BROWSER-001/002/003/004/005/007), which then goes on
+// to the reconnect (browser_reconnect.go). See browser_session.go.
+
+func bwRunSwap(ctx context.Context, b *browser.Browser, s, recon, closing *bwScenario) {
+	cfg := suite.Current()
+	p := cfg.Publisher()
+	s.publish = p != nil
+	nonce := suite.Nonce()
+	s.trigger = browser.Trigger{ID: "trigger", GetURL: "/__ssespec/trigger-" + nonce}
+	page := browser.Page{StreamURL: cfg.URL}
+	if s.publish {
+		s.trigger.Event = bwTrigger
+		page.Swaps = []browser.Swap{
+			{ID: "named", Names: bwNamed}, // htmx's default innerHTML swap
+			{ID: "message", Names: "message", HXSwap: "textContent"},
+			{ID: "lines", Names: bwLines, HXSwap: "textContent"},
+		}
+	} else {
+		names, _, _, err := bwObservedNames(ctx, 3)
+		if err != nil && ctx.Err() != nil {
+			s.err = err
+			return
+		}
+		s.names = names
+		page.Swaps = []browser.Swap{{ID: "message", Names: "message", HXSwap: "textContent"}}
+		for i, n := range names {
+			page.Swaps = append(page.Swaps, browser.Swap{ID: fmt.Sprintf("named-%d", i+1), Names: n, HXSwap: "textContent"})
+		}
+		if len(names) > 0 {
+			s.trigger.Event = names[0]
+		}
+	}
+	if s.trigger.Event != "" {
+		page.Triggers = []browser.Trigger{s.trigger}
+	}
+
+	hconn, herr := bwHarness(ctx)
+	tab, pageURL, err := bwOpen(ctx, b, page)
+	if err != nil {
+		if hconn != nil {
+			hconn.Close()
+		}
+		s.err = fmt.Errorf("opening the page: %w", err)
+		if recon != nil {
+			recon.err = s.err
+		}
+		return
+	}
+	defer tab.Close()
+	// The swap checks' result is complete with the page's state and a
+	// screenshot. When the reconnect follows, the screenshot is taken once
+	// the end command is out (the page looks the same), so it adds nothing
+	// to the reconnect's wait.
+	var once sync.Once
+	finishSwap := func() {
+		once.Do(func() {
+			if s.tab == nil {
+				s.tab = bwCaptureState(tab, pageURL, page)
+			}
+			s.tab.Shot = bwScreenshot(tab)
+			s.finish()
+		})
+	}
+	capture := func() {
+		s.tab = bwCaptureState(tab, pageURL, page)
+		if hconn != nil {
+			s.harn = hconn.Close()
+		}
+		if herr != nil && s.harn != nil && s.harn.Status == 0 {
+			s.harn = nil
+		}
+	}
+	defer func() {
+		if s.tab == nil {
+			capture()
+		}
+		finishSwap()
+		if recon != nil && recon.tab == nil {
+			recon.tab, recon.harn, recon.opened, recon.openErr = s.tab, s.harn, s.opened, s.openErr
+		}
+	}()
+
+	s.opened, s.openErr = bwWaitOpen(ctx, tab)
+	if !s.opened {
+		return
+	}
+	if !s.publish {
+		bwObserveSwaps(ctx, tab, s)
+	} else {
+		bwPublishSwaps(ctx, tab, s, p)
+	}
+	capture()
+	if recon == nil {
+		finishSwap()
+		return
+	}
+	recon.opened = true
+	recon.harn = s.harn
+	bwReconnect(ctx, tab, pageURL, page, recon, s, closing, finishSwap)
+}
+
+// bwPublishSwaps publishes the swap page's four events and waits for the
+// page's reactions.
+func bwPublishSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario, p publish.Publisher) {
+	s.pubs = map[string]bwPub{}
+	n := func(role string) string { return suite.Nonce() + "-" + role }
+	named, unnamed, lines, trig := n("named"), n("unnamed"), n("lines"), n("trigger")
+	for _, x := range []struct {
+		role string
+		ev   publish.Event
+		n    string
+	}{
+		{"named", publish.Event{Event: bwNamed, Data: "<b>" + named + "</b>"}, named},
+		{"unnamed", publish.Event{Data: unnamed}, unnamed},
+		{"lines", publish.Event{Event: bwLines, Data: lines + "\nsecond line\n\nfourth line"}, lines},
+		{"trigger", publish.Event{Event: bwTrigger, Data: trig}, trig},
+	} {
+		s.pubs[x.role] = bwPublish(ctx, p, x.ev, x.n)
+	}
+	// The browser's parser sees every event whatever its name; once all four
+	// are in, the page's reactions follow at once.
+	arrived := func(l browser.Log) bool {
+		for _, pb := range s.pubs {
+			if !slices.ContainsFunc(l.Messages, func(m browser.Message) bool { return strings.Contains(m.Data, pb.Nonce) }) {
+				return false
+			}
+		}
+		return true
+	}
+	actx, acancel := context.WithTimeout(ctx, bwArriveWait)
+	tab.WaitFor(actx, func(l browser.Log, _ browser.Recorded) bool { return arrived(l) })
+	acancel()
+	ectx, ecancel := context.WithTimeout(ctx, bwEffectWait)
+	tab.WaitFor(ectx, func(l browser.Log, r browser.Recorded) bool {
+		q := bwTriggerRequest(l, s.trigger)
+		return bwSwappedNonce(r, "named", named) && bwSwappedNonce(r, "message", unnamed) &&
+			bwSwappedNonce(r, "lines", lines) && q != nil && q.Headers != nil
+	})
+	ecancel()
+}
+
+// bwObserveSwaps waits until the target's own events have reached every
+// element the page has and a few have arrived (or bwObserveWait passed).
+func bwObserveSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario) {
+	wctx, cancel := context.WithTimeout(ctx, bwObserveWait)
+	defer cancel()
+	tab.WaitFor(wctx, func(l browser.Log, r browser.Recorded) bool {
+		got := map[string]bool{}
+		for _, e := range r.OfType("htmx:sseMessage") {
+			got[e.Target] = true
+		}
+		for _, sw := range tab0Swaps(s) {
+			if !got[sw] {
+				return false
+			}
+		}
+		// A few events more, so the differential has a window to compare.
+		q := bwTriggerRequest(l, s.trigger)
+		return len(l.Messages) >= 4 && (s.trigger.Event == "" || q != nil && q.Headers != nil)
+	})
+}
+
+func tab0Swaps(s *bwScenario) []string {
+	ids := []string{"message"}
+	for i := range s.names {
+		ids = append(ids, fmt.Sprintf("named-%d", i+1))
+	}
+	return ids
+}
+
+// bwSwappedNonce reports whether an htmx:sseMessage on element id carried
+// data with nonce.
+func bwSwappedNonce(r browser.Recorded, id, nonce string) bool {
+	return slices.ContainsFunc(r.OfType("htmx:sseMessage"), func(e browser.HTMXEvent) bool {
+		return e.Target == id && strings.Contains(e.Data, nonce)
+	})
+}
+
+// bwTriggerRequest is the trigger element's hx-get, if the page made it
+// (its Headers stay nil until DevTools reports the headers sent).
+func bwTriggerRequest(l browser.Log, t browser.Trigger) *browser.Request {
+	for _, r := range l.Requests {
+		if strings.HasSuffix(r.URL, t.GetURL) && r.Type != browser.TypeDocument {
+			return &r
+		}
+	}
+	return nil
+}
