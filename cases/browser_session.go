@@ -49,7 +49,7 @@ const (
 	bwArriveWait    = 5 * time.Second  // published events reach the browser
 	bwEffectWait    = 1500 * time.Millisecond
 	bwObserveWait   = 5 * time.Second // observe mode: wait for the target's own events
-	bwNamesSettle   = 2 * time.Second // observe mode: more names after the first
+	bwNamesSettle   = 1 * time.Second // observe mode: more names after the first
 	bwCloseWatch    = 2 * time.Second // no reconnect after sse-close, for this long
 	bwEndWait       = 5 * time.Second // the stream ends after the end command
 	bwCaptureBudget = 10 * time.Second
@@ -183,6 +183,11 @@ var _ = suite.OnRunStart(func(ctx context.Context, labelFilter string) {
 	if cfg.Browser == "off" || cfg.CanPublish() || len(bwWanted(labelFilter)) == 0 {
 		return
 	}
+	// Chromium starts while the target's first events arrive.
+	suite.PrewarmBrowser()
+	if _, _, _, err := bwObservedNames(ctx, bwNamesMax); err != nil {
+		return // the checks give the verdict
+	}
 	b, err := suite.WaitBrowser(ctx)
 	if err != nil {
 		return // the checks give the verdict (skip or error)
@@ -260,6 +265,9 @@ func bwStart(b *browser.Browser, labelFilter string) {
 	suite.OnStopBrowser(func() {
 		cancel()
 		bwPlan.wg.Wait()
+		bwNames.Lock()
+		bwNames.known = false
+		bwNames.Unlock()
 		bwPlan.Lock()
 		bwPlan.started, bwPlan.byName = false, nil
 		bwPlan.Unlock()
@@ -351,11 +359,38 @@ func bwPublish(ctx context.Context, p publish.Publisher, ev publish.Event, nonce
 	return bwPub{Ev: ev, Nonce: nonce, At: at, Err: p.Publish(ctx, ev)}
 }
 
+// bwNamesMax is how many of the target's event names a page listens for.
+const bwNamesMax = 3
+
+// bwNames caches what bwObservedNames learnt, for the run: the pages and
+// the run-start work ask for it at once, and it costs a wait.
+var bwNames struct {
+	sync.Mutex
+	known              bool
+	names              []string
+	unnamed, multiline bool
+}
+
 // bwObservedNames are the named event types the shared observation saw, in
-// order of first arrival, at most max. It does not wait for the whole
-// window: once a first name has arrived it waits bwNamesSettle for more (or
-// until max are known), so pages started with the run overlap the window.
+// order of first arrival, at most max (≤ bwNamesMax). It does not wait for
+// the whole window: once a first name has arrived it waits bwNamesSettle
+// for more (or until bwNamesMax are known), so pages started with the run
+// overlap the window.
 func bwObservedNames(ctx context.Context, max int) (names []string, unnamed, multiline bool, err error) {
+	bwNames.Lock()
+	defer bwNames.Unlock()
+	if !bwNames.known {
+		n, u, m, err := bwLearnNames(ctx)
+		if err != nil {
+			return nil, false, false, err
+		}
+		bwNames.known, bwNames.names, bwNames.unnamed, bwNames.multiline = true, n, u, m
+	}
+	names = bwNames.names[:min(max, len(bwNames.names))]
+	return names, bwNames.unnamed, bwNames.multiline, nil
+}
+
+func bwLearnNames(ctx context.Context) (names []string, unnamed, multiline bool, err error) {
 	conn, err := suite.ObservationConn(ctx)
 	if err != nil {
 		return nil, false, false, err
@@ -365,7 +400,7 @@ func bwObservedNames(ctx context.Context, max int) (names []string, unnamed, mul
 		for _, ev := range rec.Parse.Events {
 			if ev.Type == "message" {
 				unnamed = true
-			} else if !slices.Contains(names, ev.Type) && len(names) < max && bwSafeName(ev.Type) {
+			} else if !slices.Contains(names, ev.Type) && len(names) < bwNamesMax && bwSafeName(ev.Type) {
 				names = append(names, ev.Type)
 			}
 			if strings.Contains(ev.Data, "\n") {
@@ -375,7 +410,7 @@ func bwObservedNames(ctx context.Context, max int) (names []string, unnamed, mul
 	}
 	conn.WaitUntil(ctx, func(rec *stream.Recording) bool { collect(rec); return len(names) > 0 })
 	sctx, cancel := context.WithTimeout(ctx, bwNamesSettle)
-	conn.WaitUntil(sctx, func(rec *stream.Recording) bool { collect(rec); return len(names) >= max })
+	conn.WaitUntil(sctx, func(rec *stream.Recording) bool { collect(rec); return len(names) >= bwNamesMax })
 	cancel()
 	conn.View(collect)
 	return names, unnamed, multiline, ctx.Err()
