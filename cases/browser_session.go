@@ -180,7 +180,11 @@ func bwScenarioFor(ctx SpecContext, name string) *bwScenario {
 // command must not disturb the other checks.
 var _ = suite.OnRunStart(func(ctx context.Context, labelFilter string) {
 	cfg := suite.Current()
-	if cfg.Browser == "off" || cfg.CanPublish() || len(bwWanted(labelFilter)) == 0 {
+	if cfg.Browser == "off" || len(bwWanted(labelFilter)) == 0 {
+		return
+	}
+	if cfg.CanPublish() {
+		suite.PrewarmBrowser() // only Chromium: the pages wait for their checks
 		return
 	}
 	// Chromium starts while the target's first events arrive.
