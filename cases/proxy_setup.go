@@ -42,9 +42,10 @@ func ProxyConfig(cfg suite.Config, o *origin.Server) suite.Config {
 
 // originOptions are the live stream's settings for a run of cfg: like the
 // demo's reference server, keepalives well inside --keepalive-max and a
-// steady tick, so the observe-style checks have events to judge.
+// steady tick, so the observe-style checks have events to judge, and a
+// 1 s retry, so the browser's reconnect checks wait little.
 func originOptions(cfg suite.Config) origin.Options {
-	return origin.Options{Live: refserver.Options{Keepalive: cfg.KeepaliveMax / 3, Tick: 500 * time.Millisecond, Retry: 3 * time.Second}}
+	return origin.Options{Live: refserver.Options{Keepalive: cfg.KeepaliveMax / 3, Tick: 500 * time.Millisecond, Retry: time.Second}}
 }
 
 // ProbeProxy makes one request through the proxy and tells whether it
