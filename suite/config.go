@@ -121,6 +121,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--url %q: no host", c.URL)
 	case c.KeepaliveMax < 0 || c.Window < 0 || c.Hold < 0 || c.LatencyBudget < 0:
 		return errors.New("durations must not be negative")
+	case c.MaxLine < 0 || c.MaxBytes < 0:
+		return errors.New("--max-line and --max-bytes must not be negative")
 	case c.Browser != "" && c.Browser != "auto" && c.Browser != "on" && c.Browser != "off":
 		return fmt.Errorf("--browser %q: want auto, on or off", c.Browser)
 	case c.Origin != "" && !strings.Contains(c.Origin, "://"):

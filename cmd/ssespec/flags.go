@@ -47,6 +47,8 @@ func (f *runFlags) register(fs *flag.FlagSet, keepaliveDefault time.Duration) {
 	fs.DurationVar(&f.cfg.LatencyBudget, "latency-budget", 100*time.Millisecond, "longest acceptable publish→receipt delay per event (p95)")
 	fs.IntVar(&f.cfg.Clients, "clients", 50, "concurrent streams opened for SSE-CONN-001")
 	fs.StringVar(&f.cfg.Browser, "browser", "auto", "browser checks: auto (when Chromium is found), on (required), off")
+	fs.IntVar(&f.cfg.MaxLine, "max-line", 0, "longest event-stream line the parser accepts, in bytes (0: 1 MiB + 1 KiB); a longer line ends the recording")
+	fs.Int64Var(&f.cfg.MaxBytes, "max-bytes", 0, "most body bytes recorded per stream (0: 16 MiB); more ends the recording")
 	fs.StringVar(&f.cfg.BrowserPath, "browser-path", "", "Chromium executable (default: chromium, chromium-headless-shell or google-chrome on PATH)")
 }
 

@@ -61,6 +61,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--browser", "maybe"}, "want auto, on or off"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--label-filter", "id:(("}, "--label-filter"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--capabilities", "teleport"}, "unknown capability"},
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--max-bytes", "-1"}, "must not be negative"},
 		{[]string{"list", "--format", "xml"}, "want text or json"},
 	} {
 		r := cli(t, tc.args...)
