@@ -127,8 +127,9 @@ func TestBROWSEROffAndMissing(t *testing.T) {
 			cfg := casetest.FastConfig(url, "SSE-BROWSER-001")
 			cfg.Browser = c.mode
 			if c.mode != "off" {
-				// An empty PATH: no Chromium can be found.
+				// An empty PATH and no shared browser: no Chromium can be found.
 				t.Setenv("PATH", t.TempDir())
+				t.Setenv(suite.EnvBrowserURL, "")
 			}
 			r := ssespectest.Check(t, cfg)
 			casetest.Expect(t, r, "SSE-BROWSER-001", c.want, c.detail)

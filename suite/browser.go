@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -94,8 +95,26 @@ func WaitBrowser(ctx context.Context) (*browser.Browser, error) {
 	return runBrowser.b, nil
 }
 
+// EnvBrowserURL names the environment variable that, like Config.BrowserURL,
+// points the run at an already running Chromium: the project's tests start
+// one and every suite they run in a child process attaches to it.
+const EnvBrowserURL = "SSESPEC_BROWSER_URL"
+
 func startBrowser(cfg Config, ready chan struct{}) {
 	defer close(ready)
+	ctx, cancel := context.WithTimeout(context.Background(), browserStartTimeout)
+	defer cancel()
+	wsURL := cfg.BrowserURL
+	if wsURL == "" && !cfg.Insecure { // a shared browser was not started to ignore certificates
+		wsURL = os.Getenv(EnvBrowserURL)
+	}
+	if wsURL != "" {
+		b, err := browser.Attach(ctx, wsURL)
+		runBrowser.Lock()
+		runBrowser.b, runBrowser.path, runBrowser.err = b, wsURL, err
+		runBrowser.Unlock()
+		return
+	}
 	path, err := browser.Find(cfg.BrowserPath)
 	if err != nil {
 		runBrowser.Lock()
@@ -107,8 +126,6 @@ func startBrowser(cfg Config, ready chan struct{}) {
 	if cfg.Insecure {
 		opts = append(opts, browser.IgnoreCertificateErrors())
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), browserStartTimeout)
-	defer cancel()
 	b, err := browser.Start(ctx, path, opts...)
 	runBrowser.Lock()
 	runBrowser.b, runBrowser.path, runBrowser.err = b, path, err

@@ -64,6 +64,7 @@ type Config struct {
 
 	Browser     string // auto, on or off
 	BrowserPath string
+	BrowserURL  string // DevTools websocket address of a running Chromium to use instead of starting one
 
 	Via        string // proxy mode: the proxy URL the suite sends client requests to
 	OriginAddr string // proxy mode: loopback address the suite's origin listens on
@@ -125,6 +126,8 @@ func (c Config) Validate() error {
 		return errors.New("--max-line and --max-bytes must not be negative")
 	case c.Browser != "" && c.Browser != "auto" && c.Browser != "on" && c.Browser != "off":
 		return fmt.Errorf("--browser %q: want auto, on or off", c.Browser)
+	case c.BrowserURL != "" && !strings.HasPrefix(c.BrowserURL, "ws://") && !strings.HasPrefix(c.BrowserURL, "wss://"):
+		return fmt.Errorf("--browser-url %q: want the DevTools websocket address, ws://HOST:PORT/devtools/browser/ID", c.BrowserURL)
 	case c.Origin != "" && !strings.Contains(c.Origin, "://"):
 		return fmt.Errorf("--origin %q: want scheme://host[:port]", c.Origin)
 	}

@@ -3,12 +3,14 @@ package browser
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
 )
 
 // closeTimeout bounds the graceful shutdown in Close; after it the process is
@@ -22,6 +24,8 @@ type Browser struct {
 	cancelCtx   context.CancelFunc
 	closeOnce   sync.Once
 	closeErr    error
+	profile     string // the profile directory Start made (Shareable only)
+	attached    bool   // Attach: Close disconnects, the browser stays up
 }
 
 // StartOption adjusts how Start launches the browser.
@@ -40,6 +44,10 @@ func IgnoreCertificateErrors() StartOption {
 // browser's life to the context of its first Run, so that Run gets a context
 // with no deadline and ctx is watched separately.
 func Start(ctx context.Context, execPath string, options ...StartOption) (*Browser, error) {
+	return start(ctx, execPath, false, options)
+}
+
+func start(ctx context.Context, execPath string, shareable bool, options []StartOption) (*Browser, error) {
 	if execPath == "" {
 		p, err := Find("")
 		if err != nil {
@@ -60,10 +68,21 @@ func Start(ctx context.Context, execPath string, options ...StartOption) (*Brows
 	for _, o := range options {
 		o(&opts)
 	}
+	profile := ""
+	if shareable {
+		// Chromium writes DevToolsActivePort in its profile; chromedp's own
+		// temporary profile is not exposed, so make one we know.
+		dir, err := os.MkdirTemp("", "ssespec-chromium-")
+		if err != nil {
+			return nil, fmt.Errorf("browser: %w", err)
+		}
+		profile = dir
+		opts = append(opts, chromedp.UserDataDir(dir), remote.WebSocket, chromedp.Flag("remote-debugging-address", "127.0.0.1"))
+	}
 	base := context.WithoutCancel(ctx)
 	actx, acancel := chromedp.NewExecAllocator(base, opts...)
 	bctx, bcancel := chromedp.NewContext(actx)
-	b := &Browser{ctx: bctx, cancelAlloc: acancel, cancelCtx: bcancel}
+	b := &Browser{ctx: bctx, cancelAlloc: acancel, cancelCtx: bcancel, profile: profile}
 
 	stop := context.AfterFunc(ctx, bcancel)
 	err := chromedp.Do(bctx) // starts the process and attaches its first tab
@@ -73,6 +92,9 @@ func Start(ctx context.Context, execPath string, options ...StartOption) (*Brows
 	if err != nil {
 		bcancel()
 		acancel()
+		if profile != "" {
+			removeProfile(profile)
+		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("browser: start %s: %w (%v)", execPath, ctx.Err(), err)
 		}
@@ -99,11 +121,20 @@ func (b *Browser) Version(ctx context.Context) (string, error) {
 // temporary profile. It is safe to call more than once.
 func (b *Browser) Close() error {
 	b.closeOnce.Do(func() {
+		if b.attached {
+			// chromedp.Cancel would close the owner's browser.
+			b.cancelCtx()
+			b.cancelAlloc()
+			return
+		}
 		ctx, cancel := context.WithTimeout(b.ctx, closeTimeout)
 		defer cancel()
 		b.closeErr = chromedp.Cancel(ctx)
 		b.cancelCtx()
 		b.cancelAlloc()
+		if b.profile != "" {
+			removeProfile(b.profile)
+		}
 	})
 	return b.closeErr
 }

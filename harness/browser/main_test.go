@@ -62,7 +62,7 @@ func startShared() {
 		return
 	}
 	t0 := time.Now()
-	shared.b, shared.err = Start(context.Background(), path)
+	shared.b, shared.err = StartShareable(context.Background(), path)
 	shared.start = time.Since(t0)
 	if shared.err != nil {
 		return

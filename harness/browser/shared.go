@@ -1,0 +1,74 @@
+package browser
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
+)
+
+// Sharing one Chromium between processes: the project's tests run each
+// suite in a child process, and starting Chromium costs far more than a
+// tab, so the test process starts one browser with StartShareable and the
+// children Attach to it by its DevTools address.
+
+// StartShareable is Start with a DevTools websocket port open on loopback,
+// so other processes can Attach (see Browser.DebugURL).
+func StartShareable(ctx context.Context, execPath string, options ...StartOption) (*Browser, error) {
+	return start(ctx, execPath, true, options)
+}
+
+// DebugURL is the DevTools websocket address of a browser started with
+// StartShareable, read from the DevToolsActivePort file Chromium writes in its
+// profile ("" when there is none).
+func (b *Browser) DebugURL() string {
+	if b.profile == "" {
+		return ""
+	}
+	bs, err := os.ReadFile(filepath.Join(b.profile, "DevToolsActivePort"))
+	if err != nil {
+		return ""
+	}
+	port, path, ok := bytes.Cut(bytes.TrimSpace(bs), []byte("\n"))
+	if !ok {
+		return ""
+	}
+	return "ws://127.0.0.1:" + strings.TrimSpace(string(port)) + strings.TrimSpace(string(path))
+}
+
+// Attach connects to a browser another process started with StartShareable.
+// Close then only disconnects: the browser stays up for its owner.
+func Attach(ctx context.Context, wsURL string) (*Browser, error) {
+	base := context.WithoutCancel(ctx)
+	actx, acancel := remote.NewAllocator(base, wsURL, remote.NoModifyURL)
+	bctx, bcancel := chromedp.NewContext(actx)
+	b := &Browser{ctx: bctx, cancelAlloc: acancel, cancelCtx: bcancel, attached: true}
+	stop := context.AfterFunc(ctx, bcancel)
+	err := chromedp.Do(bctx)
+	if !stop() && err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		bcancel()
+		acancel()
+		return nil, fmt.Errorf("browser: attach %s: %w", wsURL, err)
+	}
+	return b, nil
+}
+
+// removeProfile removes the profile directory StartShareable made; the
+// browser's helpers can still write in it for a moment after it stops.
+func removeProfile(dir string) {
+	for range 50 {
+		if os.RemoveAll(dir) == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

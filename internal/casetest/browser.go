@@ -1,0 +1,40 @@
+package casetest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/ssespec/ssespec/harness/browser"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// BrowserMain runs a test package's tests with one Chromium shared by every
+// suite they run: each suite runs in a child process (see ssespectest), and
+// starting Chromium per suite costs seconds of CPU on a two-core machine.
+// The children attach through suite.EnvBrowserURL, which they inherit; in
+// a child that variable is already set, so no second browser is started.
+// Without Chromium the tests run as they would anyway (and skip or fail on
+// their own terms). Use it as: func TestMain(m *testing.M) { os.Exit(casetest.BrowserMain(m)) }
+func BrowserMain(m *testing.M) int {
+	if os.Getenv(suite.EnvBrowserURL) != "" {
+		return m.Run()
+	}
+	path, err := browser.Find(os.Getenv("SSESPEC_BROWSER"))
+	if err != nil {
+		return m.Run()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	b, err := browser.StartShareable(ctx, path)
+	cancel()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "casetest: no shared Chromium (%v); each suite starts its own\n", err)
+		return m.Run()
+	}
+	defer b.Close()
+	os.Setenv(suite.EnvBrowserURL, b.DebugURL())
+	defer os.Unsetenv(suite.EnvBrowserURL)
+	return m.Run()
+}
