@@ -18,7 +18,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&o.Retry, "retry", 3*time.Second, "retry: value sent on connect")
 	fs.DurationVar(&o.Tick, "tick", time.Second, "emit a demo event this often (0 = only published events)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: ssespec serve [flags]\n\nServes the reference SSE server: GET /events (the stream), POST /publish\n(JSON {\"event\",\"data\",\"id\"} broadcast to every stream), GET /done (204).\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: ssespec serve [flags]\n\nServes the reference SSE server: GET /events (the stream), POST /publish\n(JSON {\"event\",\"data\",\"id\"} broadcast to every stream; the control event\n{\"event\":\"ssespec:end\"} ends the open streams instead), GET /done (204).\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if code, ok := parse(fs, args, stderr); !ok {

@@ -2,6 +2,7 @@ package refserver
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -169,4 +170,29 @@ func TestEndStreamsThenResume(t *testing.T) {
 	if got := string(again.waitLen(len(want), 5*time.Second)); got != want {
 		t.Errorf("resumed stream %q, want %q", got, want)
 	}
+}
+
+// TestPublishEndEvent: POST /publish with the end control event ends the
+// open streams instead of broadcasting it, and the server keeps serving.
+func TestPublishEndEvent(t *testing.T) {
+	_, ts := newTestServer(t, Options{Keepalive: time.Hour})
+	st := openStream(t, ts.URL+"/events", nil)
+	st.waitContains("retry:", 5*time.Second)
+	resp, err := http.Post(ts.URL+"/publish", "application/json", strings.NewReader(`{"event":"`+EndEvent+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"ended":1`) {
+		t.Errorf("POST /publish end: %d %s, want 200 with ended 1", resp.StatusCode, body)
+	}
+	if err := st.waitEnd(5 * time.Second); !isCleanEnd(err) {
+		t.Errorf("ended with %v, want a clean end of body", err)
+	}
+	if got := string(st.bytes()); strings.Contains(got, EndEvent) {
+		t.Errorf("the end event was broadcast: %q", got)
+	}
+	again := openStream(t, ts.URL+"/events", nil)
+	again.waitContains("retry:", 5*time.Second)
 }
