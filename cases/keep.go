@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -37,9 +38,17 @@ var _ = Describe("KEEP", func() {
 		Title:       "Something is sent at least every --keepalive-max",
 		Requirement: "While no event is due, the server sends something (a comment line) at least every --keepalive-max (default 15 s, after the spec's advice to send a comment every 15 seconds or so), so proxies do not drop the idle connection.",
 	}, func(ctx SpecContext) {
-		rec := keepWindow(ctx)
 		limit := suite.Current().KeepaliveMax
 		slack := max(limit/50, 100*time.Millisecond)
+		// A server that sends nothing at all, not even its response headers,
+		// is silent too: judged when the harness waited longer than the limit.
+		if _, err := suite.ObservationConn(ctx); errors.Is(err, stream.ErrNoHeaders) {
+			if wait := keepHeaderTimeout(); wait > limit+slack {
+				suite.Failf(fmt.Sprintf("no silence longer than --keepalive-max (%v)", limit),
+					"nothing at all arrived, not even the response headers, in the %v the harness waited; --keepalive-max is %v", wait, limit)
+			}
+		}
+		rec := keepWindow(ctx)
 		g := keepLongestGap(rec)
 		suite.Evidence("longest_gap_ms", g.length().Milliseconds())
 		suite.Evidence("keepalive_max_ms", limit.Milliseconds())
@@ -216,6 +225,14 @@ func keepWindow(ctx SpecContext) *stream.Recording {
 		suite.Skipf("the body is %s-encoded although the request offered no Accept-Encoding; keepalives are only judged on an identity-encoded stream", ce)
 	}
 	return rec
+}
+
+// keepHeaderTimeout is how long the shared observation waits for headers.
+func keepHeaderTimeout() time.Duration {
+	if t := suite.Current().StreamOptions().HeaderTimeout; t > 0 {
+		return t
+	}
+	return stream.DefaultHeaderTimeout
 }
 
 // keepServed reports whether rec is a 200 text/event-stream response, and

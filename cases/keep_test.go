@@ -13,6 +13,7 @@ func keepSlow(c *suite.Config) { c.Slow = true }
 func TestKEEPChecksFail(t *testing.T) {
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-KEEP-001", Fault: "silent-30s", Detail: "silent for"},
+		{ID: "SSE-KEEP-001", Fault: "hostile-no-headers", Detail: "not even the response headers"},
 		{ID: "SSE-KEEP-002", Fault: "keepalive-splits-event", Detail: `comment ": keepalive"`},
 		{ID: "SSE-KEEP-002", Fault: "blank-keepalive-splits-event", Detail: "ended an event"},
 		{ID: "SSE-KEEP-003", Fault: "ping-event-keepalive", Detail: `type "ping"`},

@@ -122,7 +122,7 @@ var goSSEBusy = map[string]string{
 // goSSEIdle is its verdicts on an idle stream.
 var goSSEIdle = map[string]string{
 	"SSE-HTTP-010": "fail",
-	"SSE-KEEP-001": "error",
+	"SSE-KEEP-001": "fail",
 }
 
 func TestGoSSE(t *testing.T)     { run(t, startGoSSE, true, goSSEBusy) }

@@ -192,7 +192,7 @@ func ObservationConn(ctx context.Context) (*stream.Conn, error) {
 	shared.Lock()
 	defer shared.Unlock()
 	if shared.err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoObservation, shared.err)
+		return nil, fmt.Errorf("%w: %w", ErrNoObservation, shared.err)
 	}
 	return shared.conn, nil
 }
@@ -221,7 +221,7 @@ func WaitObservation(ctx context.Context) (*stream.Recording, error) {
 	conn, err := shared.conn, shared.err
 	shared.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoObservation, err)
+		return nil, fmt.Errorf("%w: %w", ErrNoObservation, err)
 	}
 	// Not conn.Wait, which would end the observation when ctx ends first.
 	select {

@@ -85,7 +85,7 @@ func Open(ctx context.Context, req Request, opts Options) (*Conn, error) {
 	if err != nil {
 		stop()
 		if rctx.Err() != nil && ctx.Err() == nil {
-			err = fmt.Errorf("no response headers within %v: %w", opts.HeaderTimeout, err)
+			err = fmt.Errorf("%w within %v: %w", ErrNoHeaders, opts.HeaderTimeout, err)
 		}
 		c.finish(EndError, err)
 		return c, err

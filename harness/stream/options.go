@@ -2,6 +2,7 @@ package stream
 
 import (
 	"crypto/tls"
+	"errors"
 	"net"
 	"net/http"
 	"time"
@@ -14,6 +15,10 @@ const (
 	DefaultConnectTimout = 5 * time.Second
 	DefaultHeaderTimeout = 10 * time.Second
 )
+
+// ErrNoHeaders is wrapped by Open's error when the response headers did not
+// arrive within HeaderTimeout.
+var ErrNoHeaders = errors.New("no response headers")
 
 // Options bound one recording. Zero values take the defaults above; a zero
 // Duration or IdleTimeout means no such limit (the context still applies).
