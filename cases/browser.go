@@ -57,9 +57,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "The browser parses the same events as the harness",
 		Requirement: "Every event the harness parsed on its own stream is seen by the browser's EventSource, opened at the same time, with the same type, data and lastEventId (a differential check of two parsers).",
 	}, func(ctx SpecContext) {
-		s := bwScenarioFor(ctx, "swap")
-		bwAttach(s)
-		bwNeedOpen(s)
+		s := bwOpened(ctx, "swap")
 		if s.harn == nil || s.harn.Status == 0 {
 			suite.Undecided("the harness's own stream, opened alongside the page, got no response")
 		}
@@ -83,9 +81,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "sse-swap=\"NAME\" shows the data of event NAME",
 		Requirement: "An element with sse-swap=\"NAME\" shows the data of the event named NAME: the target sends the name exactly (case included) and the data intact.",
 	}, func(ctx SpecContext) {
-		s := bwScenarioFor(ctx, "swap")
-		bwAttach(s)
-		bwNeedOpen(s)
+		s := bwOpened(ctx, "swap")
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		if s.publish {
 			p := bwNeedPub(s, "named")
@@ -140,9 +136,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "Unnamed events swap only into sse-swap=\"message\"",
 		Requirement: "An event sent without an event name reaches the element with sse-swap=\"message\" and no other element.",
 	}, func(ctx SpecContext) {
-		s := bwScenarioFor(ctx, "swap")
-		bwAttach(s)
-		bwNeedOpen(s)
+		s := bwOpened(ctx, "swap")
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		const want = "the unnamed event swapped into #message (sse-swap=\"message\") and nowhere else"
 		if s.publish {
@@ -190,9 +184,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "Multi-line data is swapped with its newlines",
 		Requirement: "An event whose data has several lines (sent as several data: lines) is swapped into its element with every line and the newlines between them.",
 	}, func(ctx SpecContext) {
-		s := bwScenarioFor(ctx, "swap")
-		bwAttach(s)
-		bwNeedOpen(s)
+		s := bwOpened(ctx, "swap")
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		if s.publish {
 			p := bwNeedPub(s, "lines")
@@ -238,9 +230,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "sse-close=\"NAME\" closes the stream for good",
 		Requirement: "On the event named in sse-close the page's EventSource closes (readyState CLOSED, the connection dropped) and no reconnect follows.",
 	}, func(ctx SpecContext) {
-		s := bwScenarioFor(ctx, "close")
-		bwAttach(s)
-		bwNeedOpen(s)
+		s := bwOpened(ctx, "close")
 		c := s.close
 		suite.Evidence("close_event", c.Name)
 		want := fmt.Sprintf("htmx:sseClose on event %q, readyState CLOSED, and no reconnect for %v", c.Name, bwCloseWatch)
@@ -277,9 +267,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "hx-trigger=\"sse:NAME\" issues the element's request",
 		Requirement: "An element with hx-trigger=\"sse:NAME\" issues its request (hx-get) when the event NAME arrives.",
 	}, func(ctx SpecContext) {
-		s := bwScenarioFor(ctx, "swap")
-		bwAttach(s)
-		bwNeedOpen(s)
+		s := bwOpened(ctx, "swap")
 		t := s.trigger
 		if t.Event == "" {
 			suite.Skipf("the target sent no named event in the shared observation to trigger on; with a publish hook the suite publishes one")
@@ -315,9 +303,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "After the server ends a stream the browser resumes with Last-Event-ID",
 		Requirement: "When the server ends a 200 stream, the browser reconnects sending Last-Event-ID (the id of the last event it got), and the server answers with a stream that resumes after that id.",
 	}, func(ctx SpecContext) {
-		s := bwScenarioFor(ctx, "reconnect")
-		bwAttach(s)
-		bwNeedOpen(s)
+		s := bwOpened(ctx, "reconnect")
 		r := s.recon
 		suite.Evidence("ended_by", r.How)
 		want := "the stream ends, the browser reconnects with Last-Event-ID and the server resumes after it"
@@ -397,9 +383,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "The browser waits the retry: the server sends",
 		Requirement: "After the stream ends, the browser waits the reconnection time the server sent with retry: (±25%) before reconnecting: the value is one browsers accept.",
 	}, func(ctx SpecContext) {
-		s := bwScenarioFor(ctx, "reconnect")
-		bwAttach(s)
-		bwNeedOpen(s)
+		s := bwOpened(ctx, "reconnect")
 		r := s.recon
 		switch {
 		case r.Fail != "":

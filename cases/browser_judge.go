@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	. "github.com/onsi/ginkgo/v2"
+
 	"github.com/ssespec/ssespec/harness/browser"
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
@@ -47,6 +49,15 @@ func bwAttach(s *bwScenario) {
 
 // bwNeedOpen skips a check whose page's EventSource never opened: that is
 // SSE-BROWSER-001's failure, and nothing else can be judged on the page.
+// bwOpened is the named page's result for a check that judges what the
+// page received: its evidence attached, skipped when the page never opened.
+func bwOpened(ctx SpecContext, name string) *bwScenario {
+	s := bwScenarioFor(ctx, name)
+	bwAttach(s)
+	bwNeedOpen(s)
+	return s
+}
+
 func bwNeedOpen(s *bwScenario) {
 	if !s.opened {
 		suite.Skipf("the page's EventSource did not open (%s), so there is nothing to judge; see SSE-BROWSER-001", s.openErr)

@@ -2,6 +2,8 @@ package suite
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -129,4 +131,49 @@ func SharedWindow(ctx context.Context) *stream.Recording {
 func SharedConn(ctx context.Context) *stream.Conn {
 	SharedHeaders(ctx)
 	return shared.conn
+}
+
+// ObservationConn waits for the shared observation's response and returns
+// the live stream (read it with View or WaitUntil; never close it). Like
+// WaitObservation it gives no verdict and is safe from any goroutine.
+func ObservationConn(ctx context.Context) (*stream.Conn, error) {
+	shared.Lock()
+	ready := shared.ready
+	shared.Unlock()
+	if ready == nil {
+		return nil, ErrNoObservation
+	}
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoObservation, shared.err)
+	}
+	return shared.conn, nil
+}
+
+// ErrNoObservation means the shared observation was not started or could
+// not open the stream.
+var ErrNoObservation = errors.New("no shared observation")
+
+// WaitObservation waits for the shared observation window to end and
+// returns the complete recording. Unlike SharedWindow it gives no verdict,
+// attaches nothing and is safe to call from any goroutine (e.g. work the
+// browser checks share).
+func WaitObservation(ctx context.Context) (*stream.Recording, error) {
+	conn, err := ObservationConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Not conn.Wait, which would end the observation when ctx ends first.
+	select {
+	case <-conn.Done():
+		return conn.Recording(), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
