@@ -227,13 +227,9 @@ func keepWindow(ctx SpecContext) *stream.Recording {
 	return rec
 }
 
-// keepHeaderTimeout is how long the shared observation waits for headers.
-func keepHeaderTimeout() time.Duration {
-	if t := suite.Current().StreamOptions().HeaderTimeout; t > 0 {
-		return t
-	}
-	return stream.DefaultHeaderTimeout
-}
+// keepHeaderTimeout is how long the shared observation waits for headers
+// (it opens with the default).
+func keepHeaderTimeout() time.Duration { return stream.DefaultHeaderTimeout }
 
 // keepServed reports whether rec is a 200 text/event-stream response, and
 // describes what it was.

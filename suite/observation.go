@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -17,9 +18,15 @@ func BrowserLikeHeader() http.Header {
 	return http.Header{"Accept": {"text/event-stream"}, "Cache-Control": {"no-cache"}}
 }
 
-// StreamOptions are the run's bounds for one recording.
+// StreamOptions are the run's bounds for one recording. Once the shared
+// stream got no response headers at all, later streams wait noHeadersRetry
+// for theirs, so a silent target costs seconds, not minutes.
 func (c Config) StreamOptions() stream.Options {
-	return stream.Options{Client: client(c.Insecure), MaxLine: c.MaxLine, MaxBytes: c.MaxBytes}
+	o := stream.Options{Client: client(c.Insecure), MaxLine: c.MaxLine, MaxBytes: c.MaxBytes}
+	if sharedGotNoHeaders() {
+		o.HeaderTimeout = noHeadersRetry
+	}
+	return o
 }
 
 var clients sync.Map // insecure bool → *http.Client
@@ -46,6 +53,9 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 	if opts.HeaderTimeout != 0 {
 		base.HeaderTimeout = opts.HeaderTimeout
 	}
+	if sharedGotNoHeaders() && base.HeaderTimeout > noHeadersRetry {
+		base.HeaderTimeout = noHeadersRetry // see StreamOptions
+	}
 	h := BrowserLikeHeader()
 	for k, v := range hdr {
 		h[k] = v
@@ -53,6 +63,26 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 	c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, base)
 	DeferCleanup(c.Close)
 	return c, err
+}
+
+// noHeadersRetry is the header timeout of streams opened after the shared
+// stream got no headers at all.
+const noHeadersRetry = 2 * time.Second
+
+// sharedGotNoHeaders reports whether the shared stream has already failed
+// for want of response headers (without waiting for it).
+func sharedGotNoHeaders() bool {
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.ready == nil {
+		return false
+	}
+	select {
+	case <-shared.ready:
+		return errors.Is(shared.err, stream.ErrNoHeaders)
+	default:
+		return false
+	}
 }
 
 // The shared observation is one stream recorded for the whole window, opened
