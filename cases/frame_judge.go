@@ -1,0 +1,179 @@
+package cases
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// Helpers of the FRAME checks (frame.go): the shared window, locations in
+// the wire log, and the byte-level tests the checks apply.
+
+// frameWindow is the complete shared observation, or a skip when it holds
+// no event stream to judge.
+func frameWindow(ctx SpecContext) *stream.Recording {
+	rec := suite.SharedWindow(ctx)
+	if rec.Status != http.StatusOK {
+		suite.Skipf("the stream request answered %d, so there is no event stream to judge (see SSE-HTTP-001)", rec.Status)
+	}
+	if ce := rec.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		suite.Skipf("the body is %s-encoded although the request offered no Accept-Encoding; the wire format is only judged on an identity-encoded stream", ce)
+	}
+	if rec.Parse == nil || rec.Bytes == 0 {
+		suite.Skipf("no body byte arrived in the %v window (recording ended: %s); nothing to judge", suite.Current().Window, rec.End)
+	}
+	return rec
+}
+
+// frameLoc points a report reader at a place in the wire log.
+type frameLoc struct {
+	Offset int64   `json:"offset"` // body byte offset
+	Line   int     `json:"line"`   // 1-based line number in the wire log
+	MS     float64 `json:"ms"`     // arrival of the line, since the request
+	Text   string  `json:"text"`   // the line (or block), quoted and shortened
+	Why    string  `json:"why,omitempty"`
+	at     time.Duration
+}
+
+func frameRef(res *parser.Result, line int, off int64) frameLoc {
+	ln := res.Lines[line]
+	return frameLoc{Offset: off, Line: line + 1, MS: float64(ln.At.Microseconds()) / 1000, Text: frameQuote(ln.Raw), at: ln.At}
+}
+
+func (l frameLoc) String() string {
+	s := fmt.Sprintf("byte %d (line %d, %s)", l.Offset, l.Line, frameMS(l.at))
+	if l.Why != "" {
+		s += " " + l.Why
+	}
+	return s + ": " + l.Text
+}
+
+// frameList names the first few places and counts the rest.
+func frameList(refs []frameLoc) string {
+	const show = 3
+	var parts []string
+	for i, r := range refs {
+		if i == show {
+			parts = append(parts, fmt.Sprintf("and %d more", len(refs)-show))
+			break
+		}
+		parts = append(parts, r.String())
+	}
+	return strings.Join(parts, "; ")
+}
+
+// frameFirst bounds evidence lists: a broken stream repeats its fault.
+func frameFirst(refs []frameLoc) []frameLoc { return refs[:min(len(refs), 20)] }
+
+func frameMS(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
+
+// frameQuote quotes wire bytes, shortened to stay readable.
+func frameQuote(b []byte) string {
+	const max = 80
+	if len(b) > max {
+		return strconv.Quote(string(b[:max])) + "…"
+	}
+	return strconv.Quote(string(b))
+}
+
+// frameLineAt is the index of the line holding body offset off.
+func frameLineAt(res *parser.Result, off int64) int {
+	i := sort.Search(len(res.Lines), func(i int) bool { return res.Lines[i].Offset > off })
+	return max(i-1, 0)
+}
+
+// frameInvalidUTF8 is the parser's first invalid offset, except a multi-byte
+// character the window's end cut in half on a line still arriving.
+func frameInvalidUTF8(rec *stream.Recording) int64 {
+	res := rec.Parse
+	off := res.InvalidUTF8
+	if off < 0 || rec.End == stream.EndEOF {
+		return off
+	}
+	ln := res.Lines[frameLineAt(res, off)]
+	if ln.Ending != parser.EndingNone {
+		return off
+	}
+	raw := ln.Raw
+	for j := len(raw) - 1; j >= 0 && j >= len(raw)-3; j-- {
+		if utf8.RuneStart(raw[j]) {
+			if !utf8.FullRune(raw[j:]) {
+				raw = raw[:j]
+			}
+			break
+		}
+	}
+	if utf8.Valid(raw) {
+		return -1
+	}
+	return off
+}
+
+// frameTrailingCR reports whether line i is the body's last line and ends in
+// a CR while the stream was still open: its LF may not have arrived yet.
+func frameTrailingCR(rec *stream.Recording, i int) bool {
+	res := rec.Parse
+	ln := res.Lines[i]
+	return rec.End != stream.EndEOF && i == len(res.Lines)-1 && ln.Ending == parser.EndingCR &&
+		ln.Offset+int64(len(ln.Raw))+1 == res.Bytes
+}
+
+// frameLosesData reports whether a block cut off by the end of the stream
+// held something clients lose: data, an event name, an id, or a retry line
+// that never ended. (A complete retry line applies without a blank line.)
+func frameLosesData(res *parser.Result, blk *parser.Block) bool {
+	for _, ln := range res.Lines[blk.First : blk.Last+1] {
+		if ln.Kind == parser.KindField && ln.Known && (ln.Name != "retry" || ln.Ending == parser.EndingNone) {
+			return true
+		}
+	}
+	return false
+}
+
+// frameBlockText is a block's lines (without its blank line), quoted.
+func frameBlockText(res *parser.Result, blk *parser.Block) string {
+	var b []byte
+	for _, ln := range res.Lines[blk.First : blk.Last+1] {
+		if ln.Kind == parser.KindBlank {
+			break
+		}
+		b = append(b, ln.Raw...)
+		if ln.Ending != parser.EndingNone {
+			b = append(b, '\n')
+		}
+	}
+	return frameQuote(b)
+}
+
+func frameKnownFold(name string) bool {
+	for _, k := range []string{"data", "event", "id", "retry"} {
+		if strings.EqualFold(name, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func frameDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// frameCORSUnsafe is Fetch's "CORS-unsafe request-header byte" (for ASCII).
+func frameCORSUnsafe(r rune) bool {
+	return r < 0x20 && r != '\t' || r == 0x7F || strings.ContainsRune(`"():<>?@[\]{}`, r)
+}
