@@ -20,7 +20,7 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 	s.publish = p != nil
 	name := bwClose
 	if !s.publish {
-		names, _, _, err := bwObservedNames(ctx, 1)
+		names, err := bwObservedNames(ctx, 1)
 		if err != nil && ctx.Err() != nil {
 			s.err = err
 			s.setQuiet()

@@ -58,7 +58,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 		selfEnd = rec.EndAt - rec.HeadersAt
 		r.recon.How = fmt.Sprintf("the target ended it by itself (it ended the shared observation after %v)", selfEnd.Round(time.Millisecond))
 	} else {
-		r.recon.How = "the suite's end command ({\"event\":\"" + suite.EndEvent + "\"})"
+		r.recon.How = "the suite's end command ({\"event\":\"" + publish.EndEvent + "\"})"
 		// The end command ends every stream the target has open: wait until
 		// the shared observation and the close page are done with theirs.
 		if _, err := suite.WaitObservation(ctx); err != nil && ctx.Err() != nil {
@@ -81,7 +81,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 	}
 	firstReq := first[len(first)-1]
 	if useEnd {
-		r.pubs["end"] = bwPublish(ctx, p, publish.Event{Event: suite.EndEvent}, "")
+		r.pubs["end"] = bwPublish(ctx, p, publish.Event{Event: publish.EndEvent}, "")
 		swapDone()
 		if err := r.pubs["end"].Err; err != nil {
 			r.err = fmt.Errorf("publishing the end command: %w", err)

@@ -183,13 +183,11 @@ var _ = suite.OnRunStart(func(ctx context.Context, labelFilter string) {
 	if cfg.Browser == "off" || len(bwWanted(labelFilter)) == 0 {
 		return
 	}
+	suite.PrewarmBrowser() // Chromium starts while the target's first events arrive
 	if cfg.CanPublish() {
-		suite.PrewarmBrowser() // only Chromium: the pages wait for their checks
-		return
+		return // the pages wait for their checks
 	}
-	// Chromium starts while the target's first events arrive.
-	suite.PrewarmBrowser()
-	if _, _, _, err := bwObservedNames(ctx, bwNamesMax); err != nil {
+	if _, err := bwObservedNames(ctx, bwNamesMax); err != nil {
 		return // the checks give the verdict
 	}
 	b, err := suite.WaitBrowser(ctx)
@@ -370,9 +368,8 @@ const bwNamesMax = 3
 // the run-start work ask for it at once, and it costs a wait.
 var bwNames struct {
 	sync.Mutex
-	known              bool
-	names              []string
-	unnamed, multiline bool
+	known bool
+	names []string
 }
 
 // bwObservedNames are the named event types the shared observation saw, in
@@ -380,44 +377,40 @@ var bwNames struct {
 // the whole window: once a first name has arrived it waits bwNamesSettle
 // for more (or until bwNamesMax are known), so pages started with the run
 // overlap the window.
-func bwObservedNames(ctx context.Context, max int) (names []string, unnamed, multiline bool, err error) {
+func bwObservedNames(ctx context.Context, max int) ([]string, error) {
 	bwNames.Lock()
 	defer bwNames.Unlock()
 	if !bwNames.known {
-		n, u, m, err := bwLearnNames(ctx)
+		names, err := bwLearnNames(ctx)
 		if err != nil {
-			return nil, false, false, err
+			return nil, err
 		}
-		bwNames.known, bwNames.names, bwNames.unnamed, bwNames.multiline = true, n, u, m
+		bwNames.known, bwNames.names = true, names
 	}
-	names = bwNames.names[:min(max, len(bwNames.names))]
-	return names, bwNames.unnamed, bwNames.multiline, nil
+	return bwNames.names[:min(max, len(bwNames.names))], nil
 }
 
-func bwLearnNames(ctx context.Context) (names []string, unnamed, multiline bool, err error) {
+func bwLearnNames(ctx context.Context) ([]string, error) {
 	conn, err := suite.ObservationConn(ctx)
 	if err != nil {
-		return nil, false, false, err
+		return nil, err
 	}
+	var names []string
+	seen := 0 // events already looked at: each wake-up reads only new ones
 	collect := func(rec *stream.Recording) {
-		names, unnamed, multiline = nil, false, false
-		for _, ev := range rec.Parse.Events {
-			if ev.Type == "message" {
-				unnamed = true
-			} else if !slices.Contains(names, ev.Type) && len(names) < bwNamesMax && bwSafeName(ev.Type) {
+		for _, ev := range rec.Parse.Events[seen:] {
+			if ev.Type != "message" && len(names) < bwNamesMax && bwSafeName(ev.Type) && !slices.Contains(names, ev.Type) {
 				names = append(names, ev.Type)
 			}
-			if strings.Contains(ev.Data, "\n") {
-				multiline = true
-			}
 		}
+		seen = len(rec.Parse.Events)
 	}
 	conn.WaitUntil(ctx, func(rec *stream.Recording) bool { collect(rec); return len(names) > 0 })
 	sctx, cancel := context.WithTimeout(ctx, bwNamesSettle)
 	conn.WaitUntil(sctx, func(rec *stream.Recording) bool { collect(rec); return len(names) >= bwNamesMax })
 	cancel()
 	conn.View(collect)
-	return names, unnamed, multiline, ctx.Err()
+	return names, ctx.Err()
 }
 
 // bwSafeName: htmx splits sse-swap on commas, and hx-trigger's syntax gives

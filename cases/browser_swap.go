@@ -30,7 +30,7 @@ func bwRunSwap(ctx context.Context, b *browser.Browser, s, recon, closing *bwSce
 			{ID: "lines", Names: bwLines, HXSwap: "textContent"},
 		}
 	} else {
-		names, _, _, err := bwObservedNames(ctx, bwNamesMax)
+		names, err := bwObservedNames(ctx, bwNamesMax)
 		if err != nil && ctx.Err() != nil {
 			s.err = err
 			return

@@ -117,10 +117,12 @@ func TestBROWSERPassesOnReference(t *testing.T) {
 // TestBROWSEROffAndMissing: --browser off skips with a reason; a Chromium
 // that cannot be found skips under auto and is an error under on.
 func TestBROWSEROffAndMissing(t *testing.T) {
-	for _, c := range []struct{ name, mode, path, want, detail string }{
+	for _, c := range []struct{ name, mode, url, want, detail string }{
 		{"off", "off", "", reports.Skip, "--browser off"},
 		{"auto-missing", "auto", "", reports.Skip, "apt-get install chromium"},
 		{"on-missing", "on", "", reports.Error, "needs Chromium"},
+		// --browser-url pointing at no browser: an error, not a skip.
+		{"url-unreachable", "auto", "ws://127.0.0.1:1/devtools/browser/none", reports.Error, "could not start Chromium: browser: attach"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			url, _ := casetest.Reference(t)
@@ -131,6 +133,7 @@ func TestBROWSEROffAndMissing(t *testing.T) {
 				t.Setenv("PATH", t.TempDir())
 				t.Setenv(suite.EnvBrowserURL, "")
 			}
+			cfg.BrowserURL = c.url
 			r := ssespectest.Check(t, cfg)
 			casetest.Expect(t, r, "SSE-BROWSER-001", c.want, c.detail)
 		})

@@ -2,15 +2,14 @@ package suite
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/browser"
 )
-
-// EndEvent is the control event name of CapEnd ({"event": "ssespec:end"}).
-const EndEvent = "ssespec:end"
 
 // browserStartTimeout bounds Chromium's start: generous, since a first start
 // on a busy two-core machine is slow and a short bound only makes flaky errors.
@@ -23,7 +22,6 @@ var runBrowser struct {
 	started  bool
 	ready    chan struct{} // closed when the start finished (b or err set)
 	b        *browser.Browser
-	path     string
 	err      error
 	notFound error // no Chromium: skip (auto) or error (on)
 	stops    []func()
@@ -39,22 +37,16 @@ func NeedBrowser(ctx context.Context) *browser.Browser {
 	if cfg.Browser == "off" {
 		Skipf("browser checks are off (--browser off); --browser auto runs them when Chromium is installed")
 	}
-	ready := PrewarmBrowser()
-	select {
-	case <-ready:
-	case <-ctx.Done():
-		Undecided("Chromium did not start before the check's deadline")
-	}
-	runBrowser.Lock()
-	b, path, err, notFound := runBrowser.b, runBrowser.path, runBrowser.err, runBrowser.notFound
-	runBrowser.Unlock()
+	b, err := WaitBrowser(ctx)
 	switch {
-	case notFound != nil && (cfg.Browser == "on" || cfg.BrowserPath != ""):
-		Undecided("--browser %s needs Chromium: %v", cfg.Browser, notFound)
-	case notFound != nil:
+	case err != nil && err == ctx.Err():
+		Undecided("Chromium did not start before the check's deadline")
+	case errors.Is(err, errNoChromium) && (cfg.Browser == "on" || cfg.BrowserPath != ""):
+		Undecided("--browser %s needs Chromium: %v", cfg.Browser, err)
+	case errors.Is(err, errNoChromium):
 		Skipf("no Chromium found for the browser checks: install Chromium (apt-get install chromium) or pass --browser-path PATH (--browser off silences this)")
 	case err != nil:
-		Undecided("could not start Chromium %s: %v", path, err)
+		Undecided("could not start Chromium: %v", err)
 	}
 	return b
 }
@@ -85,12 +77,16 @@ func WaitBrowser(ctx context.Context) (*browser.Browser, error) {
 	defer runBrowser.Unlock()
 	switch {
 	case runBrowser.notFound != nil:
-		return nil, runBrowser.notFound
+		return nil, fmt.Errorf("%w: %w", errNoChromium, runBrowser.notFound)
 	case runBrowser.err != nil:
 		return nil, runBrowser.err
 	}
 	return runBrowser.b, nil
 }
+
+// errNoChromium marks WaitBrowser's error when no Chromium was found (as
+// opposed to one that did not start).
+var errNoChromium = errors.New("no Chromium")
 
 // EnvBrowserURL names the environment variable that, like Config.BrowserURL,
 // points the run at an already running Chromium: the project's tests start
@@ -108,7 +104,7 @@ func startBrowser(cfg Config, ready chan struct{}) {
 	if wsURL != "" {
 		b, err := browser.Attach(ctx, wsURL)
 		runBrowser.Lock()
-		runBrowser.b, runBrowser.path, runBrowser.err = b, wsURL, err
+		runBrowser.b, runBrowser.err = b, err
 		runBrowser.Unlock()
 		return
 	}
@@ -125,7 +121,7 @@ func startBrowser(cfg Config, ready chan struct{}) {
 	}
 	b, err := browser.Start(ctx, path, opts...)
 	runBrowser.Lock()
-	runBrowser.b, runBrowser.path, runBrowser.err = b, path, err
+	runBrowser.b, runBrowser.err = b, err
 	runBrowser.Unlock()
 }
 

@@ -21,7 +21,7 @@ const (
 	CapIDs    Capability = "ids"    // the target puts ids on its events
 	CapReplay Capability = "replay" // it replays events after Last-Event-ID
 	CapDone   Capability = "done"   // DoneURL answers 204 once the stream is finished
-	// CapEnd: publishing the control event EndEvent makes the target end every
+	// CapEnd: publishing the control event publish.EndEvent makes the target end every
 	// open stream the way a finished 200 response ends, instead of
 	// broadcasting it, and keep serving, so clients reconnect with
 	// Last-Event-ID. Only the browser's reconnect checks use it; they publish

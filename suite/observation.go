@@ -3,7 +3,6 @@ package suite
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -129,21 +128,16 @@ func StopObservation() {
 // recording (still growing: read body fields only via SharedWindow). A
 // transport error makes the check's verdict error.
 func SharedHeaders(ctx context.Context) *stream.Recording {
-	shared.Lock()
-	ready := shared.ready
-	shared.Unlock()
-	if ready == nil {
+	conn, err := ObservationConn(ctx)
+	switch {
+	case errors.Is(err, ErrNoObservation):
 		Undecided("internal: the shared observation was not started")
-	}
-	select {
-	case <-ready:
-	case <-ctx.Done():
+	case err != nil && err == ctx.Err():
 		Undecided("no response headers from %s before the check's deadline", Current().URL)
+	case err != nil:
+		Undecided("could not open the stream: %v", err)
 	}
-	if shared.err != nil {
-		Undecided("could not open the stream: %v", shared.err)
-	}
-	rec := shared.conn.Recording()
+	rec := conn.Recording()
 	AttachRecording("observation", rec)
 	return rec
 }
@@ -164,8 +158,9 @@ func SharedConn(ctx context.Context) *stream.Conn {
 }
 
 // ObservationConn waits for the shared observation's response and returns
-// the live stream (read it with View or WaitUntil; never close it). Like
-// WaitObservation it gives no verdict and is safe from any goroutine.
+// the live stream (read it with View or WaitUntil; never close it), or the
+// error that kept it from opening. Like WaitObservation it gives no verdict
+// and is safe from any goroutine.
 func ObservationConn(ctx context.Context) (*stream.Conn, error) {
 	shared.Lock()
 	ready := shared.ready
@@ -180,14 +175,10 @@ func ObservationConn(ctx context.Context) (*stream.Conn, error) {
 	}
 	shared.Lock()
 	defer shared.Unlock()
-	if shared.err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNoObservation, shared.err)
-	}
-	return shared.conn, nil
+	return shared.conn, shared.err // the error of stream.Open, if any
 }
 
-// ErrNoObservation means the shared observation was not started or could
-// not open the stream.
+// ErrNoObservation means the shared observation was not started.
 var ErrNoObservation = errors.New("no shared observation")
 
 // WaitObservation waits for the shared observation window to end and

@@ -62,6 +62,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--label-filter", "id:(("}, "--label-filter"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--capabilities", "teleport"}, "unknown capability"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--max-bytes", "-1"}, "must not be negative"},
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--browser-url", "http://127.0.0.1:9222"}, "want the DevTools websocket address"},
 		{[]string{"list", "--format", "xml"}, "want text or json"},
 	} {
 		r := cli(t, tc.args...)

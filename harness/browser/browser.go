@@ -24,7 +24,7 @@ type Browser struct {
 	cancelCtx   context.CancelFunc
 	closeOnce   sync.Once
 	closeErr    error
-	profile     string // the profile directory Start made (Shareable only)
+	profile     string // the profile directory StartShareable made
 	attached    bool   // Attach: Close disconnects, the browser stays up
 }
 
@@ -79,28 +79,37 @@ func start(ctx context.Context, execPath string, shareable bool, options []Start
 		profile = dir
 		opts = append(opts, chromedp.UserDataDir(dir), remote.WebSocket, chromedp.Flag("remote-debugging-address", "127.0.0.1"))
 	}
-	base := context.WithoutCancel(ctx)
-	actx, acancel := chromedp.NewExecAllocator(base, opts...)
-	bctx, bcancel := chromedp.NewContext(actx)
-	b := &Browser{ctx: bctx, cancelAlloc: acancel, cancelCtx: bcancel, profile: profile}
+	actx, acancel := chromedp.NewExecAllocator(context.WithoutCancel(ctx), opts...)
+	b, err := connect(ctx, actx, acancel) // starts the process
+	if err != nil {
+		if profile != "" {
+			removeProfile(profile)
+		}
+		return nil, fmt.Errorf("browser: start %s: %w", execPath, err)
+	}
+	b.profile = profile
+	return b, nil
+}
 
+// connect makes the browser context on allocator actx and runs its first
+// command, which starts or reaches the browser and attaches its first tab.
+// ctx bounds only that; on error everything is released.
+func connect(ctx, actx context.Context, acancel context.CancelFunc) (*Browser, error) {
+	bctx, bcancel := chromedp.NewContext(actx)
 	stop := context.AfterFunc(ctx, bcancel)
-	err := chromedp.Do(bctx) // starts the process and attaches its first tab
+	err := chromedp.Do(bctx)
 	if !stop() && err == nil {
 		err = ctx.Err()
 	}
 	if err != nil {
 		bcancel()
 		acancel()
-		if profile != "" {
-			removeProfile(profile)
-		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("browser: start %s: %w (%v)", execPath, ctx.Err(), err)
+			return nil, fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}
-		return nil, fmt.Errorf("browser: start %s: %w", execPath, err)
+		return nil, err
 	}
-	return b, nil
+	return &Browser{ctx: bctx, cancelAlloc: acancel, cancelCtx: bcancel}, nil
 }
 
 // Version reports the browser's product string, e.g. "Chrome/156.0.8078.79".

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 )
 
@@ -45,20 +44,12 @@ func (b *Browser) DebugURL() string {
 // Attach connects to a browser another process started with StartShareable.
 // Close then only disconnects: the browser stays up for its owner.
 func Attach(ctx context.Context, wsURL string) (*Browser, error) {
-	base := context.WithoutCancel(ctx)
-	actx, acancel := remote.NewAllocator(base, wsURL, remote.NoModifyURL)
-	bctx, bcancel := chromedp.NewContext(actx)
-	b := &Browser{ctx: bctx, cancelAlloc: acancel, cancelCtx: bcancel, attached: true}
-	stop := context.AfterFunc(ctx, bcancel)
-	err := chromedp.Do(bctx)
-	if !stop() && err == nil {
-		err = ctx.Err()
-	}
+	actx, acancel := remote.NewAllocator(context.WithoutCancel(ctx), wsURL, remote.NoModifyURL)
+	b, err := connect(ctx, actx, acancel)
 	if err != nil {
-		bcancel()
-		acancel()
 		return nil, fmt.Errorf("browser: attach %s: %w", wsURL, err)
 	}
+	b.attached = true
 	return b, nil
 }
 

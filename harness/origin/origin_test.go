@@ -150,7 +150,7 @@ func TestLiveStreamDoneAndStrays(t *testing.T) {
 	}) {
 		t.Fatal("the published event never arrived on the live stream")
 	}
-	if err := o.Publish(context.Background(), publish.Event{Event: origin.EndEvent}); err != nil {
+	if err := o.Publish(context.Background(), publish.Event{Event: publish.EndEvent}); err != nil {
 		t.Fatal(err)
 	}
 	if r := c.Wait(ctx); r.End != stream.EndEOF || len(r.Parse.Events) != 1 {

@@ -161,19 +161,10 @@ func (s *Server) LivePath() string { return Prefix + "stream/" + newNonce() }
 // DonePath is a fresh path that answers 204, the spec's "stop reconnecting".
 func (s *Server) DonePath() string { return Prefix + "done/" + newNonce() }
 
-// EndEvent is the publish contract's "end" control event (the suite's
-// "end" capability): the origin ends every live stream the way a finished
-// 200 response ends, instead of broadcasting it, and keeps serving, so
-// clients reconnect with Last-Event-ID.
-const EndEvent = "ssespec:end"
-
 // Publish sends ev to every live stream: the suite's publish hook in proxy
-// mode (a suite.PublishFunc). EndEvent ends the live streams instead.
+// mode (a suite.PublishFunc). publish.EndEvent ends the live streams
+// instead (the live stream is a reference server).
 func (s *Server) Publish(_ context.Context, ev publish.Event) error {
-	if ev.Event == EndEvent {
-		s.live.EndStreams()
-		return nil
-	}
 	_, err := s.live.Publish(refserver.Event{Event: ev.Event, Data: ev.Data, ID: ev.ID})
 	return err
 }

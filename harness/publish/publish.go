@@ -22,6 +22,13 @@ type Event struct {
 	ID    string `json:"id,omitempty"`
 }
 
+// EndEvent is the contract's optional "end" control event (the target's
+// "end" capability): publishing {"event":"ssespec:end"} ends every stream
+// the target has open, the way a finished 200 response ends, instead of
+// broadcasting it; the target keeps serving, so clients reconnect with
+// Last-Event-ID.
+const EndEvent = "ssespec:end"
+
 // Publisher makes the target emit ev to its open streams.
 type Publisher interface {
 	Publish(ctx context.Context, ev Event) error

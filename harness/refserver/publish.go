@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+
+	"github.com/ssespec/ssespec/harness/publish"
 )
 
 // maxPublishBody leaves room for a 1 MiB payload even when JSON escaping
@@ -57,11 +59,9 @@ func (s *Server) publish(ev Event) (id string, clients int, err error) {
 	return ev.ID, clients, nil
 }
 
-// EndEvent is the publish contract's "end" control event (the suite's "end"
-// capability): POST /publish with it ends every open stream the way a
-// finished 200 response ends, instead of broadcasting it; the server keeps
-// serving, so clients reconnect with Last-Event-ID.
-const EndEvent = "ssespec:end"
+// EndEvent is the publish contract's end control event: POST /publish with
+// it ends the open streams (EndStreams) instead of broadcasting it.
+const EndEvent = publish.EndEvent
 
 // servePublish handles POST /publish with a JSON Event body.
 func (s *Server) servePublish(w http.ResponseWriter, r *http.Request) {

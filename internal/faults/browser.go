@@ -94,7 +94,7 @@ func (b *BrowserTarget) servePublish(w http.ResponseWriter, r *http.Request) {
 	defer b.mu.Unlock()
 	h := b.host(r.Host)
 	w.Header().Set("Content-Type", "application/json")
-	if ev.Event == "ssespec:end" {
+	if ev.Event == publish.EndEvent {
 		n := 0
 		if !b.IgnoreEnd {
 			for s := range h.subs {
