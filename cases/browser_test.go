@@ -1,7 +1,10 @@
 package cases_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -152,31 +155,14 @@ const envServerURL = "SSESPEC_TEST_BROWSER_SERVER"
 func TestBROWSERCloseSeenByServer(t *testing.T) {
 	needBrowser(t)
 	url := os.Getenv(envServerURL)
-	var srv *refserver.Server
-	var timeline []refserver.Stats
-	var mu sync.Mutex
-	stop := make(chan struct{})
+	var log *streamLog
 	if url == "" {
-		url, srv = casetest.Reference(t)
+		srv := refserver.New(casetest.ReferenceOptions)
+		log = &streamLog{start: time.Now()}
+		ts := httptest.NewServer(log.wrap(srv))
+		t.Cleanup(func() { srv.Close(); ts.Close() })
+		url = ts.URL + "/events"
 		t.Setenv(envServerURL, url)
-		go func() {
-			tick := time.NewTicker(10 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-tick.C:
-				}
-				st := srv.Stats()
-				mu.Lock()
-				if n := len(timeline); n == 0 || timeline[n-1].Opened != st.Opened || timeline[n-1].Closed != st.Closed {
-					st.LastEventIDs = nil
-					timeline = append(timeline, st)
-				}
-				mu.Unlock()
-			}
-		}()
 	}
 	cfg := casetest.FastConfig(url, "SSE-BROWSER-006")
 	cfg.Window = time.Minute // the shared observation stays open for the whole run
@@ -184,37 +170,90 @@ func TestBROWSERCloseSeenByServer(t *testing.T) {
 	cfg.BrowserPath = os.Getenv("SSESPEC_BROWSER")
 	cfg.PublishURL = strings.TrimSuffix(url, "/events") + "/publish"
 	r := ssespectest.Check(t, cfg)
-	if srv == nil {
+	if log == nil {
 		return // the child: the parent judges the server side
 	}
-	close(stop)
 	casetest.Expect(t, r, "SSE-BROWSER-006", reports.Pass, "")
 	res := r.Result("SSE-BROWSER-006")
 	closedMS, _ := res.Evidence["closed_ms"].(float64)
 	watchedMS, _ := res.Evidence["watched_ms"].(float64)
-
-	// Streams: the shared observation (open until the run ends) and the
-	// page's. The server must see exactly one end while two are open, then
-	// nothing new open while the page was watched.
-	mu.Lock()
-	defer mu.Unlock()
-	sawClose := -1
-	for i, st := range timeline {
-		if st.Opened == 2 && st.Closed == 1 {
-			sawClose = i
-			break
-		}
-	}
-	if sawClose < 0 {
-		t.Fatalf("the server never saw the page's stream end while the observation was open; timeline %+v", timeline)
-	}
-	for _, st := range timeline[sawClose:] {
-		if st.Opened > 2 {
-			t.Errorf("the server saw a reconnect after the sse-close: %+v (timeline %+v)", st, timeline)
-		}
-	}
 	if watchedMS < 2000 {
 		t.Errorf("the page was watched for %v ms after the close (at %v ms), want ≥ 2000", watchedMS, closedMS)
 	}
-	t.Logf("server timeline %+v; closed at %v ms, watched %v ms", timeline, closedMS, watchedMS)
+
+	// The server must see the page's stream end while the suite's own
+	// observation is still open, and no stream from the browser begin after
+	// that end (a reconnect).
+	reqs := log.snapshot()
+	t.Logf("closed at %v ms, watched %v ms; streams the server saw: %+v", closedMS, watchedMS, reqs)
+	var pageEnd, obsEnd time.Duration
+	for _, q := range reqs {
+		if q.Ended == 0 {
+			t.Fatalf("a stream was still open after the run: %+v", q)
+		}
+		if q.Browser && (pageEnd == 0 || q.Ended < pageEnd) {
+			pageEnd = q.Ended
+		}
+		if !q.Browser && q.Ended > obsEnd {
+			obsEnd = q.Ended
+		}
+	}
+	if pageEnd == 0 {
+		t.Fatal("the server saw no stream from the browser")
+	}
+	if pageEnd >= obsEnd {
+		t.Errorf("the page's stream ended at %v, not while the observation was open (until %v)", pageEnd, obsEnd)
+	}
+	for _, q := range reqs {
+		if q.Browser && q.Began > pageEnd {
+			t.Errorf("the browser opened a stream %v after the page's stream ended: %+v", q.Began-pageEnd, q)
+		}
+	}
+}
+
+// streamLog records every stream request the reference server answers: who
+// made it (User-Agent), when it began and when it ended, on the test's
+// clock. It is how the parent sees the server side of the child's run.
+type streamLog struct {
+	mu    sync.Mutex
+	start time.Time
+	reqs  []streamReq
+}
+
+type streamReq struct {
+	Browser    bool          // made by Chromium (the page), not by the suite's Go client
+	Began      time.Duration // since the log started
+	Ended      time.Duration // 0 while open
+	LastEvent  string
+	RemoteAddr string
+}
+
+func (l *streamLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/events" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		l.mu.Lock()
+		i := len(l.reqs)
+		l.reqs = append(l.reqs, streamReq{
+			Browser:    strings.Contains(r.UserAgent(), "Chrome"),
+			Began:      time.Since(l.start),
+			LastEvent:  r.Header.Get("Last-Event-ID"),
+			RemoteAddr: r.RemoteAddr,
+		})
+		l.mu.Unlock()
+		defer func() {
+			l.mu.Lock()
+			l.reqs[i].Ended = time.Since(l.start)
+			l.mu.Unlock()
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (l *streamLog) snapshot() []streamReq {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.reqs)
 }

@@ -9,6 +9,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 )
@@ -161,4 +162,25 @@ func within(ctx, base context.Context, fn func(context.Context) error) error {
 		return fmt.Errorf("%w (%v)", ctx.Err(), err)
 	}
 	return err
+}
+
+// Pages lists the URLs of the browser's open pages (tabs), its own first
+// blank tab included; a test uses it to show that no tab outlives its check.
+func (b *Browser) Pages(ctx context.Context) ([]string, error) {
+	var infos []*target.Info
+	err := within(ctx, b.ctx, func(rctx context.Context) error {
+		var err error
+		infos, err = chromedp.Targets(rctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("browser: pages: %w", err)
+	}
+	var urls []string
+	for _, in := range infos {
+		if in.Type == "page" {
+			urls = append(urls, in.URL)
+		}
+	}
+	return urls, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,7 +18,8 @@ import (
 // The children attach through suite.EnvBrowserURL, which they inherit; in
 // a child that variable is already set, so no second browser is started.
 // Without Chromium the tests run as they would anyway (and skip or fail on
-// their own terms). Use it as: func TestMain(m *testing.M) { os.Exit(casetest.BrowserMain(m)) }
+// their own terms). A tab still open after the tests fails the package: a
+// check that leaks tabs would leak them in users' runs too. Use it as: func TestMain(m *testing.M) { os.Exit(casetest.BrowserMain(m)) }
 func BrowserMain(m *testing.M) int {
 	if os.Getenv(suite.EnvBrowserURL) != "" {
 		return m.Run()
@@ -36,5 +38,29 @@ func BrowserMain(m *testing.M) int {
 	defer b.Close()
 	os.Setenv(suite.EnvBrowserURL, b.DebugURL())
 	defer os.Unsetenv(suite.EnvBrowserURL)
-	return m.Run()
+	code := m.Run()
+	if left := leftPages(b); len(left) > 0 && code == 0 {
+		fmt.Fprintf(os.Stderr, "casetest: tabs outlived their checks in the shared Chromium: %q\n", left)
+		code = 1
+	}
+	return code
+}
+
+// leftPages lists the shared browser's tabs still open after the tests,
+// besides its own first blank one; closing is asynchronous, so it allows a
+// few seconds for the last ones to go.
+func leftPages(b *browser.Browser) []string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for {
+		pages, err := b.Pages(ctx)
+		if err != nil {
+			return []string{err.Error()}
+		}
+		left := slices.DeleteFunc(pages, func(u string) bool { return u == "about:blank" })
+		if len(left) == 0 || ctx.Err() != nil {
+			return left
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
