@@ -27,17 +27,21 @@ func redirectStdout(path string) (restore func(), err error) {
 		return nil, err
 	}
 	realStdout := os.Stdout
-	os.Stdout = os.NewFile(uintptr(saved), "/dev/stdout")
+	// The copy is closed only through this *os.File: it owns the fd, and
+	// its finalizer would otherwise close the number again later, when it
+	// may belong to a socket or a report file.
+	savedFile := os.NewFile(uintptr(saved), "/dev/stdout")
+	os.Stdout = savedFile
 	if err := unix.Dup2(int(f.Fd()), 1); err != nil {
 		os.Stdout = realStdout
-		unix.Close(saved)
+		savedFile.Close()
 		f.Close()
 		return nil, err
 	}
 	return func() {
 		unix.Dup2(saved, 1)
 		os.Stdout = realStdout
-		unix.Close(saved)
+		savedFile.Close()
 		f.Close()
 	}, nil
 }
