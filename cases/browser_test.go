@@ -184,7 +184,7 @@ func TestBROWSERCloseSeenByServer(t *testing.T) {
 	// The server must see the page's stream end while the suite's own
 	// observation is still open, and no stream from the browser begin after
 	// that end (a reconnect).
-	reqs := log.snapshot()
+	reqs := log.waitEnded(5 * time.Second) // handlers notice closed connections a moment later
 	t.Logf("closed at %v ms, watched %v ms; streams the server saw: %+v", closedMS, watchedMS, reqs)
 	var pageEnd, obsEnd time.Duration
 	for _, q := range reqs {
@@ -252,8 +252,16 @@ func (l *streamLog) wrap(h http.Handler) http.Handler {
 	})
 }
 
-func (l *streamLog) snapshot() []streamReq {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return slices.Clone(l.reqs)
+// waitEnded returns the log once every stream has ended, or after timeout.
+func (l *streamLog) waitEnded(timeout time.Duration) []streamReq {
+	deadline := time.Now().Add(timeout)
+	for {
+		l.mu.Lock()
+		reqs := slices.Clone(l.reqs)
+		l.mu.Unlock()
+		if !slices.ContainsFunc(reqs, func(q streamReq) bool { return q.Ended == 0 }) || time.Now().After(deadline) {
+			return reqs
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
