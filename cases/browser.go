@@ -3,7 +3,6 @@ package cases
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -85,12 +84,11 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		if s.publish {
 			p := bwNeedPub(s, "named")
-			i := slices.IndexFunc(msgs, func(e browser.HTMXEvent) bool { return e.Target == "named" && strings.Contains(e.Data, p.Nonce) })
 			want := fmt.Sprintf("#named (sse-swap=%q) shows %s", bwNamed, p.Ev.Data)
-			if i < 0 {
+			e, ok := bwSwapOf(msgs, "named", p.Nonce)
+			if !ok {
 				suite.Failf(want, "not swapped: %s", bwNotSwapped(s, p, bwNamed))
 			}
-			e := msgs[i]
 			suite.Evidence("swapped_html", e.HTML)
 			suite.Require(e.Text == p.Nonce && strings.Contains(strings.ToLower(e.HTML), "<b"), want,
 				"the element shows %s (innerHTML %s)", bwQuote(e.Text), bwQuote(e.HTML))
@@ -102,7 +100,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		judged := 0
 		for i, name := range s.names {
 			id := fmt.Sprintf("named-%d", i+1)
-			got := slices.ContainsFunc(s.tab.Log.Messages, func(m browser.Message) bool { return m.EventName == name })
+			got := bwReceived(s.tab.Log, name)
 			if !got {
 				continue
 			}
@@ -151,11 +149,11 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 				suite.Failf(want, "it reached no element: %s", bwNotSwapped(s, p, "message"))
 			}
 			suite.Require(len(targets) == 1 && targets[0] == "#message", want, "it was swapped into %s", strings.Join(targets, ", "))
-			i := slices.IndexFunc(msgs, func(e browser.HTMXEvent) bool { return e.Target == "message" && strings.Contains(e.Data, p.Nonce) })
-			suite.Require(msgs[i].Text == p.Ev.Data, want, "#message shows %s, the event's data was %s", bwQuote(msgs[i].Text), bwQuote(p.Ev.Data))
+			e, _ := bwSwapOf(msgs, "message", p.Nonce) // found: the only target is #message
+			suite.Require(e.Text == p.Ev.Data, want, "#message shows %s, the event's data was %s", bwQuote(e.Text), bwQuote(p.Ev.Data))
 			return
 		}
-		unnamed := slices.ContainsFunc(s.tab.Log.Messages, func(m browser.Message) bool { return m.EventName == "message" })
+		unnamed := bwReceived(s.tab.Log, "message")
 		if !unnamed {
 			suite.Skipf("no unnamed event arrived while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", bwObserveWait)
 		}
@@ -189,11 +187,10 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		if s.publish {
 			p := bwNeedPub(s, "lines")
 			want := fmt.Sprintf("#lines (sse-swap=%q, hx-swap=textContent) shows %s", bwLines, bwQuote(p.Ev.Data))
-			i := slices.IndexFunc(msgs, func(e browser.HTMXEvent) bool { return e.Target == "lines" && strings.Contains(e.Data, p.Nonce) })
-			if i < 0 {
+			e, ok := bwSwapOf(msgs, "lines", p.Nonce)
+			if !ok {
 				suite.Failf(want, "not swapped: %s", bwNotSwapped(s, p, bwLines))
 			}
-			e := msgs[i]
 			if e.Text != p.Ev.Data {
 				how := ""
 				if h, ok := bwHarnessSaw(s.harn, p.Nonce); ok && h.Data != p.Ev.Data {
@@ -241,7 +238,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 					bwArriveWait, c.Name, bwReadyName(s.tab.Rec.ReadyState), bwNotSwapped(s, p, c.Name))
 			}
 		} else if !c.Closed {
-			if slices.ContainsFunc(s.tab.Log.Messages, func(m browser.Message) bool { return m.EventName == c.Name }) {
+			if bwReceived(s.tab.Log, c.Name) {
 				suite.Failf(want, "the browser received %q events but no htmx:sseClose fired; the EventSource is %s", c.Name, bwReadyName(s.tab.Rec.ReadyState))
 			}
 			suite.Skipf("no %q event arrived within %v to close on; nothing to judge", c.Name, bwObserveWait)
@@ -288,7 +285,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 			p := bwNeedPub(s, "trigger")
 			suite.Failf(want, "no request: %s", bwNotSwapped(s, p, t.Event))
 		}
-		if !slices.ContainsFunc(s.tab.Log.Messages, func(m browser.Message) bool { return m.EventName == t.Event }) {
+		if !bwReceived(s.tab.Log, t.Event) {
 			suite.Skipf("no %q event arrived while the page was open (%v); nothing to judge", t.Event, bwObserveWait)
 		}
 		suite.Failf(want, "the browser received %q events but the element issued no request", t.Event)

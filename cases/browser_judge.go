@@ -412,3 +412,19 @@ func bwMediaType(ct string) string {
 	}
 	return mt
 }
+
+// bwSwapOf is the first htmx:sseMessage among msgs that swapped data
+// carrying nonce into element id.
+func bwSwapOf(msgs []browser.HTMXEvent, id, nonce string) (browser.HTMXEvent, bool) {
+	i := slices.IndexFunc(msgs, func(e browser.HTMXEvent) bool { return e.Target == id && strings.Contains(e.Data, nonce) })
+	if i < 0 {
+		return browser.HTMXEvent{}, false
+	}
+	return msgs[i], true
+}
+
+// bwReceived reports whether the browser's EventSource received an event
+// named name (DevTools eventSourceMessageReceived).
+func bwReceived(l browser.Log, name string) bool {
+	return slices.ContainsFunc(l.Messages, func(m browser.Message) bool { return m.EventName == name })
+}

@@ -185,9 +185,8 @@ func tab0Swaps(s *bwScenario) []string {
 // bwSwappedNonce reports whether an htmx:sseMessage on element id carried
 // data with nonce.
 func bwSwappedNonce(r browser.Recorded, id, nonce string) bool {
-	return slices.ContainsFunc(r.OfType("htmx:sseMessage"), func(e browser.HTMXEvent) bool {
-		return e.Target == id && strings.Contains(e.Data, nonce)
-	})
+	_, ok := bwSwapOf(r.OfType("htmx:sseMessage"), id, nonce)
+	return ok
 }
 
 // bwTriggerRequest is the trigger element's hx-get, if the page made it
