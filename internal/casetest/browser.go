@@ -19,7 +19,8 @@ import (
 // a child that variable is already set, so no second browser is started.
 // Without Chromium the tests run as they would anyway (and skip or fail on
 // their own terms). A tab still open after the tests fails the package: a
-// check that leaks tabs would leak them in users' runs too. Use it as: func TestMain(m *testing.M) { os.Exit(casetest.BrowserMain(m)) }
+// check that leaks tabs would leak them in users' runs too.
+// Use it as: func TestMain(m *testing.M) { os.Exit(casetest.BrowserMain(m)) }
 func BrowserMain(m *testing.M) int {
 	if os.Getenv(suite.EnvBrowserURL) != "" {
 		return m.Run()
@@ -46,19 +47,21 @@ func BrowserMain(m *testing.M) int {
 	return code
 }
 
-// leftPages lists the shared browser's tabs still open after the tests,
-// besides its own first blank one; closing is asynchronous, so it allows a
-// few seconds for the last ones to go.
+// leftPages lists the pages still open in the shared browser after the
+// tests. Blank tabs hold no stream and are not counted (the browser's first
+// tab, and each attachment's). Closing is asynchronous, so it allows a few
+// seconds for the last pages to go.
 func leftPages(b *browser.Browser) []string {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	deadline := time.Now().Add(5 * time.Second)
 	for {
 		pages, err := b.Pages(ctx)
 		if err != nil {
 			return []string{err.Error()}
 		}
 		left := slices.DeleteFunc(pages, func(u string) bool { return u == "about:blank" })
-		if len(left) == 0 || ctx.Err() != nil {
+		if len(left) == 0 || time.Now().After(deadline) {
 			return left
 		}
 		time.Sleep(100 * time.Millisecond)
