@@ -35,9 +35,14 @@ type Meta struct {
 	Title       string // one line, what is checked
 	Level       Level
 	Requirement string // the requirement or the quoted spec sentence
-	Source      string // html, reg, wpt:NAME or bug (see CATALOG.md)
+	Source      string // html, reg, wpt:NAME or bug (see docs/checks.md)
 	Modes       []Mode
 	Slow        bool // long-running; only with --slow
+	// Tolerates says which correct servers unlike the reference this check
+	// passes (per-connection data, comments anywhere, headers held until the
+	// first event, …): the user's guard against reading a verdict too
+	// strictly. Optional; shown in docs/checks.md.
+	Tolerates string
 }
 
 // Area is the catalog area, the ID's middle part (HTTP, FRAME, ...).
@@ -57,7 +62,7 @@ func (m Meta) SpecURL() string {
 	case m.Source == "reg":
 		return "https://html.spec.whatwg.org/multipage/iana.html#text/event-stream"
 	case m.Source == "bug":
-		return "https://github.com/ssespec/ssespec/blob/main/docs/real-world-faults.md"
+		return "https://github.com/ssespec/ssespec/blob/main/docs/real-world-faults.md#" + strings.ToLower(m.ID)
 	default:
 		return "https://html.spec.whatwg.org/multipage/server-sent-events.html"
 	}

@@ -28,13 +28,14 @@ type CatalogEntry struct {
 	Source      string   `json:"source"`
 	Modes       []string `json:"modes"`
 	Slow        bool     `json:"slow,omitempty"`
+	Tolerates   string   `json:"tolerates,omitempty"`
 }
 
 // CatalogOf converts checks to catalog entries.
 func CatalogOf(checks []suite.Meta) []CatalogEntry {
 	out := make([]CatalogEntry, 0, len(checks))
 	for _, c := range checks {
-		e := CatalogEntry{ID: c.ID, Level: string(c.Level), Area: c.Area(), Title: c.Title, Requirement: c.Requirement, Source: c.Source, Slow: c.Slow}
+		e := CatalogEntry{ID: c.ID, Level: string(c.Level), Area: c.Area(), Title: c.Title, Requirement: c.Requirement, Source: c.Source, Slow: c.Slow, Tolerates: c.Tolerates}
 		for _, m := range c.Modes {
 			e.Modes = append(e.Modes, string(m))
 		}
