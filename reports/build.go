@@ -17,6 +17,19 @@ var Version = "0.1.0"
 // Build turns Ginkgo's report into ssespec's. Specs the label filter left
 // out are not results; recordings are the run's shared recordings.
 func Build(gr types.Report, mode, target string, recNames []string, recs map[string]*stream.Recording) *Report {
+	return BuildRun(gr, RunInfo{Mode: mode, Target: target}, recNames, recs)
+}
+
+// RunInfo is what Build needs beyond Ginkgo's report.
+type RunInfo struct {
+	Mode, Target string
+	Filter       string // the run's Ginkgo label filter, to tell checks an interrupt skipped from checks it excluded
+	Interrupted  string // why the run was cut short, when the caller knows (a signal's name); "" asks Ginkgo's report
+}
+
+// BuildRun is Build with the run's filter and interrupt cause.
+func BuildRun(gr types.Report, info RunInfo, recNames []string, recs map[string]*stream.Recording) *Report {
+	mode, target := info.Mode, info.Target
 	r := &Report{
 		Tool: "ssespec", Version: Version, Mode: mode, Target: target,
 		Started: gr.StartTime, DurationMS: gr.RunTime.Milliseconds(),
@@ -36,7 +49,49 @@ func Build(gr types.Report, mode, target string, recNames []string, recs map[str
 		}
 	}
 	r.Summary = summarize(r.Results)
+	r.Interrupted = interruptCause(gr, info.Interrupted)
+	if r.Interrupted != "" {
+		r.NotRun = notRun(gr, info.Filter)
+	}
 	return r
+}
+
+// interruptCause is why Ginkgo stopped early: the caller's cause (a signal
+// it caught), or Ginkgo's own (its suite timeout, an interrupt).
+func interruptCause(gr types.Report, cause string) string {
+	for _, reason := range gr.SpecialSuiteFailureReasons {
+		switch {
+		case cause != "":
+			return cause
+		case strings.Contains(reason, "Timeout"):
+			return "timeout"
+		case strings.Contains(reason, "Interrupted"):
+			return "interrupted"
+		}
+	}
+	return cause
+}
+
+// notRun lists the checks the filter selected that never ran: after an
+// interrupt Ginkgo reports them skipped with no message, like the ones the
+// filter left out.
+func notRun(gr types.Report, filter string) []string {
+	match, err := types.ParseLabelFilter(filter)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, sr := range gr.SpecReports {
+		id := specID(sr)
+		if sr.LeafNodeType != types.NodeTypeIt || id == "" || sr.State != types.SpecStateSkipped || sr.Failure.Message != "" {
+			continue
+		}
+		if match(sr.Labels()) {
+			out = append(out, id)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return suite.Less(out[i], out[j]) })
+	return out
 }
 
 func referenced(r *Report, name string) bool {

@@ -161,6 +161,10 @@ func newHTMLPage(r *Report) *htmlPage {
 	}
 	newEvidenceBuilder(r, ids).build(p.Areas)
 	p.banner()
+	if r.Interrupted != "" {
+		p.Banner, p.BannerClass = "Run interrupted ("+r.Interrupted+")", "error"
+		p.BannerNote += fmt.Sprintf(" · %d selected check(s) did not run: %s", len(r.NotRun), strings.Join(r.NotRun, ", "))
+	}
 	return p
 }
 

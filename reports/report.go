@@ -24,6 +24,10 @@ type Report struct {
 	Summary    Summary              `json:"summary"`
 	Results    []Result             `json:"results"`
 	Recordings map[string]Recording `json:"recordings,omitempty"` // referenced by results[].evidence.recording
+	// Interrupted says why the run stopped before every selected check ran
+	// ("SIGINT", "SIGTERM", "SIGHUP", "timeout"); NotRun lists those checks.
+	Interrupted string   `json:"interrupted,omitempty"`
+	NotRun      []string `json:"not_run,omitempty"`
 }
 
 // Summary counts verdicts; must_failed decides the exit status.
@@ -73,8 +77,12 @@ func (r *Report) Result(id string) *Result {
 }
 
 // ExitCode is the process status a CI gate reads: 1 when a MUST check failed
-// or could not be judged (or, with strict, a SHOULD check failed), else 0.
+// or could not be judged (or, with strict, a SHOULD check failed) or the run
+// was cut short, else 0. (The CLI exits 128+signal after a signal.)
 func (r *Report) ExitCode(strict bool) int {
+	if r.Interrupted != "" {
+		return 1 // a run cut short verified less than it was asked to
+	}
 	if r.Summary.MustFailed > 0 || r.Summary.MustErrored > 0 || (strict && r.Summary.ShouldFailed > 0) {
 		return 1
 	}

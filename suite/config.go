@@ -71,7 +71,14 @@ type Config struct {
 
 	MaxLine  int   // parser line limit
 	MaxBytes int64 // per-recording body cap
+
+	Timeout time.Duration // the whole run's deadline; past it the run reports what it has and fails
 }
+
+// DefaultTimeout bounds a run without --timeout: a run against a healthy
+// target takes under a minute (plus --hold per slow check), so only a hung
+// run reaches it.
+const DefaultTimeout = 15 * time.Minute
 
 // Defaults returns c with zero fields set to their defaults.
 func (c Config) Defaults() Config {
@@ -92,6 +99,12 @@ func (c Config) Defaults() Config {
 	}
 	if c.Browser == "" {
 		c.Browser = "auto"
+	}
+	if c.Timeout == 0 {
+		c.Timeout = DefaultTimeout
+		if c.Slow {
+			c.Timeout += 3 * c.Hold // slow checks hold streams for --hold, some one after another
+		}
 	}
 	if c.DoneURL != "" && !c.Has(CapDone) {
 		c.Capabilities = append(c.Capabilities, CapDone)
@@ -120,7 +133,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--url %q: scheme must be http or https", c.URL)
 	case u.Host == "":
 		return fmt.Errorf("--url %q: no host", c.URL)
-	case c.KeepaliveMax < 0 || c.Window < 0 || c.Hold < 0 || c.LatencyBudget < 0:
+	case c.KeepaliveMax < 0 || c.Window < 0 || c.Hold < 0 || c.LatencyBudget < 0 || c.Timeout < 0:
 		return errors.New("durations must not be negative")
 	case c.MaxLine < 0 || c.MaxBytes < 0:
 		return errors.New("--max-line and --max-bytes must not be negative")

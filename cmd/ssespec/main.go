@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 )
 
 // Exit statuses are a public interface: CI scripts gate on them.
@@ -18,6 +17,7 @@ const (
 	exitFailed  = 1 // a MUST check failed or errored (with --strict, a SHOULD check failed)
 	exitUsage   = 2 // bad flags, or the target cannot be reached at all
 	exitHarness = 3 // the suite itself could not run (e.g. could not write reports)
+	// After SIGINT, SIGTERM or SIGHUP: 128 + the signal (130, 143, 129).
 )
 
 var commands = []struct {
@@ -32,9 +32,15 @@ var commands = []struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	os.Exit(mainStatus(os.Args[1:]))
+}
+
+// mainStatus runs the command with signals watched; tests' child
+// processes enter here too.
+func mainStatus(args []string) int {
+	ctx, stop := watchSignals(context.Background())
 	defer stop()
-	os.Exit(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	return dispatch(ctx, args, os.Stdout, os.Stderr)
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -61,7 +67,7 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-6s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nExit status: 0 no MUST check failed; 1 a MUST check failed or errored (--strict: or a SHOULD failed);\n2 usage error or target unreachable; 3 the suite itself failed.")
+	fmt.Fprintln(w, "\nExit status: 0 no MUST check failed; 1 a MUST check failed or errored (--strict: or a SHOULD failed);\n2 usage error or target unreachable; 3 the suite itself failed; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.")
 }
 
 // parse parses fs; it returns an exit status when the command should stop.

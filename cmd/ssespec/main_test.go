@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -18,7 +17,7 @@ import (
 // every CLI invocation is a child process, as it is for a user.
 func TestMain(m *testing.M) {
 	if os.Getenv("SSESPEC_CLI") == "1" {
-		os.Exit(dispatch(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(mainStatus(os.Args[1:]))
 	}
 	os.Exit(m.Run())
 }

@@ -35,7 +35,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func runSuite(ctx context.Context, cfg suite.Config, stdout, stderr io.Writer) int {
 	// Progress goes to whatever os.Stdout is while the run redirects fd 1
 	// to Ginkgo's log.
-	opts := runner.Options{Progress: progressWriter{stdout}}
+	opts := runner.Options{Progress: progressWriter{stdout}, Interrupted: func() string { return signalName(caughtSignal()) }}
 	if cfg.ReportDir != "" {
 		opts.GinkgoLog = runner.LogPath(cfg.ReportDir)
 	} else {
@@ -45,6 +45,17 @@ func runSuite(ctx context.Context, cfg suite.Config, stdout, stderr io.Writer) i
 		fmt.Fprintf(stdout, "ssespec: checking %s\n", cfg.URL)
 	}
 	r, err := runner.Run(ctx, cfg, opts)
+	if sig := caughtSignal(); sig != 0 {
+		if r != nil {
+			reports.WriteText(stdout, r)
+		}
+		fmt.Fprintf(stderr, "ssespec: interrupted by %s; the run did not finish", signalName(sig))
+		if r != nil && cfg.ReportDir != "" && err == nil {
+			fmt.Fprintf(stderr, " (the reports say which checks did not run)")
+		}
+		fmt.Fprintln(stderr)
+		return 128 + int(sig)
+	}
 	switch {
 	case errors.Is(err, runner.ErrUnreachable):
 		fmt.Fprintf(stderr, "ssespec: cannot reach the target: %v\nIs the server running, and is the URL right?\n", err)
@@ -57,6 +68,9 @@ func runSuite(ctx context.Context, cfg suite.Config, stdout, stderr io.Writer) i
 		return exitHarness
 	}
 	reports.WriteText(stdout, r)
+	if r.Interrupted == "timeout" {
+		fmt.Fprintf(stderr, "ssespec: the run reached --timeout (%v) before every check finished; raise --timeout, or find the check that hangs in the report\n", cfg.Defaults().Timeout)
+	}
 	if cfg.ReportDir != "" {
 		abs, _ := filepath.Abs(filepath.Join(cfg.ReportDir, reports.HTMLFile))
 		fmt.Fprintf(stdout, "Reports: %s (and report.json, junit.xml)\n", abs)

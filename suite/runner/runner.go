@@ -25,6 +25,9 @@ type Options struct {
 	Progress  io.Writer // a line per finished check; nil for none
 	GinkgoLog string    // file that receives Ginkgo's own console output; "" leaves it on stdout
 	DryRun    bool      // build the tree only (list)
+	// Interrupted names the signal that cut the run short ("SIGINT"), or
+	// "" — the CLI's signal handler; nil when the caller has none.
+	Interrupted func() string
 }
 
 // ErrUnreachable means the target could not be reached at all.
@@ -97,7 +100,11 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	}
 	gr.RunTime = time.Since(start)
 	names, recs := suite.Recordings()
-	r := reports.Build(gr, string(cfg.Mode), cfg.URL, names, recs)
+	info := reports.RunInfo{Mode: string(cfg.Mode), Target: cfg.URL, Filter: ModeFilter(cfg.Mode, cfg.LabelFilter)}
+	if opts.Interrupted != nil {
+		info.Interrupted = opts.Interrupted()
+	}
+	r := reports.BuildRun(gr, info, names, recs)
 	if cfg.ReportDir != "" && !opts.DryRun {
 		if _, err := reports.WriteAll(r, gr, cfg.ReportDir); err != nil {
 			return r, fmt.Errorf("writing reports: %w", err)
@@ -112,7 +119,10 @@ func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
 	sc.LabelFilter = ModeFilter(cfg.Mode, cfg.LabelFilter)
 	sc.RandomSeed = 1 // a stable order between runs
 	sc.DryRun = opts.DryRun
-	sc.Timeout = 24 * time.Hour // each check bounds itself; see suite.Check
+	sc.Timeout = cfg.Timeout // each check bounds itself too; see suite.Check
+	if sc.Timeout == 0 {
+		sc.Timeout = 24 * time.Hour
+	}
 	sc.FailFast = false
 	rc.NoColor = true
 	rc.Succinct = true
