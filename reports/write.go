@@ -2,6 +2,7 @@ package reports
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -63,4 +64,21 @@ func WriteAll(r *Report, gr types.Report, dir string) ([]string, error) {
 		return nil, err
 	}
 	return paths, nil
+}
+
+// ErrReportDir means the report directory cannot be written.
+var ErrReportDir = errors.New("cannot write the reports")
+
+// CheckDir makes dir and proves a file can be written there, so a run
+// that could not report fails before it starts, not after minutes.
+func CheckDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("%w to %s: %v", ErrReportDir, dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".ssespec-write-check-*")
+	if err != nil {
+		return fmt.Errorf("%w to %s: %v", ErrReportDir, dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

@@ -138,3 +138,17 @@ func profiles(dir string) []string {
 	b, _ := filepath.Glob(filepath.Join(dir, "ssespec-chromium-*"))
 	return append(a, b...)
 }
+
+// TestUnwritableReportDirExits3: the README's exit 3, found before the run
+// (not after it, with the verdicts lost).
+func TestUnwritableReportDirExits3(t *testing.T) {
+	url, _ := casetest.Reference(t)
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := cli(t, "run", "--url", url, "--report-dir", filepath.Join(file, "reports"), "--browser", "off")
+	if r.code != exitHarness || !strings.Contains(r.stderr, "cannot write the reports") || r.took > 5*time.Second {
+		t.Fatalf("exit %d in %v, stderr %q; want exit 3 at once, naming the directory", r.code, r.took, r.stderr)
+	}
+}

@@ -57,6 +57,9 @@ func runSuite(ctx context.Context, cfg suite.Config, stdout, stderr io.Writer) i
 		return 128 + int(sig)
 	}
 	switch {
+	case errors.Is(err, reports.ErrReportDir):
+		fmt.Fprintf(stderr, "ssespec: %v\nPass --report-dir with a directory you can write, or --report-dir '' to write no reports.\n", err)
+		return exitHarness
 	case errors.Is(err, runner.ErrUnreachable):
 		fmt.Fprintf(stderr, "ssespec: cannot reach the target: %v\nIs the server running, and is the URL right?\n", err)
 		return exitUsage

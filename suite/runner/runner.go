@@ -88,6 +88,11 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.ReportDir != "" && !opts.DryRun {
+		if err := reports.CheckDir(cfg.ReportDir); err != nil {
+			return nil, err
+		}
+	}
 	if !opts.DryRun && cfg.Mode != suite.Proxy {
 		if err := Probe(ctx, cfg); err != nil {
 			return nil, err
