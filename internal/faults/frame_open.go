@@ -10,7 +10,7 @@ import (
 // SSE-FRAME-005 on a stream that stays open: events whose blank line comes
 // late, and correct streams that only look like it.
 var (
-	_ = register("blank-line-one-behind", oneBehind{Interval: 3 * time.Second})                              // SSE-FRAME-005: each event's blank line leaves only with the next event
+	_ = register("blank-line-one-behind", oneBehind{Interval: 3 * time.Second})                                // SSE-FRAME-005: each event's blank line leaves only with the next event
 	_ = register("huge-event-trickle", flushedParts{Step: 50 * time.Millisecond, Parts: func(n int) []string { // correct: a 200-line event trickled out over 10 s, after a small one
 		parts := []string{fmt.Sprintf("id: %d\ndata: small %d\n\n", 2*n-1, 2*n-1), fmt.Sprintf("id: %d\n", 2*n)}
 		for i := range 200 {
