@@ -16,6 +16,7 @@ func TestKEEPChecksFail(t *testing.T) {
 		{ID: "SSE-KEEP-001", Fault: "silent-30s", Detail: "silent for"},
 		{ID: "SSE-KEEP-001", Fault: "hostile-no-headers", Detail: "not even the response headers"},
 		{ID: "SSE-KEEP-002", Fault: "keepalive-splits-event", Detail: `comment ": keepalive" at byte`},
+		{ID: "SSE-KEEP-002", Fault: "keepalive-writer-splits-event", Detail: `the event's next lines arrived as a separate block`},
 		{ID: "SSE-KEEP-002", Fault: "blank-keepalive-splits-event", Detail: "ended an event"},
 		{ID: "SSE-KEEP-003", Fault: "ping-event-keepalive", Detail: `type "ping"`},
 		{ID: "SSE-KEEP-003", Fault: "empty-event-keepalive", Detail: "empty-data event"},
