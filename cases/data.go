@@ -100,7 +100,7 @@ var _ = Describe("DATA", func() {
 		rec := conn.Close()
 		suite.AttachRecording("SSE-DATA-005", rec)
 		if !ok {
-			suite.Failf("one event carrying the 1 MiB payload", "no event carrying it arrived within %v%s", 5*time.Second+suite.Current().LatencyBudget, ended(rec))
+			suite.Failf("one event carrying the 1 MiB payload", "no event carrying it arrived within %v%s%s", 5*time.Second+suite.Current().LatencyBudget, ended(rec), nonceLost(rec, pub.Nonce))
 		}
 		requireData(rec, ev, sent, "the 1 MiB payload byte-exact")
 	})
@@ -226,7 +226,7 @@ func roundTrip(ctx SpecContext, conn *stream.Conn, p publish.Publisher, ev publi
 	rec := conn.Close()
 	suite.AttachRecording(checkID(), rec)
 	if !ok {
-		suite.Failf("the published event arrives", "no event carrying the nonce %s arrived within %v of its publish%s", pub.Nonce, eventWait(), ended(rec))
+		suite.Failf("the published event arrives", "no event carrying the nonce %s arrived within %v of its publish%s%s", pub.Nonce, eventWait(), ended(rec), nonceLost(rec, pub.Nonce))
 	}
 	return got, rec
 }
@@ -245,7 +245,7 @@ func checkPayloads(ctx SpecContext, conn *stream.Conn, p publish.Publisher, name
 	for i, data := range payloads {
 		ev, ok := got[nonces[i]]
 		if !ok {
-			suite.Failf("the published event arrives", "no event carrying %s arrived within %v%s", nonces[i], eventWait(), ended(rec))
+			suite.Failf("the published event arrives", "no event carrying %s arrived within %v%s%s", nonces[i], eventWait(), ended(rec), nonceLost(rec, nonces[i]))
 		}
 		requireData(rec, ev, data, "the payload byte-exact")
 	}

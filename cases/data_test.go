@@ -12,6 +12,7 @@ func TestDATAChecksFail(t *testing.T) {
 		{ID: "SSE-DATA-002", Fault: "raw-crlf-data", Config: withPublish(), Detail: `after crlf\rafter cr`},
 		{ID: "SSE-DATA-003", Fault: "splitlines-data", Config: withPublish(), Detail: `\u2028`},
 		{ID: "SSE-DATA-004", Fault: "data-no-space", Config: withPublish(), Detail: `received …"one leading space`},
+		{ID: "SSE-DATA-004", Fault: "data-lines-unprefixed", Config: withPublish(), Detail: `which clients read as a field named "ssespec-`},
 		{ID: "SSE-DATA-005", Fault: "truncate-64k", Config: withPublish(), Detail: "truncated: 65536 of 1048576 bytes"},
 		{ID: "SSE-DATA-006", Fault: "drop-empty-data", Config: withPublish(), Detail: "no data: line"},
 		{ID: "SSE-DATA-007", Fault: "newlines-stripped", Config: withPublish(), Detail: "differs from byte"},

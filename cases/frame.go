@@ -138,18 +138,26 @@ var _ = Describe("FRAME", func() {
 
 	// "Once the end of the file is reached, any pending data must be
 	// discarded. (If the file ends in the middle of an event, before the final
-	// empty line, the incomplete event is not dispatched.)"
+	// empty line, the incomplete event is not dispatched.)" On a stream still
+	// open at the window's end, an event whose data lines arrived but whose
+	// blank line did not, with no byte at all for frameStallMin before the
+	// end, is held back: the browser has not dispatched it (the "one event
+	// behind" fault: the blank line is written with the next event). An event
+	// still arriving (its last byte under frameStallMin before the end, as in
+	// a large event trickled out slowly) is in flight, not judged; a block of
+	// only comments or retry is no event.
 	suite.Check(suite.Meta{
 		ID: "SSE-FRAME-005", Level: suite.MUST, Source: "html", Modes: observe,
 		Title:       "Every event is terminated by a blank line",
-		Requirement: "Every event ends with a blank line before the server closes the stream; clients silently drop an event the stream ends inside.",
+		Requirement: "Every event ends with a blank line, written with the event: clients silently drop an event the stream ends inside, and dispatch an event only when its blank line arrives (an event left without one for 1 s on an open stream is held back).",
 	}, func(ctx SpecContext) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
 		switch rec.End {
 		case stream.EndEOF:
 		case stream.EndDeadline, stream.EndCanceled:
-			suite.Skipf("the stream stayed open for the whole %v window, so no event could be cut off by its end; nothing to judge (a server that closes its streams is judged when it does so within --window)", suite.Current().Window)
+			frameJudgeOpen(rec)
+			return
 		case stream.EndCap:
 			// A limit is the harness giving up, not a verdict on the target:
 			// error (which a MUST turns into exit 1), never a quiet skip.

@@ -22,6 +22,10 @@ func TestFRAMEChecksFail(t *testing.T) {
 		{ID: "SSE-FRAME-005", Fault: "unterminated-final-event", Detail: `"data: last"`},
 		{ID: "SSE-FRAME-005", Fault: "closes-cleanly", Want: reports.Pass, Detail: "no event left unterminated"},
 		{ID: "SSE-FRAME-005", Fault: "no-final-blank-line", Detail: `"id: 4\ndata: last\n"`},
+		// An open stream: judged by an event left without its blank line.
+		{ID: "SSE-FRAME-005", Fault: "blank-line-one-behind", Detail: `had its data lines but no blank line, and nothing arrived for the last`},
+		{ID: "SSE-FRAME-005", Fault: "huge-event-trickle", Want: reports.Pass, Detail: "was still arriving"},
+		{ID: "SSE-FRAME-005", Fault: "comments-only", Want: reports.Skip, Detail: "no event (a block with a data line) was completed"},
 		// A harness limit is an error, never a quiet skip: a line past
 		// --max-line, and (the same clean stream as above) past --max-bytes.
 		{ID: "SSE-FRAME-005", Fault: "hostile-endless-line", Want: reports.Error, Detail: "line exceeds the maximum line length"},

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -14,11 +15,22 @@ func TestKEEPChecksFail(t *testing.T) {
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-KEEP-001", Fault: "silent-30s", Detail: "silent for"},
 		{ID: "SSE-KEEP-001", Fault: "hostile-no-headers", Detail: "not even the response headers"},
-		{ID: "SSE-KEEP-002", Fault: "keepalive-splits-event", Detail: `comment ": keepalive"`},
+		{ID: "SSE-KEEP-002", Fault: "keepalive-splits-event", Detail: `comment ": keepalive" at byte`},
+		{ID: "SSE-KEEP-002", Fault: "keepalive-writer-splits-event", Detail: `the event's next lines arrived as a separate block`},
 		{ID: "SSE-KEEP-002", Fault: "blank-keepalive-splits-event", Detail: "ended an event"},
 		{ID: "SSE-KEEP-003", Fault: "ping-event-keepalive", Detail: `type "ping"`},
 		{ID: "SSE-KEEP-003", Fault: "empty-event-keepalive", Detail: "empty-data event"},
 		{ID: "SSE-KEEP-004", Fault: "closes-after-1s", Config: keepSlow, Detail: "ended the body"},
 		{ID: "SSE-KEEP-004", Fault: "write-timeout-1s", Config: keepSlow, Detail: "cut the connection"},
 	})
+}
+
+// TestKEEP002PassesCommentsThatSplitNothing: a comment line anywhere in an
+// event is ignored by clients; only a keepalive's blank line splits one.
+func TestKEEP002PassesCommentsThatSplitNothing(t *testing.T) {
+	var cs []casetest.Case
+	for _, f := range []string{"comment-inside-event", "comments-everywhere", "keepalive-before-terminator", "colon-rendered-line"} {
+		cs = append(cs, casetest.Case{ID: "SSE-KEEP-002", Fault: f, Want: reports.Pass})
+	}
+	casetest.Faults(t, cs)
 }

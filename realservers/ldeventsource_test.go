@@ -118,7 +118,7 @@ var ldBusy = map[string]string{
 	"SSE-FRAME-002": "pass",
 	"SSE-FRAME-003": "pass",
 	"SSE-FRAME-004": "pass",
-	"SSE-FRAME-005": "skip",
+	"SSE-FRAME-005": "pass",
 	"SSE-FRAME-006": "pass",
 	"SSE-FRAME-007": "skip",
 	"SSE-FRAME-008": "pass",

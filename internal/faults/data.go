@@ -19,6 +19,9 @@ var (
 	_ = register("data-no-space", Encoded(func(ev publish.Event, id int) string { // SSE-DATA-004: "data:" + value, so a leading space is eaten
 		return strings.ReplaceAll(Frame(ev, id), "\ndata: ", "\ndata:")
 	}))
+	_ = register("data-lines-unprefixed", Encoded(func(ev publish.Event, id int) string { // SSE-DATA-004 (and -001): only the payload's first line gets "data: "; the others reach the wire bare
+		return fmt.Sprintf("id: %d\ndata: %s\n\n", id, ev.Data)
+	}))
 	_ = register("truncate-64k", Encoded(func(ev publish.Event, id int) string { // SSE-DATA-005: a 64 KiB line buffer
 		if len(ev.Data) > 64<<10 {
 			ev.Data = ev.Data[:64<<10]

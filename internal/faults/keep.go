@@ -16,6 +16,9 @@ var (
 		}
 		return DefaultFrame(n)
 	}})
+	_ = register("keepalive-writer-splits-event", flushedParts{Step: 40 * time.Millisecond, Parts: func(n int) []string { // SSE-KEEP-002: an unsynchronised keepalive writer's ": keepalive\n\n" between an event's lines
+		return []string{fmt.Sprintf("id: %d\ndata: message %d\n", n, n), ": keepalive\n\n", "data: second line\n\n", ": keepalive\n\n"}
+	}})
 	_ = register("blank-keepalive-splits-event", keepLineWriter{Step: 40 * time.Millisecond}) // SSE-KEEP-002: "\n" keepalives, one inside each event
 	_ = register("ping-event-keepalive", Stream{KeepaliveAs: "event: ping\ndata: ping\n\n"})  // SSE-KEEP-003
 	_ = register("empty-event-keepalive", Stream{KeepaliveAs: "data:\n\n"})                   // SSE-KEEP-003: the `data:` heartbeat

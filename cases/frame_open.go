@@ -1,0 +1,61 @@
+package cases
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/suite"
+)
+
+// frameStallMin is how long an open stream may sit silent after an event's
+// data lines without its blank line before that event counts as held back
+// (SSE-FRAME-005); shorter, the blank line may still be on its way.
+const frameStallMin = time.Second
+
+// frameJudgeOpen is SSE-FRAME-005 on a stream still open when the window
+// ended: its pending block, if it holds a complete data line and nothing
+// arrived for frameStallMin, is an event the browser has not dispatched.
+func frameJudgeOpen(rec *stream.Recording) {
+	res := rec.Parse
+	done := 0
+	for _, b := range res.Blocks {
+		if b.End != 0 && b.HasData {
+			done++
+		}
+	}
+	last := rec.HeadersAt
+	if n := len(rec.Chunks); n > 0 {
+		last = rec.Chunks[n-1].At
+	}
+	idle := rec.EndAt - last
+	suite.Evidence("idle_at_end_ms", idle.Milliseconds())
+	blk := res.Pending
+	inFlight := ""
+	if blk != nil && frameHasDataLine(res, blk) {
+		r := frameRef(res, blk.First, blk.Offset)
+		r.Text = frameBlockText(res, blk)
+		if idle >= frameStallMin {
+			suite.Evidence("unterminated_event", r)
+			suite.Failf("a blank line written with every event, so the browser dispatches it",
+				"the event begun at byte %d (line %d, %s) had its data lines but no blank line, and nothing arrived for the last %v of the %s window: the browser has not dispatched it (the server writes an event's blank line late, e.g. only with the next event): %s",
+				blk.Offset, blk.First+1, frameMS(r.at), idle.Round(time.Millisecond), frameMS(rec.EndAt), r.Text)
+		}
+		inFlight = fmt.Sprintf("; the event begun at byte %d was still arriving (last byte %v before the window ended), so it is not judged", blk.Offset, idle.Round(time.Millisecond))
+	}
+	if done == 0 {
+		suite.Skipf("the stream stayed open and no event (a block with a data line) was completed in the %v window%s; nothing to judge", suite.Current().Window, inFlight)
+	}
+	suite.Note("the stream stayed open; every event begun in the window was terminated by a blank line (%d)%s", done, inFlight)
+}
+
+// frameHasDataLine reports whether blk holds a data line that ended.
+func frameHasDataLine(res *parser.Result, blk *parser.Block) bool {
+	for _, ln := range res.Lines[blk.First : blk.Last+1] {
+		if ln.Kind == parser.KindField && ln.Known && ln.Name == "data" && ln.Ending != parser.EndingNone {
+			return true
+		}
+	}
+	return false
+}
