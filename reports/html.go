@@ -161,6 +161,9 @@ func newHTMLPage(r *Report) *htmlPage {
 	}
 	newEvidenceBuilder(r, ids).build(p.Areas)
 	p.banner()
+	if r.TargetStopped != "" {
+		p.BannerNote += " · " + r.TargetStopped + "; the checks after it were not run"
+	}
 	if r.Interrupted != "" {
 		p.Banner, p.BannerClass = "Run interrupted ("+r.Interrupted+")", "error"
 		p.BannerNote += fmt.Sprintf(" · %d selected check(s) did not run: %s", len(r.NotRun), strings.Join(r.NotRun, ", "))

@@ -28,6 +28,9 @@ type Report struct {
 	// ("SIGINT", "SIGTERM", "SIGHUP", "timeout"); NotRun lists those checks.
 	Interrupted string   `json:"interrupted,omitempty"`
 	NotRun      []string `json:"not_run,omitempty"`
+	// TargetStopped says when the target stopped answering mid-run (the
+	// checks after it were not run and say so), or "".
+	TargetStopped string `json:"target_stopped,omitempty"`
 }
 
 // Summary counts verdicts; must_failed decides the exit status.

@@ -38,6 +38,9 @@ func WriteText(w io.Writer, r *Report) {
 	s := r.Summary
 	fmt.Fprintf(w, "\n%d checks: %d pass, %d fail, %d skip, %d error — %d MUST failed, %d MUST errored, %d SHOULD failed (%.1fs)\n",
 		len(r.Results), s.Pass, s.Fail, s.Skip, s.Error, s.MustFailed, s.MustErrored, s.ShouldFailed, r.Duration().Seconds())
+	if r.TargetStopped != "" {
+		fmt.Fprintf(w, "TARGET DOWN: %s; the checks after it were not run\n", r.TargetStopped)
+	}
 	if r.Interrupted != "" {
 		fmt.Fprintf(w, "INTERRUPTED (%s): %d selected check(s) did not run: %s\n", r.Interrupted, len(r.NotRun), strings.Join(r.NotRun, " "))
 	}

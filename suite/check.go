@@ -18,6 +18,9 @@ func Check(m Meta, body func(ctx SpecContext)) bool {
 		if m.Slow && !cfg.Slow {
 			Skipf("slow check: run with --slow (holds a stream for %v)", cfg.Hold)
 		}
+		if down := TargetDown(); down != "" {
+			Undecided("not run: %s. Restart the target and run again", down)
+		}
 		body(ctx)
 	})
 }

@@ -110,6 +110,7 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 		info.Interrupted = opts.Interrupted()
 	}
 	r := reports.BuildRun(gr, info, names, recs)
+	r.TargetStopped = suite.TargetDown()
 	if cfg.ReportDir != "" && !opts.DryRun {
 		if _, err := reports.WriteAll(r, gr, cfg.ReportDir); err != nil {
 			return r, fmt.Errorf("writing reports: %w", err)
@@ -120,6 +121,7 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 
 func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
 	suite.SetConfig(cfg)
+	suite.ResetHealth()
 	sc, rc := GinkgoConfiguration()
 	sc.LabelFilter = ModeFilter(cfg.Mode, cfg.LabelFilter)
 	sc.RandomSeed = 1 // a stable order between runs

@@ -1,0 +1,127 @@
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// A target that dies or deadlocks mid-run (a library that hangs after a
+// publish) would otherwise show up as dozens of unrelated errors. After a
+// check ends in error the suite asks whether the target still answers; once
+// it does not, every later check says so in one sentence instead of
+// failing in its own way.
+var health struct {
+	sync.Mutex
+	down string // why the target is considered down; "" while it answers
+}
+
+// TargetDown is the sentence saying that (and since when) the target
+// stopped answering, or "".
+func TargetDown() string {
+	health.Lock()
+	defer health.Unlock()
+	return health.down
+}
+
+// ResetHealth forgets a previous run's verdict on the target.
+func ResetHealth() {
+	health.Lock()
+	health.down = ""
+	health.Unlock()
+}
+
+// healthProbeTimeout bounds the question "does it still answer".
+const healthProbeTimeout = 3 * time.Second
+
+var _ = ReportAfterEach(func(sr SpecReport) {
+	if sr.LeafNodeType != types.NodeTypeIt || TargetDown() != "" || !errored(sr) {
+		return
+	}
+	id := ""
+	for _, l := range sr.Labels() {
+		if len(l) > 3 && l[:3] == "id:" {
+			id = l[3:]
+		}
+	}
+	if why := probeHealth(Current()); why != "" {
+		health.Lock()
+		health.down = fmt.Sprintf("the target stopped answering after %s, at %s: %s", id, time.Now().Format("15:04:05"), why)
+		health.Unlock()
+	}
+})
+
+func errored(sr SpecReport) bool {
+	for _, e := range sr.ReportEntries {
+		if e.Name == EntryVerdict && e.StringRepresentation() == "error" {
+			return true
+		}
+	}
+	return sr.State.Is(types.SpecStateTimedout | types.SpecStatePanicked)
+}
+
+// probeHealth says why the target no longer answers, or "". Connection
+// refused is certain; a target that accepts but sends no response headers
+// within healthProbeTimeout counts only when it answered promptly before
+// (its shared stream had headers within a second), so a server that holds
+// its headers until its first event is not called dead.
+func probeHealth(cfg Config) string {
+	u, err := url.Parse(cfg.URL)
+	if err != nil {
+		return ""
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
+	}
+	conn, err := net.DialTimeout("tcp", host, healthProbeTimeout)
+	if err != nil {
+		return fmt.Sprintf("a new connection fails (%v)", err)
+	}
+	conn.Close()
+	if !sharedAnsweredPromptly() {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), healthProbeTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.URL, nil)
+	if err != nil {
+		return ""
+	}
+	req.Header = cfg.RequestHeader(BrowserLikeHeader())
+	resp, err := client(cfg.Insecure).Do(req)
+	if err != nil {
+		return fmt.Sprintf("it accepts connections but sent no response within %v (%v): deadlocked or overloaded; look at its logs", healthProbeTimeout, bareError(err))
+	}
+	resp.Body.Close()
+	return ""
+}
+
+// sharedAnsweredPromptly reports whether the shared stream got its headers
+// within a second of its request.
+func sharedAnsweredPromptly() bool {
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.conn == nil || shared.err != nil {
+		return false
+	}
+	h := shared.conn.Recording().HeadersAt
+	return h > 0 && h < time.Second
+}
+
+// bareError drops the URL (which may carry credentials) from a client error.
+func bareError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
