@@ -304,6 +304,7 @@ func bwOpen(ctx context.Context, b *browser.Browser, page browser.Page) (*browse
 func bwWaitOpen(ctx context.Context, tab *browser.Tab) (bool, string) {
 	wctx, cancel := context.WithTimeout(ctx, bwSSEOpenWait)
 	defer cancel()
+	defer suite.NudgeWhile(wctx)() // publish mode: a target that holds its headers until an event
 	var failed int
 	err := tab.WaitFor(wctx, func(l browser.Log, r browser.Recorded) bool {
 		failed = 0

@@ -32,6 +32,10 @@ type Broker struct {
 	HoldFirst  bool                                  // a stream's first event is held until its second is published
 	Gzip       bool                                  // gzip the body whatever the client accepts, flushing only the socket (not the compressor)
 	Keepalive  time.Duration                         // comment interval; default 250ms
+	// HoldHeaders sends nothing, not even the status line, until the first
+	// event: headers, preamble and event go out in one write (Flask's
+	// generator Response, go-sse). Correct, if unkind to proxies.
+	HoldHeaders bool
 
 	mu    sync.Mutex
 	hosts map[string]*brokerHost
@@ -157,9 +161,13 @@ func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
 		defer gz.Close()
 		out = gz
 	}
-	w.WriteHeader(http.StatusOK)
-	io.WriteString(out, ": ok\nretry: 3000\n\n")
-	rc.Flush()
+	preamble := ": ok\nretry: 3000\n\n"
+	if !b.HoldHeaders {
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(out, preamble)
+		rc.Flush()
+		preamble = ""
+	}
 
 	flush := func() { rc.Flush() }
 	var tick <-chan time.Time
@@ -187,10 +195,11 @@ func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
 				first, held = false, frame
 				continue
 			}
-			if _, err := io.WriteString(out, held+frame); err != nil {
+			// net/http sends the held headers with this first write's flush.
+			if _, err := io.WriteString(out, preamble+held+frame); err != nil {
 				return
 			}
-			held = ""
+			held, preamble = "", ""
 		}
 		flush()
 	}
@@ -199,3 +208,7 @@ func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
 // The correct Broker, so tests can show a publish fault differs from a
 // passing server in one thing only.
 var _ = register("publish-ok", &Broker{})
+
+// A correct Broker that holds its response headers until the first event
+// and sends keepalives only every 30 s (@fastify/sse's default heartbeat).
+var _ = register("publish-held-headers", &Broker{HoldHeaders: true, Keepalive: 30 * time.Second})
