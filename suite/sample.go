@@ -83,7 +83,7 @@ func (c Config) sample() []publish.Event {
 		{Data: "ssespec sample " + Nonce()},
 		{Event: SampleEvent, Data: "ssespec sample " + Nonce()},
 		{Data: Nonce() + " sample\nsecond line\n\nafter an empty line"},
-		{Event: SampleEvent, Data: Nonce() + " sample crlf\r\nafter crlf"},
+		{Event: SampleEvent, Data: Nonce() + " sample crlf\r\nafter crlf\rafter cr"},
 	}
 	if c.Has(CapIDs) {
 		n := Nonce()
