@@ -156,6 +156,7 @@ const httpHeadersBudget = time.Second
 func checkHeadersPrompt(ctx SpecContext) {
 	const budget = httpHeadersBudget
 	cfg := suite.Current()
+	suite.WaitSample(ctx) // a sample event would bring held headers early
 	opts := cfg.StreamOptions()
 	opts.Nudge = nil // this check publishes itself, and only after the wait
 	opts.HeaderTimeout = 2*budget + eventWait()

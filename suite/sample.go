@@ -181,3 +181,30 @@ func NudgeWhile(ctx context.Context) (stop func()) {
 	}()
 	return func() { cancel(); <-done }
 }
+
+// WaitSample waits until the sample has been published (at once without
+// one), for checks that need a quiet target: a stream opened while the
+// sample goes out gets its headers with a sample event.
+func WaitSample(ctx context.Context) {
+	shared.Lock()
+	ready := shared.ready
+	shared.Unlock()
+	if ready == nil {
+		return
+	}
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return
+	}
+	shared.Lock()
+	sampled := shared.sampled
+	shared.Unlock()
+	if sampled == nil {
+		return
+	}
+	select {
+	case <-sampled:
+	case <-ctx.Done():
+	}
+}
