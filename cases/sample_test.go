@@ -23,9 +23,11 @@ func TestSampleJudgesPublishOnlyTargets(t *testing.T) {
 		{ID: "SSE-FRAME-003", Fault: "data-unprefixed-lines", Config: publishTo, Detail: `a text line without a colon: "second line"`},
 		{ID: "SSE-FRAME-003", Fault: "raw-crlf-data", Config: publishTo, Detail: `a text line without a colon: "after cr"`},
 		{ID: "SSE-FRAME-004", Fault: "raw-crlf-data", Config: publishTo, Detail: "mixed line endings"},
+		{ID: "SSE-RESUME-003", Fault: "publish-replay-history", Config: publishTo, Detail: "had already received before it connected"},
 		// The same targets in observe mode: nothing but the preamble and
 		// keepalives, which hide the defect or leave nothing to judge.
 		{ID: "SSE-FRAME-003", Fault: "data-unprefixed-lines-observed", URL: fault("data-unprefixed-lines"), Want: reports.Pass},
+		{ID: "SSE-RESUME-003", Fault: "publish-replay-history-observed", URL: fault("publish-replay-history"), Want: reports.Skip, Detail: "no event after its connect burst"},
 		{ID: "SSE-RESUME-003", Fault: "publish-ok-observed", URL: fault("publish-ok"), Want: reports.Skip, Detail: "no event after its connect burst"},
 		// The correct broker passes on its sample.
 		{ID: "SSE-FRAME-003", Fault: "publish-ok", Config: publishTo, Want: reports.Pass},

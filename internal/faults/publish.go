@@ -36,14 +36,18 @@ type Broker struct {
 	// event: headers, preamble and event go out in one write (Flask's
 	// generator Response, go-sse). Correct, if unkind to proxies.
 	HoldHeaders bool
+	// ReplayHistory sends every stream all events published so far when it
+	// opens, asked or not (r3labs/sse #61's AutoReplay).
+	ReplayHistory bool
 
 	mu    sync.Mutex
 	hosts map[string]*brokerHost
 }
 
 type brokerHost struct {
-	seq  int
-	subs map[chan string]struct{}
+	seq     int
+	subs    map[chan string]struct{}
+	history []string // frames published, for ReplayHistory (the last 256)
 }
 
 // Frame is the correct encoding of a published event: id, event (omitted
@@ -118,6 +122,9 @@ func (b *Broker) servePublish(w http.ResponseWriter, r *http.Request) {
 		h.seq, id = n, n
 	}
 	frame := enc(ev, id)
+	if b.ReplayHistory {
+		h.history = append(h.history[max(0, len(h.history)-255):], frame)
+	}
 	clients := 0
 	for q := range h.subs {
 		clients++
@@ -143,6 +150,7 @@ func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
 	b.mu.Lock()
 	h := b.host(r.Host)
 	h.subs[q] = struct{}{}
+	history := strings.Join(h.history, "")
 	b.mu.Unlock()
 	defer func() {
 		b.mu.Lock()
@@ -162,6 +170,7 @@ func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
 		out = gz
 	}
 	preamble := ": ok\nretry: 3000\n\n"
+	preamble += history
 	if !b.HoldHeaders {
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(out, preamble)
@@ -212,3 +221,6 @@ var _ = register("publish-ok", &Broker{})
 // A correct Broker that holds its response headers until the first event
 // and sends keepalives only every 30 s (@fastify/sse's default heartbeat).
 var _ = register("publish-held-headers", &Broker{HoldHeaders: true, Keepalive: 30 * time.Second})
+
+// SSE-RESUME-003 in publish mode: every fresh stream gets the whole history.
+var _ = register("publish-replay-history", &Broker{ReplayHistory: true})
