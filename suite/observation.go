@@ -43,12 +43,16 @@ func client(insecure bool) *http.Client {
 // cleanup closes it. hdr adds to (and overrides) the browser-like headers.
 // In publish mode a target that holds its headers gets an event published
 // (see withNudge). When the shared stream got no headers at all, the check
-// is skipped: SSE-HTTP-001 and SSE-HTTP-010 already say why.
+// is skipped: SSE-HTTP-001 and SSE-HTTP-010 already say why. It opens once
+// the sample is out (see WaitSample).
 func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*stream.Conn, error) {
 	cfg := Current()
 	if sharedGotNoHeaders() {
 		Skipf("%s", NoHeadersSkip)
 	}
+	// The sample's events are for the shared window; on the check's own
+	// stream they would be taken for the check's (a stream's "first" event).
+	WaitSample(ctx)
 	base := cfg.StreamOptions()
 	if opts.Duration != 0 {
 		base.Duration = opts.Duration
