@@ -83,7 +83,7 @@ func TestHeadersWithFirstEvent(t *testing.T) {
 		}
 	}
 	if res := held.Result("SSE-HTTP-010"); res != nil {
-		for _, effect := range []string{"onopen does not fire", "response-header timeout"} {
+		for _, effect := range []string{"onopen fires only with the first event", "response-header timeout"} {
 			if !strings.Contains(res.Message, effect) {
 				t.Errorf("SSE-HTTP-010's message lacks %q: %s", effect, res.Message)
 			}

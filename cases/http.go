@@ -178,7 +178,7 @@ func checkHeadersPrompt(ctx SpecContext) {
 	if err != wctx.Err() {
 		suite.Undecided("could not open the stream: %v", err)
 	}
-	const effects = "until they arrive the browser's EventSource stays CONNECTING (onopen does not fire), and a proxy or client with a response-header timeout may give up on the request"
+	const effects = "until they arrive the browser's EventSource stays CONNECTING (onopen fires only with the first event), and a proxy or client with a response-header timeout may give up on the request before it"
 	p := cfg.Publisher()
 	if p == nil {
 		suite.Failf("headers within 1s, before any event",
