@@ -119,7 +119,7 @@ var heldSkips = map[string]string{
 // check; the rest skip, pointing there.
 func TestHeldHeadersWithoutEventsObserved(t *testing.T) {
 	cfg := casetest.FastConfig(casetest.Fault(t, "publish-held-headers"))
-	cfg.Browser = "off"
+	cfg.Browser = heldConfig(t, "publish-held-headers").Browser
 	r := ssespectest.Check(t, cfg)
 	casetest.Expect(t, r, "SSE-HTTP-001", reports.Error, "sends its headers only with its first event")
 	casetest.Expect(t, r, "SSE-HTTP-010", reports.Fail, "holds its headers until its first event")
