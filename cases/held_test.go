@@ -21,11 +21,17 @@ func heldConfig(t *testing.T, fault string) suite.Config {
 	cfg := casetest.FastConfig(base + "/events")
 	cfg.PublishURL = base + "/publish"
 	cfg.Capabilities = []suite.Capability{suite.CapIDs}
-	cfg.Browser = "off"
-	if _, err := browser.Find(os.Getenv("SSESPEC_BROWSER")); err == nil {
-		cfg.Browser = "on"
-	}
+	cfg.Slow = true
+	cfg.Browser = browserIfInstalled()
 	return cfg
+}
+
+// browserIfInstalled turns the browser checks on when Chromium is there.
+func browserIfInstalled() string {
+	if _, err := browser.Find(os.Getenv("SSESPEC_BROWSER")); err != nil {
+		return "off"
+	}
+	return "on"
 }
 
 // TestHeadersWithFirstEvent: a correct server that sends its response
@@ -50,7 +56,7 @@ func TestHeadersWithFirstEvent(t *testing.T) {
 	if prompt == nil || held == nil {
 		t.Fatal("a run did not complete")
 	}
-	browserOff := heldConfig(t, "publish-ok").Browser == "off"
+	browserOff := browserIfInstalled() == "off"
 	for _, res := range held.Results {
 		var pd int64
 		if p := prompt.Result(res.ID); p != nil {
@@ -103,7 +109,6 @@ var heldSkips = map[string]string{
 	"SSE-HTTP-011":    "https://",
 	"SSE-HTTP-012":    "--origin",
 	"SSE-FRAME-005":   "stayed open",
-	"SSE-KEEP-004":    "--slow",
 	"SSE-NAME-004":    "--events",
 	"SSE-RESUME-002":  `"replay"`,
 	"SSE-RESUME-005":  "--done-url",
@@ -119,7 +124,7 @@ var heldSkips = map[string]string{
 // check; the rest skip, pointing there.
 func TestHeldHeadersWithoutEventsObserved(t *testing.T) {
 	cfg := casetest.FastConfig(casetest.Fault(t, "publish-held-headers"))
-	cfg.Browser = heldConfig(t, "publish-held-headers").Browser
+	cfg.Browser = browserIfInstalled()
 	r := ssespectest.Check(t, cfg)
 	casetest.Expect(t, r, "SSE-HTTP-001", reports.Error, "sends its headers only with its first event")
 	casetest.Expect(t, r, "SSE-HTTP-010", reports.Fail, "holds its headers until its first event")
