@@ -268,7 +268,9 @@ func connRefusal(c *stream.Conn, err error) string {
 	case err != nil:
 		msg := err.Error()
 		if strings.Contains(msg, "no response headers") {
-			return "no response headers"
+			// Not a refusal: nothing came back, not even after the events
+			// published to bring held headers.
+			return "unanswered (no response headers within 5s, even with events published)"
 		}
 		return "error: " + msg
 	case c.Recording().Status != http.StatusOK:

@@ -116,8 +116,8 @@ var ldBusy = map[string]string{
 
 	"SSE-FRAME-001": "pass",
 	"SSE-FRAME-002": "pass",
-	"SSE-FRAME-003": "pass",
-	"SSE-FRAME-004": "pass",
+	"SSE-FRAME-003": "fail",
+	"SSE-FRAME-004": "fail",
 	"SSE-FRAME-005": "pass",
 	"SSE-FRAME-006": "pass",
 	"SSE-FRAME-007": "skip",

@@ -3,6 +3,7 @@ package suite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -25,7 +26,7 @@ func (c Config) StreamOptions() stream.Options {
 	if sharedGotNoHeaders() {
 		o.HeaderTimeout = noHeadersRetry
 	}
-	return o
+	return c.withNudge(o)
 }
 
 var clients sync.Map // insecure bool → *http.Client
@@ -40,8 +41,18 @@ func client(insecure bool) *http.Client {
 
 // OpenStream opens a stream to the target from inside a check; the check's
 // cleanup closes it. hdr adds to (and overrides) the browser-like headers.
+// In publish mode a target that holds its headers gets an event published
+// (see withNudge). When the shared stream got no headers at all, the check
+// is skipped: SSE-HTTP-001 and SSE-HTTP-010 already say why. It opens once
+// the sample is out (see WaitSample).
 func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*stream.Conn, error) {
 	cfg := Current()
+	if sharedGotNoHeaders() {
+		Skipf("%s", NoHeadersSkip)
+	}
+	// The sample's events are for the shared window; on the check's own
+	// stream they would be taken for the check's (a stream's "first" event).
+	WaitSample(ctx)
 	base := cfg.StreamOptions()
 	if opts.Duration != 0 {
 		base.Duration = opts.Duration
@@ -62,6 +73,20 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 	c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, base)
 	DeferCleanup(c.Close)
 	return c, err
+}
+
+// NoHeadersSkip is why checks that judge the target's response skip when
+// the shared stream got none: SSE-HTTP-001 and SSE-HTTP-010 say it once.
+const NoHeadersSkip = "the target sent no response headers to the shared stream, so there is nothing to judge (SSE-HTTP-001 and SSE-HTTP-010 say why)"
+
+// NoHeadersWhy explains a shared stream that got no response headers (err
+// wraps stream.ErrNoHeaders): what it means and what to do.
+func NoHeadersWhy(err error) string {
+	msg := fmt.Sprintf("no response headers and no body byte arrived (%v). A server that sends its headers only with its first event (Flask's generator Response, go-sse) does this while it has no event to send", err)
+	if Current().CanPublish() {
+		return msg + "; here not even the events the suite published brought them"
+	}
+	return msg + "; with a publish hook (--publish-url or --publish-cmd) the suite makes it emit events and judges it"
 }
 
 // noHeadersRetry is the header timeout of streams opened after the shared
@@ -89,38 +114,58 @@ func sharedGotNoHeaders() bool {
 // same recording and the run takes one window, not the sum of them.
 var shared struct {
 	sync.Mutex
-	conn  *stream.Conn
-	err   error
-	ready chan struct{}
+	conn    *stream.Conn
+	err     error
+	ready   chan struct{}
+	cancel  context.CancelFunc // ends the sample
+	sampled chan struct{}      // closed when the sample is done; nil without one
 }
 
-// StartObservation opens the shared stream in the background.
+// StartObservation opens the shared stream in the background; in publish
+// mode the suite publishes its sample into the window (see sample).
 func StartObservation() {
 	cfg := Current()
 	ready := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
 	shared.Lock()
-	shared.ready = ready
+	shared.ready, shared.cancel, shared.sampled = ready, cancel, nil
 	shared.Unlock()
 	go func() {
 		opts := cfg.StreamOptions()
 		opts.Duration = cfg.Window
-		c, err := stream.Open(context.Background(), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(BrowserLikeHeader())}, opts)
+		c, err := stream.Start(context.Background(), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(BrowserLikeHeader())}, opts)
+		var sampled chan struct{}
+		if p := cfg.Publisher(); p != nil && err == nil {
+			sampled = make(chan struct{})
+			go func() {
+				defer close(sampled)
+				cfg.publishSample(ctx, c, p) // it is the nudge of this stream
+			}()
+		}
+		if err == nil {
+			err = c.Headers(ctx)
+		}
 		shared.Lock()
-		shared.conn, shared.err = c, err
+		shared.conn, shared.err, shared.sampled = c, err, sampled
 		shared.Unlock()
 		close(ready)
 	}()
 }
 
-// StopObservation ends the shared stream (at the end of the run).
+// StopObservation ends the shared stream and its sample (at the end of the
+// run).
 func StopObservation() {
 	shared.Lock()
-	ready := shared.ready
+	ready, cancel := shared.ready, shared.cancel
 	shared.Unlock()
 	if ready == nil {
 		return
 	}
+	cancel()
 	<-ready
+	if shared.sampled != nil {
+		<-shared.sampled
+	}
 	shared.conn.Close()
 }
 
@@ -134,6 +179,8 @@ func SharedHeaders(ctx context.Context) *stream.Recording {
 		Undecided("internal: the shared observation was not started")
 	case err != nil && err == ctx.Err():
 		Undecided("no response headers from %s before the check's deadline", Current().URL)
+	case errors.Is(err, stream.ErrNoHeaders):
+		Skipf("%s", NoHeadersSkip)
 	case err != nil:
 		Undecided("could not open the stream: %v", err)
 	}

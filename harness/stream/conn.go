@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"time"
@@ -20,22 +21,39 @@ type Request struct {
 	Header http.Header
 }
 
-// Conn is a live recording: Open returns once the response headers arrived,
-// a goroutine keeps reading the body into the recording until it ends.
+// Conn is a live recording: Start returns once the request is sent, Open
+// once the response headers arrived; a goroutine keeps reading the body into
+// the recording until it ends.
 type Conn struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	rec    *Recording
-	p      *parser.Parser
-	cancel context.CancelFunc
-	done   chan struct{}
-	opts   Options
+	mu      sync.Mutex
+	cond    *sync.Cond
+	rec     *Recording
+	p       *parser.Parser
+	cancel  context.CancelFunc
+	done    chan struct{}
+	headers chan struct{} // closed when the response headers arrived or the request failed
+	openErr error         // why no response came; read after headers is closed
+	opts    Options
 }
 
 // Open sends the request and waits for the response headers (bounded by
-// HeaderTimeout). A non-nil Conn is returned even on error, so the error,
-// the status and any redirects are part of the recording.
+// HeaderTimeout), calling opts.Nudge while they are late. A non-nil Conn is
+// returned even on error, so the error, the status and any redirects are
+// part of the recording.
 func Open(ctx context.Context, req Request, opts Options) (*Conn, error) {
+	c, err := Start(ctx, req, opts)
+	if err != nil {
+		return c, err
+	}
+	return c, c.awaitHeaders(ctx)
+}
+
+// Start sends the request and returns once it is written, without waiting
+// for the response: a server may hold its headers until its first event
+// (Flask's generator Response, go-sse), and the caller may have to make
+// that event happen first. Headers waits for them; HeaderTimeout still
+// bounds them. The error is the request's when it could not be sent at all.
+func Start(ctx context.Context, req Request, opts Options) (*Conn, error) {
 	opts = opts.withDefaults()
 	method := req.Method
 	if method == "" {
@@ -43,21 +61,25 @@ func Open(ctx context.Context, req Request, opts Options) (*Conn, error) {
 	}
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c := &Conn{
-		rec:    &Recording{URL: req.URL, Request: req.Header.Clone(), Start: time.Now()},
-		p:      parser.New(parser.Options{MaxLine: opts.MaxLine, MaxLines: opts.MaxLines}),
-		cancel: cancel,
-		done:   make(chan struct{}),
-		opts:   opts,
+		rec:     &Recording{URL: req.URL, Request: req.Header.Clone(), Start: time.Now()},
+		p:       parser.New(parser.Options{MaxLine: opts.MaxLine, MaxLines: opts.MaxLines}),
+		cancel:  cancel,
+		done:    make(chan struct{}),
+		headers: make(chan struct{}),
+		opts:    opts,
 	}
 	c.cond = sync.NewCond(&c.mu)
 	c.rec.Parse = c.p.Result()
-	// The caller's ctx bounds the whole recording.
-	stop := context.AfterFunc(ctx, func() { c.finish(EndCanceled, ctx.Err()) })
 
-	hreq, err := http.NewRequestWithContext(rctx, method, req.URL, nil)
+	sent := make(chan struct{})
+	var sentOnce sync.Once
+	markSent := func() { sentOnce.Do(func() { close(sent) }) }
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { markSent() }}
+	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), method, req.URL, nil)
 	if err != nil {
-		stop()
 		c.finish(EndError, err)
+		c.openErr = err
+		close(c.headers)
 		return c, err
 	}
 	for k, vs := range req.Header {
@@ -79,32 +101,89 @@ func Open(ctx context.Context, req Request, opts Options) (*Conn, error) {
 		c.mu.Unlock()
 		return nil
 	}
+	// The caller's ctx bounds the whole recording.
+	stop := context.AfterFunc(ctx, func() { c.finish(EndCanceled, ctx.Err()) })
 	headerTimer := time.AfterFunc(opts.HeaderTimeout, cancel)
-	resp, err := client.Do(hreq)
-	headerTimer.Stop()
-	if err != nil {
-		stop()
-		if rctx.Err() != nil && ctx.Err() == nil {
-			err = fmt.Errorf("%w within %v: %w", ErrNoHeaders, opts.HeaderTimeout, err)
-		}
-		c.finish(EndError, err)
-		return c, err
-	}
-	c.mu.Lock()
-	c.rec.HeadersAt = time.Since(c.rec.Start)
-	c.rec.Status = resp.StatusCode
-	c.rec.Proto = resp.Proto
-	c.rec.Header = resp.Header
-	c.mu.Unlock()
 	go func() {
+		defer markSent()
+		resp, err := client.Do(hreq)
+		headerTimer.Stop()
+		if err != nil {
+			stop()
+			if rctx.Err() != nil && ctx.Err() == nil && !c.closed() {
+				err = fmt.Errorf("%w within %v: %w", ErrNoHeaders, opts.HeaderTimeout, err)
+			}
+			c.finish(EndError, err)
+			c.openErr = err
+			close(c.headers)
+			return
+		}
+		c.mu.Lock()
+		c.rec.HeadersAt = time.Since(c.rec.Start)
+		c.rec.Status = resp.StatusCode
+		c.rec.Proto = resp.Proto
+		c.rec.Header = resp.Header
+		c.mu.Unlock()
+		close(c.headers)
+		if opts.Duration > 0 {
+			t := time.AfterFunc(opts.Duration, func() { c.finish(EndDeadline, nil) })
+			go func() { <-c.done; t.Stop() }()
+		}
 		defer stop()
 		c.read(resp.Body)
 	}()
-	if opts.Duration > 0 {
-		t := time.AfterFunc(opts.Duration, func() { c.finish(EndDeadline, nil) })
-		go func() { <-c.done; t.Stop() }()
+	<-sent
+	select {
+	case <-c.headers:
+		return c, c.openErr // failed before the request was written, or answered at once
+	default:
+		return c, nil
 	}
-	return c, nil
+}
+
+// Headers waits until the response headers arrived (or the request failed,
+// or ctx is done) and returns the error that kept them from arriving.
+func (c *Conn) Headers(ctx context.Context) error {
+	select {
+	case <-c.headers:
+		return c.openErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// HeadersDone is closed once the response headers arrived or the request
+// failed.
+func (c *Conn) HeadersDone() <-chan struct{} { return c.headers }
+
+// awaitHeaders is Headers plus the nudges: after opts.NudgeAfter without
+// headers it calls opts.Nudge, and again every nudgeEvery until they come.
+func (c *Conn) awaitHeaders(ctx context.Context) error {
+	if c.opts.Nudge == nil {
+		return c.Headers(context.WithoutCancel(ctx))
+	}
+	wait := c.opts.NudgeAfter
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-c.headers:
+			t.Stop()
+			return c.openErr
+		case <-t.C:
+			c.opts.Nudge(ctx)
+			wait = nudgeEvery
+		}
+	}
+}
+
+// nudgeEvery spaces repeated nudges: the first may reach the server before
+// it subscribed the stream.
+const nudgeEvery = 100 * time.Millisecond
+
+func (c *Conn) closed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rec.End != EndOpen
 }
 
 func (c *Conn) read(body io.ReadCloser) {
@@ -188,6 +267,7 @@ func (c *Conn) finish(reason EndReason, err error) {
 // Close stops the recording (the client disconnects) and returns it.
 func (c *Conn) Close() *Recording {
 	c.finish(EndCanceled, nil)
+	<-c.headers // canceled: the request returns at once
 	return c.rec
 }
 

@@ -186,3 +186,90 @@ func TestWaitUntilSeesLiveEvents(t *testing.T) {
 		t.Fatalf("end %s finished %v", rec.End, rec.Parse.Finished)
 	}
 }
+
+// heldHeaders serves a stream that sends nothing, not even its headers,
+// until release is closed; then headers and an event in one write.
+func heldHeaders(t *testing.T, release <-chan struct{}) string {
+	return serve(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, "data: first\n\n")
+		http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+	})
+}
+
+func TestStartReturnsBeforeTheHeaders(t *testing.T) {
+	release := make(chan struct{})
+	url := heldHeaders(t, release)
+	c, err := Start(context.Background(), Request{URL: url}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	select {
+	case <-c.HeadersDone():
+		t.Fatal("headers reported before the server sent any")
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	if err := c.Headers(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !c.WaitUntil(context.Background(), func(r *Recording) bool { return len(r.Parse.Events) == 1 }) {
+		t.Fatal("the first event did not arrive")
+	}
+	if rec := c.Close(); rec.Status != 200 || rec.HeadersAt < 200*time.Millisecond {
+		t.Fatalf("status %d, headers at %v", rec.Status, rec.HeadersAt)
+	}
+}
+
+func TestStartReportsAnUnsentRequest(t *testing.T) {
+	url := serve(t, func(http.ResponseWriter, *http.Request) {})
+	ts := strings.TrimPrefix(url, "http://")
+	c, err := Start(context.Background(), Request{URL: "http://" + ts + "x/"}, Options{})
+	if err == nil {
+		t.Fatal("no error for an unreachable target")
+	}
+	if rec := c.Close(); rec.End != EndError {
+		t.Fatalf("end %s", rec.End)
+	}
+}
+
+func TestOpenNudgesHeldHeaders(t *testing.T) {
+	release := make(chan struct{})
+	url := heldHeaders(t, release)
+	var nudged []time.Duration
+	start := time.Now()
+	c, err := Open(context.Background(), Request{URL: url}, Options{
+		NudgeAfter: 150 * time.Millisecond,
+		Nudge: func(context.Context) {
+			nudged = append(nudged, time.Since(start))
+			if len(nudged) == 2 { // the first is lost, as when it beats the subscription
+				close(release)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if len(nudged) != 2 || nudged[0] < 150*time.Millisecond || nudged[1]-nudged[0] < 90*time.Millisecond {
+		t.Fatalf("nudged at %v; want after 150ms, then again 100ms later", nudged)
+	}
+	if c.Recording().Status != 200 {
+		t.Fatalf("status %d", c.Recording().Status)
+	}
+}
+
+func TestOpenWithoutNudgeKeepsTheHeaderTimeout(t *testing.T) {
+	url := heldHeaders(t, make(chan struct{}))
+	_, err := Open(context.Background(), Request{URL: url}, Options{HeaderTimeout: 200 * time.Millisecond, NudgeAfter: time.Millisecond, Nudge: func(context.Context) {}})
+	if !errors.Is(err, ErrNoHeaders) {
+		t.Fatalf("err %v, want ErrNoHeaders", err)
+	}
+}

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"net"
@@ -30,6 +31,13 @@ type Options struct {
 	HeaderTimeout time.Duration
 	IdleTimeout   time.Duration
 	Duration      time.Duration
+
+	// Nudge, when set, is called by Open when the headers have not arrived
+	// within NudgeAfter, and again every 100 ms until they do: a server that
+	// sends its headers only with its first event gets one (publish mode
+	// publishes an event). HeaderTimeout still bounds the wait.
+	Nudge      func(context.Context)
+	NudgeAfter time.Duration
 }
 
 func (o Options) withDefaults() Options {

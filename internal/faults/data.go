@@ -74,3 +74,15 @@ func pySplitlines(s string) []string {
 	}
 	return append(out, string(cur))
 }
+
+// A publish-only broker (it emits nothing unprompted) that writes a
+// multi-line payload after one "data: ", so its continuation lines carry no
+// field name: only the events the suite publishes show it (SSE-FRAME-003 in
+// publish mode, judging the sample published into the shared window).
+var _ = register("data-unprefixed-lines", Encoded(func(ev publish.Event, id int) string {
+	s := fmt.Sprintf("id: %d\n", id)
+	if ev.Event != "" {
+		s += "event: " + ev.Event + "\n"
+	}
+	return s + "data: " + ev.Data + "\n\n"
+}))

@@ -32,14 +32,22 @@ type Broker struct {
 	HoldFirst  bool                                  // a stream's first event is held until its second is published
 	Gzip       bool                                  // gzip the body whatever the client accepts, flushing only the socket (not the compressor)
 	Keepalive  time.Duration                         // comment interval; default 250ms
+	// HoldHeaders sends nothing, not even the status line, until the first
+	// event: headers, preamble and event go out in one write (Flask's
+	// generator Response, go-sse). Correct, if unkind to proxies.
+	HoldHeaders bool
+	// ReplayHistory sends every stream all events published so far when it
+	// opens, asked or not (r3labs/sse #61's AutoReplay).
+	ReplayHistory bool
 
 	mu    sync.Mutex
 	hosts map[string]*brokerHost
 }
 
 type brokerHost struct {
-	seq  int
-	subs map[chan string]struct{}
+	seq     int
+	subs    map[chan string]struct{}
+	history []string // frames published, for ReplayHistory (the last 256)
 }
 
 // Frame is the correct encoding of a published event: id, event (omitted
@@ -114,6 +122,9 @@ func (b *Broker) servePublish(w http.ResponseWriter, r *http.Request) {
 		h.seq, id = n, n
 	}
 	frame := enc(ev, id)
+	if b.ReplayHistory {
+		h.history = append(h.history[max(0, len(h.history)-255):], frame)
+	}
 	clients := 0
 	for q := range h.subs {
 		clients++
@@ -139,6 +150,7 @@ func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
 	b.mu.Lock()
 	h := b.host(r.Host)
 	h.subs[q] = struct{}{}
+	history := strings.Join(h.history, "")
 	b.mu.Unlock()
 	defer func() {
 		b.mu.Lock()
@@ -157,9 +169,14 @@ func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
 		defer gz.Close()
 		out = gz
 	}
-	w.WriteHeader(http.StatusOK)
-	io.WriteString(out, ": ok\nretry: 3000\n\n")
-	rc.Flush()
+	preamble := ": ok\nretry: 3000\n\n"
+	preamble += history
+	if !b.HoldHeaders {
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(out, preamble)
+		rc.Flush()
+		preamble = ""
+	}
 
 	flush := func() { rc.Flush() }
 	var tick <-chan time.Time
@@ -187,10 +204,11 @@ func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
 				first, held = false, frame
 				continue
 			}
-			if _, err := io.WriteString(out, held+frame); err != nil {
+			// net/http sends the held headers with this first write's flush.
+			if _, err := io.WriteString(out, preamble+held+frame); err != nil {
 				return
 			}
-			held = ""
+			held, preamble = "", ""
 		}
 		flush()
 	}
@@ -199,3 +217,10 @@ func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
 // The correct Broker, so tests can show a publish fault differs from a
 // passing server in one thing only.
 var _ = register("publish-ok", &Broker{})
+
+// A correct Broker that holds its response headers until the first event
+// and sends keepalives only every 30 s (@fastify/sse's default heartbeat).
+var _ = register("publish-held-headers", &Broker{HoldHeaders: true, Keepalive: 30 * time.Second})
+
+// SSE-RESUME-003 in publish mode: every fresh stream gets the whole history.
+var _ = register("publish-replay-history", &Broker{ReplayHistory: true})
