@@ -90,19 +90,30 @@ func probeHealth(cfg Config) string {
 	if !sharedAnsweredPromptly() {
 		return ""
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), healthProbeTimeout)
+	// A loaded machine can be slow once: ask twice before calling it dead.
+	for _, wait := range []time.Duration{healthProbeTimeout, 2 * healthProbeTimeout} {
+		if err = askForHeaders(cfg, wait); err == nil {
+			return ""
+		}
+	}
+	return fmt.Sprintf("it accepts connections but sent no response headers within %v and then %v (%v): deadlocked or overloaded; look at its logs", healthProbeTimeout, 2*healthProbeTimeout, bareError(err))
+}
+
+// askForHeaders requests the stream and waits up to wait for its headers.
+func askForHeaders(cfg Config, wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.URL, nil)
 	if err != nil {
-		return ""
+		return nil
 	}
 	req.Header = cfg.RequestHeader(BrowserLikeHeader())
 	resp, err := client(cfg.Insecure).Do(req)
 	if err != nil {
-		return fmt.Sprintf("it accepts connections but sent no response within %v (%v): deadlocked or overloaded; look at its logs", healthProbeTimeout, bareError(err))
+		return err
 	}
 	resp.Body.Close()
-	return ""
+	return nil
 }
 
 // sharedAnsweredPromptly reports whether the shared stream got its headers
