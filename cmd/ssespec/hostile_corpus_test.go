@@ -23,9 +23,9 @@ import (
 type hostileCase struct {
 	name   string
 	target func(t *testing.T) (string, []string) // the --url and flags it needs; default the fault of the same name
-	args   []string                  // extra flags
-	exits  []int                     // acceptable exit statuses; default 0 or 1
-	want   map[string]string         // check ID → verdict the user should see
+	args   []string                              // extra flags
+	exits  []int                                 // acceptable exit statuses; default 0 or 1
+	want   map[string]string                     // check ID → verdict the user should see
 }
 
 // TestHostileCorpus is issue 9's corpus: the whole suite (observe mode,
