@@ -161,6 +161,9 @@ func newHTMLPage(r *Report) *htmlPage {
 	}
 	newEvidenceBuilder(r, ids).build(p.Areas)
 	p.banner()
+	if r.HookStopped != "" {
+		p.BannerNote += " · " + r.HookStopped
+	}
 	if r.TargetStopped != "" {
 		p.BannerNote += " · " + r.TargetStopped + "; the checks after it were not run"
 	}

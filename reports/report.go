@@ -31,6 +31,8 @@ type Report struct {
 	// TargetStopped says when the target stopped answering mid-run (the
 	// checks after it were not run and say so), or "".
 	TargetStopped string `json:"target_stopped,omitempty"`
+	// HookStopped says when the publish hook stopped answering, or "".
+	HookStopped string `json:"publish_hook_stopped,omitempty"`
 }
 
 // Summary counts verdicts; must_failed decides the exit status.

@@ -41,6 +41,9 @@ func WriteText(w io.Writer, r *Report) {
 	if r.TargetStopped != "" {
 		fmt.Fprintf(w, "TARGET DOWN: %s; the checks after it were not run\n", r.TargetStopped)
 	}
+	if r.HookStopped != "" {
+		fmt.Fprintf(w, "PUBLISH HOOK DOWN: %s\n", r.HookStopped)
+	}
 	if r.Interrupted != "" {
 		fmt.Fprintf(w, "INTERRUPTED (%s): %d selected check(s) did not run: %s\n", r.Interrupted, len(r.NotRun), strings.Join(r.NotRun, " "))
 	}

@@ -37,6 +37,7 @@ func ResetHealth() {
 	health.Lock()
 	health.down = ""
 	health.Unlock()
+	resetHookHealth()
 }
 
 // healthProbeTimeout bounds the question "does it still answer".

@@ -16,11 +16,11 @@ import (
 func (c Config) Publisher() publish.Publisher {
 	switch {
 	case c.PublishFunc != nil:
-		return publish.Func(c.PublishFunc)
+		return guardedHook{publish.Func(c.PublishFunc)}
 	case c.PublishURL != "":
-		return publish.URL(client(c.Insecure), c.PublishURL, c.Header)
+		return guardedHook{publish.URL(client(c.Insecure), c.PublishURL, c.Header)}
 	case c.PublishCmd != "":
-		return publish.Command(c.PublishCmd)
+		return guardedHook{publish.Command(c.PublishCmd)}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +27,7 @@ type hostileCase struct {
 	args   []string                              // extra flags
 	exits  []int                                 // acceptable exit statuses; default 0 or 1
 	want   map[string]string                     // check ID → verdict the user should see
+	check  func(*testing.T, *reports.Report)     // anything else the user must see
 }
 
 // TestHostileCorpus is issue 9's corpus: the whole suite (observe mode,
@@ -77,6 +79,9 @@ func TestHostileCorpus(t *testing.T) {
 				} else if res.Verdict != v {
 					t.Errorf("%s: %s, want %s: %s", id, res.Verdict, v, res.Message)
 				}
+			}
+			if hc.check != nil {
+				hc.check(t, rep)
 			}
 		})
 	}
@@ -156,7 +161,11 @@ func hostileCorpus() []hostileCase {
 		{name: "tls-self-signed-insecure", target: tlsTarget(false), args: []string{"--insecure"}, exits: []int{exitOK}},
 		{name: "tls-h2", target: tlsTarget(true), args: []string{"--insecure"}, exits: []int{exitOK}, want: map[string]string{"SSE-CONN-003": pass}},
 		{name: "accepts-never-reads", target: silentListener, want: map[string]string{"SSE-HTTP-010": fail}},
-		{name: "publish-hook-slow", target: publishTarget(slowHook), want: map[string]string{"SSE-FLUSH-001": reports.Error}},
+		{name: "publish-hook-slow", target: publishTarget(slowHook), want: map[string]string{"SSE-FLUSH-001": reports.Error}, check: func(t *testing.T, rep *reports.Report) {
+			if !strings.Contains(rep.HookStopped, "did not answer within") {
+				t.Errorf("publish_hook_stopped = %q", rep.HookStopped)
+			}
+		}},
 		{name: "publish-hook-failing", target: publishTarget(failingHook), want: map[string]string{"SSE-FLUSH-001": reports.Error}},
 	}
 }
@@ -205,6 +214,7 @@ func silentListener(t *testing.T) (string, []string) {
 
 var (
 	slowHook = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // read, so the server notices the client leaving
 		select {
 		case <-r.Context().Done():
 		case <-time.After(30 * time.Second):

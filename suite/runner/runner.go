@@ -111,6 +111,7 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	}
 	r := reports.BuildRun(gr, info, names, recs)
 	r.TargetStopped = suite.TargetDown()
+	r.HookStopped = suite.HookDown()
 	if cfg.ReportDir != "" && !opts.DryRun {
 		if _, err := reports.WriteAll(r, gr, cfg.ReportDir); err != nil {
 			return r, fmt.Errorf("writing reports: %w", err)
