@@ -26,6 +26,9 @@ var (
 	// Resuming from the newest id (nothing missed) replays the whole history
 	// (tmaxmax/go-sse v0.11 auto-ID replayers, findIDInQueue).
 	_ = register("resume-newest-replays-all", &rpubHub{NewestReplaysAll: true}) // SSE-RESUME-002
+	// Every fresh connection (no Last-Event-ID) is sent the whole log first
+	// (r3labs/sse AutoReplay), so events published before it connected arrive.
+	_ = register("replay-log-to-fresh-publish", &rpubHub{ReplayFresh: true}) // SSE-RESUME-003
 	// The correct replay, for pass rows.
 	_ = register("resume-ok", &rpubHub{}) // SSE-RESUME-002 (pass)
 
@@ -47,6 +50,7 @@ type rpubHub struct {
 	Offset           int  // replay starts this many events away from the one after k: -1 resends k, 1 loses one
 	NoReplay         bool // ignore Last-Event-ID
 	NewestReplaysAll bool // a Last-Event-ID naming the newest event replays the whole history
+	ReplayFresh      bool // a request without Last-Event-ID gets the whole log first
 
 	mu    sync.Mutex
 	hosts map[string]*rpubHost
@@ -104,6 +108,9 @@ func (h *rpubHub) publish(w http.ResponseWriter, r *http.Request) {
 
 // replay is what a stream resuming after lastID is sent first.
 func (h *rpubHub) replay(st *rpubHost, lastID string) []string {
+	if lastID == "" && h.ReplayFresh {
+		return append([]string(nil), st.log...)
+	}
 	k, err := strconv.Atoi(lastID)
 	if lastID == "" || h.NoReplay || err != nil || k < 1 || k > len(st.log) {
 		return nil

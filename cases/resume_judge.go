@@ -1,0 +1,116 @@
+package cases
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ssespec/ssespec/harness/parser"
+)
+
+// A connect burst is what a server writes at once when a stream opens: a
+// greeting, a snapshot, or replayed history. Its first event arrives within
+// burstConnect of the response headers and each next one within burstGap of
+// the one before; a live event, paced by the server's clock, does not.
+const (
+	burstConnect = time.Second
+	burstGap     = 50 * time.Millisecond
+)
+
+// connectBurst is how many of evs (a stream whose headers arrived at
+// headersAt) belong to its connect burst.
+func connectBurst(evs []parser.Event, headersAt time.Duration) int {
+	if len(evs) == 0 || evs[0].At-headersAt > burstConnect {
+		return 0
+	}
+	n := 1
+	for n < len(evs) && evs[n].At-evs[n-1].At <= burstGap {
+		n++
+	}
+	return n
+}
+
+// eventKey identifies an event's content across connections: its type and
+// data. Ids are left out: servers that number each connection's events
+// from 1 give different events the same id.
+func eventKey(ev parser.Event) string {
+	return fmt.Sprintf("type %q data %s", ev.Type, keepQuote([]byte(ev.Data)))
+}
+
+type resumeJudgement struct {
+	old      []string      // keys of A's history before B connected, oldest first
+	latest   string        // the newest of them
+	matched  []string      // old keys in B's connect burst, in A's order
+	spanA    time.Duration // how long A took to receive the matched events...
+	spanB    time.Duration // ...and how long B took
+	replayed []string      // matched, when they are replayed history
+	sawLive  bool          // B received an event A received after B connected
+	done     bool          // B's connect burst is over (a later event arrived)
+}
+
+// resumeJudge compares fresh stream B with stream A. Times are on each
+// recording's clock; cutoff is when B's request was sent, on A's clock.
+//
+// A's history is what A received after its own connect burst and before
+// cutoff, less anything A received again after cutoff (a server that sends
+// the same data all the time). B replayed it when B's connect burst holds
+// at least two of those events (three when A had three) in A's order,
+// reaching A's newest or second-newest, and arriving at least four times
+// faster than A received them: a history written at once, not a
+// per-connection generator sending the same events at its own pace.
+func resumeJudge(a []parser.Event, aHeaders time.Duration, b []parser.Event, bHeaders, cutoff time.Duration) resumeJudgement {
+	var j resumeJudgement
+	after := map[string]bool{}
+	for _, ev := range a {
+		if ev.At >= cutoff {
+			after[eventKey(ev)] = true
+		}
+	}
+	last := map[string]int{} // key → index of its last arrival in A
+	for i := connectBurst(a, aHeaders); i < len(a) && a[i].At < cutoff; i++ {
+		if k := eventKey(a[i]); !after[k] {
+			last[k] = i
+		}
+	}
+	var order []int
+	for _, i := range last {
+		order = append(order, i)
+	}
+	slices.Sort(order)
+	rank := map[string]int{}
+	for r, i := range order {
+		k := eventKey(a[i])
+		rank[k] = r
+		j.old = append(j.old, k)
+		j.latest = k
+	}
+
+	nb := connectBurst(b, bHeaders)
+	j.done = nb < len(b)
+	prev := -1
+	var firstA, lastA, firstB, lastB time.Duration
+	for _, ev := range b[:nb] {
+		k := eventKey(ev)
+		r, ok := rank[k]
+		if !ok || r <= prev {
+			continue
+		}
+		at := a[order[r]].At
+		if prev < 0 {
+			firstA, firstB = at, ev.At
+		}
+		lastA, lastB, prev = at, ev.At, r
+		j.matched = append(j.matched, k)
+	}
+	for _, ev := range b {
+		if after[eventKey(ev)] {
+			j.sawLive = true
+		}
+	}
+	j.spanA, j.spanB = lastA-firstA, lastB-firstB
+	need := min(3, len(j.old))
+	if len(j.matched) >= max(2, need) && prev >= len(j.old)-2 && j.spanA >= 4*j.spanB+burstGap {
+		j.replayed = j.matched
+	}
+	return j
+}
