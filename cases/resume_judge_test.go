@@ -26,7 +26,7 @@ func counter(from, to int, at func(i int) time.Duration) []parser.Event {
 func TestResumeJudge(t *testing.T) {
 	paced := func(i int) time.Duration { return time.Duration(i) * 200 * milli }
 	a := counter(1, 6, paced) // A: headers at 0, one event each 200 milli
-	cutoff := 1300 * milli       // B's request, after A's count 6
+	cutoff := 1300 * milli    // B's request, after A's count 6
 	for _, c := range []struct {
 		name   string
 		b      []parser.Event
