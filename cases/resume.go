@@ -188,7 +188,7 @@ var _ = Describe("RESUME", func() {
 			case len(j.matched) == 1 && j.matched[0] == j.latest:
 				suite.Note("the second stream began with the latest event the first had received (%s), a current-state snapshot rather than history", j.matched[0])
 			case len(j.matched) > 0:
-				suite.Note("the second stream's first events repeat %d the first received (%s), but at the server's own pace (%d ms there, %d ms on the first): a per-connection generator, not replay",
+				suite.Note("the second stream's first events repeat %d events the first received (%s), but at the server's own pace (%d ms there, %d ms on the first): a per-connection generator, not replay",
 					len(j.matched), resumeList(j.matched), j.spanB.Milliseconds(), j.spanA.Milliseconds())
 			case base == "" && !j.sawLive && !j.done:
 				suite.Note("the second stream received no event the first also received within %v", wait)
@@ -200,6 +200,7 @@ var _ = Describe("RESUME", func() {
 			"a fresh connection (no Last-Event-ID) opened %d ms after the first received, in a burst at connect (%d ms), %d event(s) the first had already received before it connected (over %d ms): %s",
 			cutoff.Milliseconds(), j.spanB.Milliseconds(), len(j.replayed), j.spanA.Milliseconds(), resumeList(j.replayed))
 	})
+
 	// "If the field name is "retry": If the field value consists of only ASCII
 	// digits, then interpret the field value as an integer in base ten, and
 	// set the event stream's reconnection time to that integer." Without it
