@@ -41,8 +41,8 @@ type resumeJudgement struct {
 	old      []string      // keys of A's history before B connected, oldest first
 	latest   string        // the newest of them
 	matched  []string      // old keys in B's connect burst, in A's order
-	spanA    time.Duration // how long A took to receive the matched events...
-	spanB    time.Duration // ...and how long B took
+	offA     time.Duration // when the newest matched event arrived on A, after A's headers...
+	offB     time.Duration // ...and on B, after B's headers
 	replayed []string      // matched, when they are replayed history
 	sawLive  bool          // B received an event A received after B connected
 	done     bool          // B's connect burst is over (a later event arrived)
@@ -55,9 +55,10 @@ type resumeJudgement struct {
 // cutoff, less anything A received again after cutoff (a server that sends
 // the same data all the time). B replayed it when B's connect burst holds
 // at least two of those events (three when A had three) in A's order,
-// reaching A's newest or second-newest, and arriving at least four times
-// faster than A received them: a history written at once, not a
-// per-connection generator sending the same events at its own pace.
+// reaching A's newest or second-newest, and B got the newest of them at
+// least three times sooner after its headers than A did: a per-connection
+// generator sends B its events on the schedule it sent A's, and a slow
+// reader only delays B's events, never hurries them.
 func resumeJudge(a []parser.Event, aHeaders time.Duration, b []parser.Event, bHeaders, cutoff time.Duration) resumeJudgement {
 	var j resumeJudgement
 	after := map[string]bool{}
@@ -88,18 +89,13 @@ func resumeJudge(a []parser.Event, aHeaders time.Duration, b []parser.Event, bHe
 	nb := connectBurst(b, bHeaders)
 	j.done = nb < len(b)
 	prev := -1
-	var firstA, lastA, firstB, lastB time.Duration
 	for _, ev := range b[:nb] {
 		k := eventKey(ev)
 		r, ok := rank[k]
 		if !ok || r <= prev {
 			continue
 		}
-		at := a[order[r]].At
-		if prev < 0 {
-			firstA, firstB = at, ev.At
-		}
-		lastA, lastB, prev = at, ev.At, r
+		j.offA, j.offB, prev = a[order[r]].At-aHeaders, ev.At-bHeaders, r
 		j.matched = append(j.matched, k)
 	}
 	for _, ev := range b {
@@ -107,9 +103,8 @@ func resumeJudge(a []parser.Event, aHeaders time.Duration, b []parser.Event, bHe
 			j.sawLive = true
 		}
 	}
-	j.spanA, j.spanB = lastA-firstA, lastB-firstB
 	need := min(3, len(j.old))
-	if len(j.matched) >= max(2, need) && prev >= len(j.old)-2 && j.spanA >= 4*j.spanB+burstGap {
+	if len(j.matched) >= max(2, need) && prev >= len(j.old)-2 && j.offA >= 3*j.offB+burstGap {
 		j.replayed = j.matched
 	}
 	return j

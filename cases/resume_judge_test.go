@@ -34,8 +34,7 @@ func TestResumeJudge(t *testing.T) {
 	}{
 		{"per-connection, paced", counter(1, 3, paced), false},
 		{"per-connection, first three read together", counter(1, 3, func(i int) time.Duration { return 600*milli + time.Duration(i)*milli }), false},
-		// The limit: a reader stalled for the whole history is replay.
-		{"per-connection, all six read together", counter(1, 6, func(i int) time.Duration { return 900*milli + time.Duration(i)*milli }), true},
+		{"per-connection, all six read together", counter(1, 6, func(i int) time.Duration { return 900*milli + time.Duration(i)*milli }), false},
 		{"per-connection, faster than A", counter(1, 6, func(i int) time.Duration { return time.Duration(i) * 60 * milli }), false},
 		{"history burst", counter(1, 6, func(int) time.Duration { return 5 * milli }), true},
 		{"ring of the last three", counter(4, 6, func(int) time.Duration { return 5 * milli }), true},
@@ -44,7 +43,15 @@ func TestResumeJudge(t *testing.T) {
 	} {
 		j := resumeJudge(a, 0, c.b, 0, cutoff)
 		if got := len(j.replayed) > 0; got != c.replay {
-			t.Errorf("%s: replayed %v (matched %v, %v on A, %v on B), want %v", c.name, got, j.matched, j.spanA, j.spanB, c.replay)
+			t.Errorf("%s: replayed %v (matched %v, %v on A, %v on B), want %v", c.name, got, j.matched, j.offA, j.offB, c.replay)
 		}
+	}
+
+	// Both readers stalled: A got counts 2..6 together a second late, B its
+	// first five together.
+	late := append(counter(1, 1, paced), counter(2, 6, func(i int) time.Duration { return 1250*milli + time.Duration(i)*milli })...)
+	b := counter(1, 5, func(i int) time.Duration { return 1000*milli + time.Duration(i)*milli })
+	if j := resumeJudge(late, 0, b, 0, 1300*milli); len(j.replayed) > 0 {
+		t.Errorf("stalled readers: replayed %v (%v on A, %v on B)", j.replayed, j.offA, j.offB)
 	}
 }

@@ -2,10 +2,16 @@ package cases_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/suite"
 )
+
+// resumeShortWindow ends the shared stream (usually) before SSE-RESUME-003
+// runs, so the check opens its own first stream.
+func resumeShortWindow(c *suite.Config) { c.Window = 300 * time.Millisecond }
 
 func TestRESUMEChecksFail(t *testing.T) {
 	casetest.Faults(t, []casetest.Case{
@@ -13,6 +19,7 @@ func TestRESUMEChecksFail(t *testing.T) {
 		{ID: "SSE-RESUME-001", Fault: "last-event-id-ascii-only", Detail: "utf8 id"},
 		{ID: "SSE-RESUME-003", Fault: "replay-history-to-fresh", Detail: "already received"},
 		{ID: "SSE-RESUME-003", Fault: "replay-history-no-ids", Detail: "already received"},
+		{ID: "SSE-RESUME-003", Fault: "replay-history-to-fresh-short-window", URL: rpubFault("replay-history-to-fresh"), Config: resumeShortWindow, Detail: "already received"},
 		{ID: "SSE-RESUME-003", Fault: "replay-log-to-fresh-publish", Config: rpubHook(), Detail: "published before it connected"},
 		{ID: "SSE-RESUME-004", Fault: "no-retry", Detail: "no retry: field"},
 		{ID: "SSE-RESUME-006", Fault: "refuse-after-10", Detail: "503"},
@@ -29,6 +36,8 @@ func TestRESUMEPerConnectionPasses(t *testing.T) {
 		{ID: "SSE-RESUME-003", Fault: "perconn-clock", Want: reports.Pass},
 		{ID: "SSE-RESUME-003", Fault: "perconn-snapshot", Want: reports.Pass},
 		{ID: "SSE-RESUME-003", Fault: "welcome-to-new-only", Want: reports.Pass},
+		{ID: "SSE-RESUME-003", Fault: "perconn-counter-short-window", URL: rpubFault("perconn-counter"), Config: resumeShortWindow, Want: reports.Pass},
+		{ID: "SSE-RESUME-003", Fault: "perconn-snapshot-short-window", URL: rpubFault("perconn-snapshot"), Config: resumeShortWindow, Want: reports.Pass},
 		{ID: "SSE-RESUME-003", Fault: "publish-ok", Config: rpubHook(), Want: reports.Pass},
 		{ID: "SSE-RESUME-003", Fault: "resume-ok", Config: rpubHook(), Want: reports.Pass},
 	})
