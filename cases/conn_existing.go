@@ -26,7 +26,7 @@ var _ = Describe("CONN", func() {
 	// sees it. Stream A opens and is watched for a baseline (until four
 	// events after its connect burst, at most 2 s or --window); then two more
 	// streams open, one after the other, both kept open. A connect "re-sent"
-	// when, within 1 s of its headers, A received a burst (see connectBurst's
+	// when, within 1 s of its headers, A received a burst (see resumeBurst's
 	// gap) of at least two different events A already had, none of them
 	// content A receives routinely (twice in the baseline). Both connects
 	// must do it: one coincidence is not a defect. With a publish hook an
@@ -54,7 +54,7 @@ var _ = Describe("CONN", func() {
 		aHeaders := a.Recording().HeadersAt
 		bctx, cancel := context.WithTimeout(ctx, min(cfg.Window, 2*time.Second))
 		a.WaitUntil(bctx, func(r *stream.Recording) bool {
-			return len(r.Parse.Events)-connectBurst(r.Parse.Events, aHeaders) >= 4
+			return len(r.Parse.Events)-resumeBurst(r.Parse.Events, aHeaders) >= 4
 		})
 		cancel()
 
@@ -153,7 +153,7 @@ func connRoutine(evs []parser.Event, until time.Duration) map[string]bool {
 		if ev.At >= until {
 			break
 		}
-		k := eventKey(ev)
+		k := resumeKey(ev)
 		if count[k]++; count[k] >= 2 {
 			routine[k] = true
 		}
@@ -163,20 +163,20 @@ func connRoutine(evs []parser.Event, until time.Duration) map[string]bool {
 
 // connResent is the distinct content of the largest burst of repeats in
 // round r: events arriving in r that the open stream had received before
-// r began, not routine, each within burstGap of the one before.
+// r began, not routine, each within resumeBurstGap of the one before.
 func connResent(evs []parser.Event, r connRound, routine map[string]bool) []string {
 	seen := map[string]bool{}
 	var best, cur []string
 	var prev time.Duration
 	for _, ev := range evs {
-		k := eventKey(ev)
+		k := resumeKey(ev)
 		switch {
 		case ev.At < r.start:
 			seen[k] = true
 			continue
 		case ev.At > r.end:
 		case seen[k] && !routine[k]:
-			if len(cur) > 0 && ev.At-prev > burstGap {
+			if len(cur) > 0 && ev.At-prev > resumeBurstGap {
 				cur = nil
 			}
 			if !slices.Contains(cur, k) {

@@ -105,7 +105,7 @@ var _ = Describe("RESUME", func() {
 		if !served {
 			suite.Skipf("the stream request answered %s, so there is no event stream to judge (see SSE-HTTP-001/002)", got)
 		}
-		postBurst := func(r *stream.Recording) int { return len(r.Parse.Events) - connectBurst(r.Parse.Events, r.HeadersAt) }
+		postBurst := func(r *stream.Recording) int { return len(r.Parse.Events) - resumeBurst(r.Parse.Events, r.HeadersAt) }
 		var own *stream.Conn
 		openOwn := func() *stream.Conn {
 			if own == nil {

@@ -10,30 +10,30 @@ import (
 
 // A connect burst is what a server writes at once when a stream opens: a
 // greeting, a snapshot, or replayed history. Its first event arrives within
-// burstConnect of the response headers and each next one within burstGap of
+// resumeBurstConnect of the response headers and each next one within resumeBurstGap of
 // the one before; a live event, paced by the server's clock, does not.
 const (
-	burstConnect = time.Second
-	burstGap     = 50 * time.Millisecond
+	resumeBurstConnect = time.Second
+	resumeBurstGap     = 50 * time.Millisecond
 )
 
-// connectBurst is how many of evs (a stream whose headers arrived at
+// resumeBurst is how many of evs (a stream whose headers arrived at
 // headersAt) belong to its connect burst.
-func connectBurst(evs []parser.Event, headersAt time.Duration) int {
-	if len(evs) == 0 || evs[0].At-headersAt > burstConnect {
+func resumeBurst(evs []parser.Event, headersAt time.Duration) int {
+	if len(evs) == 0 || evs[0].At-headersAt > resumeBurstConnect {
 		return 0
 	}
 	n := 1
-	for n < len(evs) && evs[n].At-evs[n-1].At <= burstGap {
+	for n < len(evs) && evs[n].At-evs[n-1].At <= resumeBurstGap {
 		n++
 	}
 	return n
 }
 
-// eventKey identifies an event's content across connections: its type and
+// resumeKey identifies an event's content across connections: its type and
 // data. Ids are left out: servers that number each connection's events
 // from 1 give different events the same id.
-func eventKey(ev parser.Event) string {
+func resumeKey(ev parser.Event) string {
 	return fmt.Sprintf("type %q data %s", ev.Type, keepQuote([]byte(ev.Data)))
 }
 
@@ -64,12 +64,12 @@ func resumeJudge(a []parser.Event, aHeaders time.Duration, b []parser.Event, bHe
 	after := map[string]bool{}
 	for _, ev := range a {
 		if ev.At >= cutoff {
-			after[eventKey(ev)] = true
+			after[resumeKey(ev)] = true
 		}
 	}
 	last := map[string]int{} // key → index of its last arrival in A
-	for i := connectBurst(a, aHeaders); i < len(a) && a[i].At < cutoff; i++ {
-		if k := eventKey(a[i]); !after[k] {
+	for i := resumeBurst(a, aHeaders); i < len(a) && a[i].At < cutoff; i++ {
+		if k := resumeKey(a[i]); !after[k] {
 			last[k] = i
 		}
 	}
@@ -80,17 +80,17 @@ func resumeJudge(a []parser.Event, aHeaders time.Duration, b []parser.Event, bHe
 	slices.Sort(order)
 	rank := map[string]int{}
 	for r, i := range order {
-		k := eventKey(a[i])
+		k := resumeKey(a[i])
 		rank[k] = r
 		j.old = append(j.old, k)
 		j.latest = k
 	}
 
-	nb := connectBurst(b, bHeaders)
+	nb := resumeBurst(b, bHeaders)
 	j.done = nb < len(b)
 	prev := -1
 	for _, ev := range b[:nb] {
-		k := eventKey(ev)
+		k := resumeKey(ev)
 		r, ok := rank[k]
 		if !ok || r <= prev {
 			continue
@@ -99,12 +99,12 @@ func resumeJudge(a []parser.Event, aHeaders time.Duration, b []parser.Event, bHe
 		j.matched = append(j.matched, k)
 	}
 	for _, ev := range b {
-		if after[eventKey(ev)] {
+		if after[resumeKey(ev)] {
 			j.sawLive = true
 		}
 	}
 	need := min(3, len(j.old))
-	if len(j.matched) >= max(2, need) && prev >= len(j.old)-2 && j.offA >= 3*j.offB+burstGap {
+	if len(j.matched) >= max(2, need) && prev >= len(j.old)-2 && j.offA >= 3*j.offB+resumeBurstGap {
 		j.replayed = j.matched
 	}
 	return j
