@@ -10,8 +10,9 @@ import (
 
 // A connect burst is what a server writes at once when a stream opens: a
 // greeting, a snapshot, or replayed history. Its first event arrives within
-// resumeBurstConnect of the response headers and each next one within resumeBurstGap of
-// the one before; a live event, paced by the server's clock, does not.
+// resumeBurstConnect of the response headers and each next one within
+// resumeBurstGap of the one before; live events, paced by the server's
+// clock, do not.
 const (
 	resumeBurstConnect = time.Second
 	resumeBurstGap     = 50 * time.Millisecond

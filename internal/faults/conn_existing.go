@@ -21,7 +21,7 @@ var (
 // connHub is one broadcast stream per server (by Host): event n ("tick n",
 // id n) goes to every open stream 200 ms × n after the server's first
 // request, and each new stream is sent a welcome first. With InitToAll the
-// welcome and the three latest events are sent to every open stream too.
+// welcome and three recent events are sent to every open stream too.
 type connHub struct {
 	InitToAll bool
 
@@ -52,7 +52,7 @@ func (h *connHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	next := int(time.Since(st.start)/connHubTick) + 1
 	initial := "event: init\ndata: welcome\n\n"
 	if h.InitToAll {
-		for n := max(1, next-3); n < next; n++ {
+		for n := max(1, next-4); n < next-1; n++ { // not the newest: an open stream busy writing may not have it yet
 			initial += connHubFrame(n)
 		}
 		for o := range st.subs {
