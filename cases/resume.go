@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/parser"
+	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
@@ -72,24 +73,30 @@ var _ = Describe("RESUME", func() {
 	// was sent the stream's whole history. A fresh EventSource sends no
 	// Last-Event-ID; it asked for no history.
 	//
-	// The rule: open stream A and wait (at most --window) until it received
-	// three events after its connect burst (the events of its first read that
-	// carried any: a greeting, a snapshot). Then open stream B. An event is
-	// old history when A had received it before B's request was even sent
-	// (so a live-only server cannot deliver it to B) and A did not receive it
-	// again afterwards; events are matched by id, or by type and data when
-	// they carry none. B fails when it receives old events, except that
-	// re-sending the single latest one (a "current state" snapshot) passes
-	// with a note. B is watched until it receives an event A also received
-	// live after B connected (a history burst comes before that), or --window.
+	// Replay is history: events generated before the stream connected,
+	// arriving as a burst at connect. Many correct servers instead generate
+	// each connection's events themselves (ids restarting at 1, the same data
+	// on every connection at its own time); that is not replay. So: stream A
+	// (the shared stream) receives three events after its connect burst, then
+	// stream B opens. B fails when its connect burst repeats A's history (see
+	// resumeJudge): in A's order, reaching A's newest, and far faster than A
+	// received it. One event alone — the latest — is a current-state snapshot
+	// and passes with a note. With a publish hook three events are published
+	// before B connects and one after: any of the first three on B fails,
+	// whatever its timing. B is watched until its connect burst is over, it
+	// receives an event A also received after B connected, or the last
+	// published event arrives, or --window.
 	suite.Check(suite.Meta{
-		ID: "SSE-RESUME-003", Level: suite.SHOULD, Source: "bug", Modes: observe,
+		ID: "SSE-RESUME-003", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Observe, suite.Publish},
 		Title:       "A fresh connection is not replayed history",
-		Requirement: "A connection without Last-Event-ID gets live events only, not the history it never asked for (the AutoReplay bug).",
+		Requirement: "A connection without Last-Event-ID gets live events only, not the history it never asked for (the AutoReplay bug); servers that generate each connection's events themselves pass.",
 	}, func(ctx SpecContext) {
 		// Stream A is the shared observation stream, open since the run
 		// began: it usually has its events already, so this check costs one
-		// event's wait, not a window. It is only read, never closed.
+		// event's wait, not a window. It is only read, never closed. Once
+		// its window is over it sees nothing more (and a window with fewer
+		// than three events after the connect burst shows too little
+		// history), so a stream of the check's own stands in.
 		wait := suite.Current().Window
 		a := suite.SharedConn(ctx)
 		var served bool
@@ -98,49 +105,134 @@ var _ = Describe("RESUME", func() {
 		if !served {
 			suite.Skipf("the stream request answered %s, so there is no event stream to judge (see SSE-HTTP-001/002)", got)
 		}
-		actx, cancel := context.WithTimeout(ctx, wait)
-		a.WaitUntil(actx, func(r *stream.Recording) bool { return len(resumeAfterBurst(r.Parse.Events)) >= 3 })
-		cancel()
-		var live int
-		a.View(func(r *stream.Recording) { live = len(resumeAfterBurst(r.Parse.Events)) })
-		if live == 0 {
+		postBurst := func(r *stream.Recording) int { return len(r.Parse.Events) - resumeBurst(r.Parse.Events, r.HeadersAt) }
+		var own *stream.Conn
+		openOwn := func() *stream.Conn {
+			if own == nil {
+				c, err := suite.OpenStream(ctx, nil, stream.Options{})
+				DeferCleanup(func() { c.Close() })
+				if err != nil {
+					suite.Undecided("could not open the first stream: %v", err)
+				}
+				own = c
+			}
+			return own
+		}
+		// With a publish hook, the published events count as sent before B
+		// once a stream of the check's own received them before B's request.
+		p, base := suite.Current().Publisher(), ""
+		if p != nil {
+			c := openOwn()
+			base = suite.Nonce()
+			for i := 1; i <= 3; i++ {
+				suite.PublishEvent(ctx, p, publish.Event{Data: rpubData(base, i)}, base)
+			}
+			if got := rpubAwait(ctx, c, base, 3, rpubWait()); len(got) < 3 {
+				suite.Note("a stream open before the second one received %s of the 3 events published before it, so they were not used", rpubList(got))
+				base = ""
+			}
+		}
+		enough := func(c *stream.Conn, wait time.Duration) int {
+			wctx, cancel := context.WithTimeout(ctx, wait)
+			c.WaitUntil(wctx, func(r *stream.Recording) bool { return postBurst(r) >= 3 })
+			cancel()
+			var n int
+			c.View(func(r *stream.Recording) { n = postBurst(r) })
+			return n
+		}
+		aName, live := "observation", 0
+		if base == "" {
+			live = enough(a, wait)
+		}
+		var ended bool
+		var total int
+		a.View(func(r *stream.Recording) { ended, total = r.End != stream.EndOpen, len(r.Parse.Events) })
+		if (ended || base == "" && live < 3) && total > 0 {
+			a, aName = openOwn(), "fresh-first"
+			if base == "" {
+				// A second chance, short when the whole window showed no
+				// event after the connect burst.
+				if live == 0 {
+					wait = rpubWait()
+				} else {
+					wait = max(wait, rpubWait())
+				}
+				live = enough(a, wait)
+			}
+		}
+		if base == "" && live == 0 {
 			suite.Skipf("a fresh stream received no event after its connect burst within %v; nothing to judge", wait)
 		}
+		aHeaders := a.Recording().HeadersAt
 
 		b, err := suite.OpenStream(ctx, nil, stream.Options{})
 		if err != nil {
 			suite.Undecided("could not open the second stream: %v", err)
 		}
 		cutoff := b.Recording().Start.Sub(a.Recording().Start)
+		bHeaders := b.Recording().HeadersAt
+		if base != "" {
+			suite.PublishEvent(ctx, p, publish.Event{Data: rpubData(base, 4)}, base)
+		}
 		bctx, cancel := context.WithTimeout(ctx, wait)
 		b.WaitUntil(bctx, func(br *stream.Recording) bool {
+			if base != "" {
+				return len(rpubCollectN(br, base, 4)) > 0
+			}
 			var j resumeJudgement
-			a.View(func(ar *stream.Recording) { j = resumeJudge(ar.Parse.Events, br.Parse.Events, cutoff) })
-			return len(j.replayed) > 0 || j.sawLive
+			a.View(func(ar *stream.Recording) {
+				j = resumeJudge(ar.Parse.Events, aHeaders, br.Parse.Events, bHeaders, cutoff)
+			})
+			return j.done || j.sawLive
 		})
 		cancel()
 		var aEvents []parser.Event
 		a.View(func(r *stream.Recording) { aEvents = slices.Clone(r.Parse.Events) })
 		br := b.Close()
 		suite.AttachRecording("fresh-second", br)
-		suite.Evidence("recordings", []string{"observation", "fresh-second"})
-		j := resumeJudge(aEvents, br.Parse.Events, cutoff)
+		if aName != "observation" {
+			suite.AttachRecording(aName, a.Close())
+		}
+		suite.Evidence("recordings", []string{aName, "fresh-second"})
 		suite.Evidence("second_connected_ms", cutoff.Milliseconds())
-		suite.Evidence("old_events", j.old)
+
+		if base != "" {
+			var early []rpubSeen
+			for n := 1; n <= 3; n++ {
+				early = append(early, rpubCollectN(br, base, n)...)
+			}
+			suite.Evidence("published_before_received", len(early))
+			switch {
+			case len(early) == 1 && early[0].n == 3:
+				suite.Note("the second stream began with e3, the latest event published before it connected: a current-state snapshot rather than history")
+			case len(early) > 0:
+				suite.Failf("no event published before the connection arrives on it",
+					"a fresh connection (no Last-Event-ID) received %s, published before it connected (e1..e3; e4 was published after)", rpubList(early))
+			}
+			if len(rpubCollectN(br, base, 4)) == 0 {
+				suite.Note("the event published after the second stream connected did not arrive on it within %v", wait)
+			}
+		}
+
+		j := resumeJudge(aEvents, aHeaders, br.Parse.Events, br.HeadersAt, cutoff)
+		suite.Evidence("old_events", len(j.old))
+		suite.Evidence("matched", j.matched)
 		if len(j.replayed) == 0 {
-			if !j.sawLive {
+			switch {
+			case len(j.matched) == 1 && j.matched[0] == j.latest:
+				suite.Note("the second stream began with the latest event the first had received (%s), a current-state snapshot rather than history", j.matched[0])
+			case len(j.matched) > 0:
+				suite.Note("the second stream's first events repeat %d events the first received (%s), but on the server's own schedule (the last %d ms after its headers, %d ms on the first): a per-connection generator, not replay",
+					len(j.matched), resumeList(j.matched), j.offB.Milliseconds(), j.offA.Milliseconds())
+			case base == "" && !j.sawLive && !j.done:
 				suite.Note("the second stream received no event the first also received within %v", wait)
 			}
 			return
 		}
-		if len(j.replayed) == 1 && j.replayed[0] == j.latest {
-			suite.Note("the second stream began with the latest event the first had received (%s), a current-state snapshot rather than history", j.replayed[0])
-			return
-		}
 		suite.Evidence("replayed", j.replayed)
 		suite.Failf("a fresh connection gets live events only",
-			"a fresh connection (no Last-Event-ID) opened %d ms after the first received %d event(s) the first had already received before it connected: %s",
-			cutoff.Milliseconds(), len(j.replayed), resumeList(j.replayed))
+			"a fresh connection (no Last-Event-ID) opened %d ms after the first received, in a burst at connect (%d ms after its headers; the first got the newest of them %d ms after its own), %d event(s) the first had already received before it connected: %s",
+			cutoff.Milliseconds(), j.offB.Milliseconds(), j.offA.Milliseconds(), len(j.replayed), resumeList(j.replayed))
 	})
 
 	// "If the field name is "retry": If the field value consists of only ASCII
@@ -210,67 +302,6 @@ func resumeHeaderSafe(s string) bool {
 		}
 	}
 	return true
-}
-
-// resumeAfterBurst drops the connect burst: the events of the first body
-// read that dispatched any (they share its arrival time).
-func resumeAfterBurst(evs []parser.Event) []parser.Event {
-	if len(evs) == 0 {
-		return nil
-	}
-	i := 0
-	for i < len(evs) && evs[i].At == evs[0].At {
-		i++
-	}
-	return evs[i:]
-}
-
-// resumeKey identifies an event across connections: its id, or its type and
-// data when it carries none.
-func resumeKey(ev parser.Event) string {
-	if ev.ID != nil {
-		return "id " + keepQuote([]byte(*ev.ID))
-	}
-	return fmt.Sprintf("type %q data %s", ev.Type, keepQuote([]byte(ev.Data)))
-}
-
-type resumeJudgement struct {
-	old      []string // keys of A's history before B connected
-	latest   string   // the newest of them
-	replayed []string // old keys B received
-	sawLive  bool     // B received an event A received after B connected
-}
-
-// resumeJudge compares fresh stream B with stream A, B sent at cutoff on
-// A's clock.
-func resumeJudge(a, b []parser.Event, cutoff time.Duration) resumeJudgement {
-	var j resumeJudgement
-	after := map[string]bool{}
-	for _, ev := range a {
-		if ev.At >= cutoff {
-			after[resumeKey(ev)] = true
-		}
-	}
-	old := map[string]bool{}
-	for _, ev := range resumeAfterBurst(a) {
-		if k := resumeKey(ev); ev.At < cutoff && !after[k] && !old[k] {
-			old[k] = true
-			j.old = append(j.old, k)
-			j.latest = k
-		}
-	}
-	seen := map[string]bool{}
-	for _, ev := range b {
-		k := resumeKey(ev)
-		switch {
-		case old[k] && !seen[k]:
-			seen[k] = true
-			j.replayed = append(j.replayed, k)
-		case after[k]:
-			j.sawLive = true
-		}
-	}
-	return j
 }
 
 func resumeList(keys []string) string {

@@ -282,3 +282,14 @@ func rpubList(got []rpubSeen) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// rpubCollectN is the copies of event n of base that r received.
+func rpubCollectN(r *stream.Recording, base string, n int) []rpubSeen {
+	var out []rpubSeen
+	for _, s := range rpubCollect(r, base) {
+		if s.n == n {
+			out = append(out, s)
+		}
+	}
+	return out
+}

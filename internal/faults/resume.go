@@ -15,7 +15,10 @@ var (
 	_ = register("last-event-id-ascii-only", resumeOnLastEventID(func(id string) bool {                                       // SSE-RESUME-001: a header validator that rejects non-ASCII
 		return strings.IndexFunc(id, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0
 	}, http.StatusBadRequest))
-	_ = register("replay-history-to-fresh", &resumeAutoReplay{Interval: 100 * time.Millisecond})     // SSE-RESUME-003: r3labs/sse AutoReplay
+	_ = register("replay-history-to-fresh", &resumeAutoReplay{Interval: 100 * time.Millisecond})                          // SSE-RESUME-003: r3labs/sse AutoReplay
+	_ = register("replay-history-no-ids", &resumeAutoReplay{Interval: 100 * time.Millisecond, Frame: func(n int) string { // SSE-RESUME-003: no ids to match by
+		return fmt.Sprintf("event: news\ndata: headline %d\n\n", n)
+	}})
 	_ = register("no-retry", Stream{Preamble: ": ok\n\n"})                                           // SSE-RESUME-004
 	_ = register("refuse-after-10", &resumeRefuse{Refused: func(n int) bool { return n > 10 }})      // SSE-RESUME-006: a connection quota
 	_ = register("refuse-every-other", &resumeRefuse{Refused: func(n int) bool { return n%2 == 0 }}) // SSE-RESUME-006
@@ -63,6 +66,7 @@ func (f *resumeRefuse) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // far, Last-Event-ID or not.
 type resumeAutoReplay struct {
 	Interval time.Duration
+	Frame    func(n int) string // event n; default DefaultFrame
 	mu       sync.Mutex
 	start    map[string]time.Time
 }
@@ -78,6 +82,10 @@ func (f *resumeAutoReplay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.start[r.Host] = start
 	}
 	f.mu.Unlock()
+	frame := f.Frame
+	if frame == nil {
+		frame = DefaultFrame
+	}
 	for k, v := range defaultHeader {
 		w.Header().Set(k, v)
 	}
@@ -87,7 +95,7 @@ func (f *resumeAutoReplay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b.WriteString(": ok\nretry: 3000\n\n")
 	next := int(time.Since(start)/f.Interval) + 1
 	for n := 1; n < next; n++ {
-		b.WriteString(DefaultFrame(n))
+		b.WriteString(frame(n))
 	}
 	fmt.Fprint(w, b.String())
 	rc.Flush()
@@ -99,7 +107,7 @@ func (f *resumeAutoReplay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-t.C:
 		}
-		fmt.Fprint(w, DefaultFrame(next))
+		fmt.Fprint(w, frame(next))
 		rc.Flush()
 	}
 }

@@ -26,6 +26,11 @@ var (
 	// Resuming from the newest id (nothing missed) replays the whole history
 	// (tmaxmax/go-sse v0.11 auto-ID replayers, findIDInQueue).
 	_ = register("resume-newest-replays-all", &rpubHub{NewestReplaysAll: true}) // SSE-RESUME-002
+	// Every fresh connection (no Last-Event-ID) is sent the whole log first
+	// (r3labs/sse AutoReplay), so events published before it connected arrive.
+	_ = register("replay-log-to-fresh-publish", &rpubHub{ReplayFresh: true}) // SSE-RESUME-003
+	// Each new stream makes every open stream get the latest event again.
+	_ = register("resend-latest-to-all-publish", &rpubHub{ResendToAll: true}) // SSE-CONN-004
 	// The correct replay, for pass rows.
 	_ = register("resume-ok", &rpubHub{}) // SSE-RESUME-002 (pass)
 
@@ -47,6 +52,8 @@ type rpubHub struct {
 	Offset           int  // replay starts this many events away from the one after k: -1 resends k, 1 loses one
 	NoReplay         bool // ignore Last-Event-ID
 	NewestReplaysAll bool // a Last-Event-ID naming the newest event replays the whole history
+	ReplayFresh      bool // a request without Last-Event-ID gets the whole log first
+	ResendToAll      bool // a new stream makes every open stream get the latest event again
 
 	mu    sync.Mutex
 	hosts map[string]*rpubHost
@@ -104,6 +111,9 @@ func (h *rpubHub) publish(w http.ResponseWriter, r *http.Request) {
 
 // replay is what a stream resuming after lastID is sent first.
 func (h *rpubHub) replay(st *rpubHost, lastID string) []string {
+	if lastID == "" && h.ReplayFresh {
+		return append([]string(nil), st.log...)
+	}
 	k, err := strconv.Atoi(lastID)
 	if lastID == "" || h.NoReplay || err != nil || k < 1 || k > len(st.log) {
 		return nil
@@ -120,6 +130,14 @@ func (h *rpubHub) stream(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	st := h.host(r.Host)
 	replay := h.replay(st, r.Header.Get("Last-Event-ID"))
+	if h.ResendToAll && len(st.log) > 0 {
+		for o := range st.subs {
+			select {
+			case o <- st.log[len(st.log)-1]:
+			default:
+			}
+		}
+	}
 	st.subs[q] = struct{}{}
 	h.mu.Unlock()
 	defer func() {
