@@ -31,7 +31,7 @@ var _ = Describe("RESUME", func() {
 	}, func(ctx SpecContext) {
 		// The first id the shared stream sees will do: no need to wait out
 		// the whole window.
-		known := ""
+		known, knownName := "", "known"
 		shared := suite.SharedConn(ctx)
 		shared.WaitUntil(ctx, func(r *stream.Recording) bool {
 			known = r.Parse.LastEventID
@@ -43,10 +43,10 @@ var _ = Describe("RESUME", func() {
 			} else {
 				suite.Note("the target sent no ids in the window; a made-up id stood in for a known one")
 			}
-			known = "ssespec-1"
+			known, knownName = "ssespec-1", "made-up"
 		}
 		tries := []struct{ name, id string }{
-			{"known", known},
+			{knownName, known},
 			{"unknown", "ssespec-unknown-9f2c7e1d"},
 			{"utf8", "ssespec-é-ид-事件-🙂"},
 		}
@@ -65,7 +65,7 @@ var _ = Describe("RESUME", func() {
 			}
 		}
 		suite.Evidence("recordings", names)
-		suite.Require(len(bad) == 0, "200 text/event-stream for a known, an unknown and a non-ASCII Last-Event-ID",
+		suite.Require(len(bad) == 0, fmt.Sprintf("200 text/event-stream for a %s, an unknown and a non-ASCII Last-Event-ID", knownName),
 			"%s", strings.Join(bad, "; "))
 	})
 
