@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ssespec/ssespec/harness/browser"
 	"github.com/ssespec/ssespec/harness/publish"
@@ -168,9 +169,12 @@ func bwObserveSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario) {
 				return false
 			}
 		}
-		// A few events more, so the differential has a window to compare.
+		// Events over ≥2 s (or 30 of them), so the differential has events
+		// well inside its window, away from the in-flight edges.
 		q := bwTriggerRequest(l, s.trigger)
-		return len(l.Messages) >= 4 && (s.trigger.Event == "" || q != nil && q.Headers != nil)
+		n := len(l.Messages)
+		enough := n >= 30 || n >= 4 && l.Messages[n-1].At-l.Messages[0].At >= 2*time.Second
+		return enough && (s.trigger.Event == "" || q != nil && q.Headers != nil)
 	})
 }
 
