@@ -99,8 +99,8 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 				suite.Failf(want, "not swapped: %s", bwNotSwapped(s, p, bwNamed))
 			}
 			suite.Evidence("swapped_html", e.HTML)
-			suite.Require(e.Text == p.Nonce && strings.Contains(strings.ToLower(e.HTML), "<b"), want,
-				"the element shows %s (innerHTML %s)", bwQuote(e.Text), bwQuote(e.HTML))
+			suite.Require(e.TextIs(p.Nonce) && strings.Contains(strings.ToLower(e.HTML), "<b"), want,
+				"the element shows %s (innerHTML %s)", bwText(e), bwQuote(e.HTML))
 			return
 		}
 		if len(s.names) == 0 {
@@ -125,8 +125,8 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 					"the browser received %q events but htmx swapped none into the element", name)
 			}
 			for _, e := range mine {
-				suite.Require(e.DetailType == name && e.Text == e.Data, fmt.Sprintf("#%s (sse-swap=%q) shows each %q event's data", id, name, name),
-					"after an event of type %q with data %s the element shows %s", e.DetailType, bwQuote(e.Data), bwQuote(e.Text))
+				suite.Require(e.DetailType == name && e.TextIsData(), fmt.Sprintf("#%s (sse-swap=%q) shows each %q event's data", id, name, name),
+					"after an event of type %q with data %s the element shows %s", e.DetailType, bwData(e), bwText(e))
 			}
 		}
 		if judged == 0 {
@@ -158,8 +158,10 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 				suite.Failf(want, "it reached no element: %s", bwNotSwapped(s, p, "message"))
 			}
 			suite.Require(len(targets) == 1 && targets[0] == "#message", want, "it was swapped into %s", strings.Join(targets, ", "))
-			e, _ := bwSwapOf(msgs, "message", p.Nonce) // found: the only target is #message
-			suite.Require(e.Text == p.Ev.Data, want, "#message shows %s, the event's data was %s", bwQuote(e.Text), bwQuote(p.Ev.Data))
+			// Routing is judged here; the payload's bytes are the DATA checks'.
+			if e, _ := bwSwapOf(msgs, "message", p.Nonce); !e.TextIs(p.Ev.Data) {
+				suite.Note("#message shows %s, the published data was %s", bwText(e), bwQuote(p.Ev.Data))
+			}
 			return
 		}
 		unnamed := bwReceived(s.tab.Log, "message")
@@ -167,19 +169,24 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 			suite.Skipf("no unnamed event arrived while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", bwObserveWait)
 		}
 		var elsewhere []string
-		inMessage := 0
+		inMessage, differ := 0, 0
 		for _, e := range msgs {
 			switch {
 			case e.DetailType != "message":
 			case e.Target == "message":
 				inMessage++
-				suite.Require(e.Text == e.Data, want, "#message shows %s after an unnamed event with data %s", bwQuote(e.Text), bwQuote(e.Data))
+				if !e.TextIsData() {
+					differ++
+				}
 			case e.Target != "":
 				elsewhere = append(elsewhere, "#"+e.Target)
 			}
 		}
 		suite.Require(len(elsewhere) == 0, want, "unnamed events were also swapped into %s", strings.Join(bwUniq(elsewhere, 5), ", "))
 		suite.Require(inMessage > 0, want, "the browser received unnamed events but htmx swapped none into #message")
+		if differ > 0 {
+			suite.Note("%d of %d swap(s) into #message show other text than the event's data (judged by the DATA checks, not here)", differ, inMessage)
+		}
 	})
 
 	// "If the field name is "data": Append the field value to the data
@@ -200,23 +207,23 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 			if !ok {
 				suite.Failf(want, "not swapped: %s", bwNotSwapped(s, p, bwLines))
 			}
-			if e.Text != p.Ev.Data {
+			if !e.TextIs(p.Ev.Data) {
 				how := ""
 				if h, ok := bwHarnessSaw(s.harn, p.Nonce); ok && h.Data != p.Ev.Data {
 					how = fmt.Sprintf("; the harness parsed the same data %s from the wire, so the target did not send each line as a data: line", bwQuote(h.Data))
 				}
-				suite.Failf(want, "the element shows %s (%d line(s) of %d)%s", bwQuote(e.Text), strings.Count(e.Text, "\n")+1, strings.Count(p.Ev.Data, "\n")+1, how)
+				suite.Failf(want, "the element shows %s (%d line(s) of %d)%s", bwText(e), strings.Count(e.Text, "\n")+1, strings.Count(p.Ev.Data, "\n")+1, how)
 			}
 			return
 		}
 		judged := 0
 		for _, e := range msgs {
-			if e.Target == "" || e.Target == "trigger" || !strings.Contains(e.Data, "\n") {
+			if e.Target == "" || e.Target == "trigger" || !e.MultiLine() {
 				continue
 			}
 			judged++
-			suite.Require(e.Text == e.Data, "multi-line data swapped with its newlines",
-				"#%s shows %s after an event with data %s", e.Target, bwQuote(e.Text), bwQuote(e.Data))
+			suite.Require(e.TextIsData(), "multi-line data swapped with its newlines",
+				"#%s shows %s after an event with data %s", e.Target, bwText(e), bwData(e))
 		}
 		if judged == 0 {
 			suite.Skipf("no event with multi-line data reached an element while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", bwObserveWait)

@@ -45,6 +45,12 @@ func bwAttach(s *bwScenario) {
 	case s.tab != nil && s.tab.RecErr != nil:
 		suite.Undecided("could not read the page's recorder: %v", s.tab.RecErr)
 	}
+	if s.tab != nil && s.tab.Rec.Dropped > 0 {
+		suite.Note("the page recorder keeps the first %d htmx messages (a bound on the page's memory); %d later event(s) were not recorded and are not judged", browser.MaxRecorded, s.tab.Rec.Dropped)
+	}
+	if s.tab != nil && s.tab.Log.Dropped > 0 {
+		suite.Note("the browser log keeps the first %d messages or %d MiB of the browser's parse (a bound on memory); %d later one(s) were not kept and are not judged", browser.MaxMessages, browser.MaxMessageBytes>>20, s.tab.Log.Dropped)
+	}
 }
 
 // bwNeedOpen skips a check whose page's EventSource never opened: that is
@@ -118,10 +124,10 @@ func bwTranscript(t *bwTab) []string {
 		}
 		detail := ""
 		if e.DetailType != "" || e.Data != "" {
-			detail = fmt.Sprintf(" type=%s data=%s", strconv.Quote(e.DetailType), bwQuote(e.Data))
+			detail = fmt.Sprintf(" type=%s data=%s", strconv.Quote(e.DetailType), bwData(e))
 		}
 		if e.Type == "htmx:sseMessage" && e.Target != "" {
-			detail += " → element text " + bwQuote(e.Text)
+			detail += " → element text " + bwText(e)
 		}
 		add(e.At, "%s%s readyState=%s%s", e.Type, where, bwReadyName(e.ReadyState), detail)
 	}
@@ -141,6 +147,12 @@ func bwTranscript(t *bwTab) []string {
 		out = append(out, "console  "+c)
 	}
 	out = append(out, fmt.Sprintf("at the end: EventSource readyState %s, %d EventSource(s) created by htmx", bwReadyName(t.Rec.ReadyState), t.Rec.Sources))
+	if t.Rec.Dropped > 0 {
+		out = append(out, fmt.Sprintf("the page recorder kept the first %d messages and dropped %d later event(s)", browser.MaxRecorded, t.Rec.Dropped))
+	}
+	if t.Log.Dropped > 0 {
+		out = append(out, fmt.Sprintf("the DevTools log kept the first %d messages (or %d MiB) and dropped %d later one(s)", browser.MaxMessages, browser.MaxMessageBytes>>20, t.Log.Dropped))
+	}
 	return out
 }
 
@@ -150,6 +162,19 @@ func bwQuote(s string) string {
 		return strconv.Quote(s[:160]) + fmt.Sprintf("…(%d bytes)", len(s))
 	}
 	return strconv.Quote(s)
+}
+
+// bwText and bwData quote what an element showed and an event's data from
+// the recorder's preview, with the whole length (UTF-8 bytes) when the
+// preview is shorter or the quote is cut.
+func bwText(e browser.HTMXEvent) string { return bwQuoteLen(e.Text, e.TextLen) }
+func bwData(e browser.HTMXEvent) string { return bwQuoteLen(e.Data, e.DataLen) }
+
+func bwQuoteLen(preview string, n int) string {
+	if len(preview) > 160 || n > len(preview) {
+		return strconv.Quote(preview[:min(len(preview), 160)]) + fmt.Sprintf("…(%d bytes)", n)
+	}
+	return strconv.Quote(preview)
 }
 
 // bwWhyNotOpen summarizes what DevTools saw of the page's stream requests.

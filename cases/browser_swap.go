@@ -169,11 +169,11 @@ func bwObserveSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario) {
 				return false
 			}
 		}
-		// Events over ≥2 s (or 30 of them), so the differential has events
-		// well inside its window, away from the in-flight edges.
+		// Events over ≥3.5 s (or 60 of them), so the differential has
+		// events more than its tolerance (≥1 s) inside its window.
 		q := bwTriggerRequest(l, s.trigger)
 		n := len(l.Messages)
-		enough := n >= 30 || n >= 4 && l.Messages[n-1].At-l.Messages[0].At >= 2*time.Second
+		enough := n >= 60 || n >= 4 && l.Messages[n-1].At-l.Messages[0].At >= 3500*time.Millisecond
 		return enough && (s.trigger.Event == "" || q != nil && q.Headers != nil)
 	})
 }
