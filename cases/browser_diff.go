@@ -57,7 +57,8 @@ const (
 	// arrived 0.3 s after the harness's (measured), so 1 s.
 	bwTolMin = time.Second
 	bwTolMax = 3 * time.Second
-	bwJudged = 1000 // events judged per side at most (a flood must not cost minutes)
+	bwLagMax = 10 * time.Second // the most lag the tolerance stretches to
+	bwJudged = 1000             // events judged per side at most (a flood must not cost minutes)
 )
 
 // bwDiff compares the harness's parse of its stream with the browser's
@@ -138,7 +139,7 @@ func bwDiff(s *bwScenario) bwDiffResult {
 	// Both are in arrival order already; sorting guards the binary searches.
 	sort.SliceStable(h, func(i, j int) bool { return h[i].At.Before(h[j].At) })
 	sort.SliceStable(b, func(i, j int) bool { return b[i].At.Before(b[j].At) })
-	tol := bwTolerance(h)
+	tol := max(bwTolerance(h), bwLag(h, b, start, end))
 	r.Tolerance = tol
 
 	// The suite's own events: the same nonce on both sides, exactly.
@@ -222,6 +223,41 @@ func bwTolerance(h []*bwEvent) time.Duration {
 	}
 	slices.Sort(gaps)
 	return min(max(gaps[len(gaps)/2]*3/2, bwTolMin), bwTolMax)
+}
+
+// bwLag is a tolerance that covers how far the browser's copies of
+// identical events were from the harness's (a page busy laying out large
+// swaps parses its stream late: measured over 1 s): the largest gap between
+// an event in the overlap and its nearest identical copy within bwLagMax,
+// with a quarter more; 0 when fewer than 3 events have such a copy (values
+// differ per connection).
+func bwLag(h, b []*bwEvent, start, end time.Time) time.Duration {
+	var worst time.Duration
+	found := 0
+	for _, e := range h {
+		if e.Nonce != "" || e.At.Before(start) || e.At.After(end) || found >= bwJudged {
+			continue
+		}
+		lo := sort.Search(len(b), func(i int) bool { return !b[i].At.Before(e.At.Add(-bwLagMax)) })
+		best := time.Duration(-1)
+		for _, x := range b[lo:] {
+			d := bwAbs(x.At.Sub(e.At))
+			if x.At.After(e.At.Add(bwLagMax)) {
+				break
+			}
+			if bwExact(e, x) && (best < 0 || d < best) {
+				best = d
+			}
+		}
+		if best >= 0 {
+			found++
+			worst = max(worst, best)
+		}
+	}
+	if found < 3 {
+		return 0
+	}
+	return min(worst*5/4, bwLagMax)
 }
 
 // bwMatch gives each event of side (in time order) the earliest unused

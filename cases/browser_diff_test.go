@@ -59,7 +59,7 @@ func bwFake(hOpen, bOpen, taken time.Duration, h, b []bwFakeEvent) *bwScenario {
 // bwTicks is a ticker's events every iv from phase to 8 s; f writes event k.
 func bwTicks(phase, iv, lag time.Duration, f func(k int) bwFakeEvent) []bwFakeEvent {
 	var out []bwFakeEvent
-	for k, at := 1, phase; at < 8*time.Second; k, at = k+1, at+iv {
+	for k, at := 1, phase; at < 10*time.Second; k, at = k+1, at+iv {
 		e := f(k)
 		e.at = at + lag
 		out = append(out, e)
@@ -97,6 +97,9 @@ func TestBROWSERDiffTolerates(t *testing.T) {
 		// still in flight when captured.
 		{"broadcast-lagging", bwFake(100*time.Millisecond, 600*time.Millisecond, 6*time.Second,
 			bwTicks(0, 100*time.Millisecond, 0, tick), bwTicks(0, 100*time.Millisecond, 400*time.Millisecond, tick))},
+		// A page busy laying out large swaps parses its stream late.
+		{"broadcast-lagging-2s", bwFake(0, 300*time.Millisecond, 8*time.Second,
+			bwTicks(0, 300*time.Millisecond, 0, tick), bwTicks(0, 300*time.Millisecond, 1800*time.Millisecond, tick))},
 		{"broadcast-fast", bwFake(0, 300*time.Millisecond, 4*time.Second,
 			bwTicks(0, 50*time.Millisecond, 0, tick), bwTicks(0, 50*time.Millisecond, 30*time.Millisecond, tick))},
 		// Per-connection timestamps in the data.

@@ -278,7 +278,10 @@ func TestBROWSERPassesOnUnusual(t *testing.T) {
 	for _, f := range []string{"browser-ok-timestamps", "browser-ok-conn-ids", "browser-ok-own-ticker", "browser-ok-some-ids", "browser-ok-fast", "browser-ok-comments"} {
 		cases = append(cases, casetest.Case{ID: "SSE-BROWSER-002", Fault: f, Config: observe, Want: reports.Pass})
 	}
-	// Events over 64 KiB are compared by length and hash, not a truncated copy.
+	// Events over 64 KiB are compared by length and hash, not a truncated
+	// copy. (Not 002: this target's 1 MiB swaps keep the page so busy that
+	// its parse falls seconds behind, so 002 passes or, its tolerance
+	// stretched past the window, skips.)
 	for _, id := range []string{"SSE-BROWSER-003", "SSE-BROWSER-004", "SSE-BROWSER-005"} {
 		cases = append(cases, casetest.Case{ID: id, Fault: "browser-ok-large", Config: observe, Want: reports.Pass})
 	}
