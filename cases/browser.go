@@ -69,8 +69,10 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		suite.Evidence("same_structure", r.Structural)
 		suite.Evidence("window", r.Window)
 		suite.Evidence("tolerance_ms", r.Tolerance.Milliseconds())
+		suite.Evidence("lag_ms", []int64{r.LagLo.Milliseconds(), r.LagHi.Milliseconds()})
 		if r.Compared == 0 {
-			suite.Skipf("no event arrived at least %v inside the time both the harness's stream and the browser's were open (%s), so there is nothing to compare; with a publish hook the suite publishes events", r.Tolerance, r.Window)
+			suite.Skipf("no event arrived far enough inside the time both the harness's stream and the browser's were open (%s) for its copy on the other to be in (tolerance %v, the browser's copies %v to %v later), so there is nothing to compare; with a publish hook the suite publishes events",
+				r.Window, r.Tolerance, r.LagLo.Round(time.Millisecond), r.LagHi.Round(time.Millisecond))
 		}
 		if len(r.Diffs) > 0 {
 			suite.Evidence("differences", r.Diffs)

@@ -43,13 +43,15 @@ func (e bwEvent) String() string {
 
 // bwDiffResult is the differential's outcome.
 type bwDiffResult struct {
-	Compared   int      // events judged on either side
-	Exact      int      // of those, with an identical partner
-	Structural int      // with a partner equal only in structure
-	Diffs      []string // differences; empty when the parses agree
-	Window     string   // the overlap, described
-	Empty      string   // why nothing can be compared (no overlap), else ""
-	Tolerance  time.Duration
+	Compared   int           // events judged on either side
+	Exact      int           // of those, with an identical partner
+	Structural int           // with a partner equal only in structure
+	Diffs      []string      // differences; empty when the parses agree
+	Window     string        // the overlap, described
+	Empty      string        // why nothing can be compared (no overlap), else ""
+	Tolerance  time.Duration // around the lag range
+	LagLo      time.Duration // browser minus harness arrival of identical events, least
+	LagHi      time.Duration // and most
 }
 
 const (
@@ -139,8 +141,14 @@ func bwDiff(s *bwScenario) bwDiffResult {
 	// Both are in arrival order already; sorting guards the binary searches.
 	sort.SliceStable(h, func(i, j int) bool { return h[i].At.Before(h[j].At) })
 	sort.SliceStable(b, func(i, j int) bool { return b[i].At.Before(b[j].At) })
-	tol := max(bwTolerance(h), bwLag(h, b, start, end))
-	r.Tolerance = tol
+	tol := bwTolerance(h)
+	lagLo, lagHi := bwLag(h, b, start, end)
+	r.Tolerance, r.LagLo, r.LagHi = tol, lagLo, lagHi
+	// Where an event's partner may be, relative to it: the browser's copy
+	// of a harness event from lagLo-tol to lagHi+tol after it, and the
+	// other way round.
+	toB := bwSpan{lagLo - tol, lagHi + tol}
+	toH := bwSpan{-lagHi - tol, -lagLo + tol}
 
 	// The suite's own events: the same nonce on both sides, exactly.
 	for i, e := range h {
@@ -162,34 +170,35 @@ func bwDiff(s *bwScenario) bwDiffResult {
 	}
 
 	// The rest: judged where the other side's partner must already be in.
-	judged := func(side, other []*bwEvent) []*bwEvent {
+	judged := func(side, other []*bwEvent, sp bwSpan) []*bwEvent {
 		last := end
 		if len(other) > 0 {
 			last = bwEarlier(last, other[len(other)-1].At)
 		}
-		from, to := start.Add(tol), last.Add(-tol)
 		var out []*bwEvent
 		for _, e := range side {
-			if e.Nonce == "" && !e.At.Before(from) && !e.At.After(to) && len(out) < bwJudged {
+			if e.Nonce == "" && !e.At.Before(start) && !e.At.After(end) &&
+				!e.At.Add(sp.lo).Before(start) && !e.At.Add(sp.hi).After(last) && len(out) < bwJudged {
 				out = append(out, e)
 			}
 		}
 		return out
 	}
-	jh, jb := judged(h, b), judged(b, h)
+	jh, jb := judged(h, b, toB), judged(b, h, toH)
 	// Each direction on its own: every judged event of one side gets its
 	// own partner on the other (a matching, so one browser event cannot
 	// stand for two harness events).
 	for _, d := range []struct {
 		side, other []*bwEvent
+		sp          bwSpan
 		name, who   string
 		flip        bool
-	}{{jh, b, "harness", "the browser", false}, {jb, h, "browser", "the harness", true}} {
+	}{{jh, b, toB, "harness", "the browser", false}, {jb, h, toH, "browser", "the harness", true}} {
 		same := bwShape
 		if d.flip {
 			same = func(x, y *bwEvent) bool { return bwShape(y, x) }
 		}
-		unmatched := bwMatch(d.side, d.other, tol, same)
+		unmatched := bwMatch(d.side, d.other, d.sp, same)
 		all := h
 		if d.flip {
 			all = b
@@ -198,8 +207,8 @@ func bwDiff(s *bwScenario) bwDiffResult {
 			r.Compared++
 			switch {
 			case slices.Contains(unmatched, e):
-				r.Diffs = append(r.Diffs, fmt.Sprintf("%s event %d (%s at %s): %s", d.name, slices.Index(all, e)+1, e, bwClock(e.At), bwNearest(e, d.other, d.who, tol)))
-			case bwHasExact(e, d.other, tol):
+				r.Diffs = append(r.Diffs, fmt.Sprintf("%s event %d (%s at %s): %s", d.name, slices.Index(all, e)+1, e, bwClock(e.At), bwNearest(e, d.other, d.who, d.sp)))
+			case bwHasExact(e, d.other, d.sp):
 				r.Exact++
 			default:
 				r.Structural++
@@ -225,39 +234,51 @@ func bwTolerance(h []*bwEvent) time.Duration {
 	return min(max(gaps[len(gaps)/2]*3/2, bwTolMin), bwTolMax)
 }
 
-// bwLag is a tolerance that covers how far the browser's copies of
-// identical events were from the harness's (a page busy laying out large
-// swaps parses its stream late: measured over 1 s): the largest gap between
-// an event in the overlap and its nearest identical copy within bwLagMax,
-// with a quarter more; 0 when fewer than 3 events have such a copy (values
+// bwSpan is where an event's partner may be, relative to the event.
+type bwSpan struct{ lo, hi time.Duration }
+
+func (sp bwSpan) String() string {
+	if sp.lo == -sp.hi {
+		return fmt.Sprintf("%v", sp.hi)
+	}
+	return fmt.Sprintf("%v to %v of it", sp.lo, sp.hi)
+}
+
+// bwLag is the range of delays (browser minus harness) between events and
+// their nearest identical copies within bwLagMax on the other connection: a
+// page busy laying out large swaps parses its stream seconds late, and a
+// server with a ticker per connection sends the same values a connection's
+// head start apart. 0, 0 when fewer than 3 events have such a copy (values
 // differ per connection).
-func bwLag(h, b []*bwEvent, start, end time.Time) time.Duration {
-	var worst time.Duration
+func bwLag(h, b []*bwEvent, start, end time.Time) (lo, hi time.Duration) {
 	found := 0
 	for _, e := range h {
 		if e.Nonce != "" || e.At.Before(start) || e.At.After(end) || found >= bwJudged {
 			continue
 		}
-		lo := sort.Search(len(b), func(i int) bool { return !b[i].At.Before(e.At.Add(-bwLagMax)) })
-		best := time.Duration(-1)
-		for _, x := range b[lo:] {
-			d := bwAbs(x.At.Sub(e.At))
+		k := sort.Search(len(b), func(i int) bool { return !b[i].At.Before(e.At.Add(-bwLagMax)) })
+		best, ok := time.Duration(0), false
+		for _, x := range b[k:] {
 			if x.At.After(e.At.Add(bwLagMax)) {
 				break
 			}
-			if bwExact(e, x) && (best < 0 || d < best) {
-				best = d
+			if d := x.At.Sub(e.At); bwExact(e, x) && (!ok || bwAbs(d) < bwAbs(best)) {
+				best, ok = d, true
 			}
 		}
-		if best >= 0 {
-			found++
-			worst = max(worst, best)
+		if !ok {
+			continue
 		}
+		if found == 0 {
+			lo, hi = best, best
+		}
+		lo, hi = min(lo, best), max(hi, best)
+		found++
 	}
 	if found < 3 {
-		return 0
+		return 0, 0
 	}
-	return min(worst*5/4, bwLagMax)
+	return lo, hi
 }
 
 // bwMatch gives each event of side (in time order) the earliest unused
@@ -266,14 +287,14 @@ func bwLag(h, b []*bwEvent, start, end time.Time) time.Duration {
 // one. Every window [t-tol, t+tol] is as long, so taking the earliest
 // partner is a maximum matching: an event is left out only when the other
 // side has fewer such events around it than this side needs.
-func bwMatch(side, other []*bwEvent, tol time.Duration, same func(e, x *bwEvent) bool) []*bwEvent {
+func bwMatch(side, other []*bwEvent, sp bwSpan, same func(e, x *bwEvent) bool) []*bwEvent {
 	used := make(map[*bwEvent]bool)
 	var left []*bwEvent
 	for _, e := range side {
-		lo := sort.Search(len(other), func(i int) bool { return !other[i].At.Before(e.At.Add(-tol)) })
+		lo := sort.Search(len(other), func(i int) bool { return !other[i].At.Before(e.At.Add(sp.lo)) })
 		found := false
 		for _, x := range other[lo:] {
-			if x.At.After(e.At.Add(tol)) {
+			if x.At.After(e.At.Add(sp.hi)) {
 				break
 			}
 			if !used[x] && x.Nonce == "" && same(e, x) {
@@ -289,10 +310,10 @@ func bwMatch(side, other []*bwEvent, tol time.Duration, same func(e, x *bwEvent)
 }
 
 // bwHasExact reports whether other has an event identical to e within tol.
-func bwHasExact(e *bwEvent, other []*bwEvent, tol time.Duration) bool {
-	lo := sort.Search(len(other), func(i int) bool { return !other[i].At.Before(e.At.Add(-tol)) })
+func bwHasExact(e *bwEvent, other []*bwEvent, sp bwSpan) bool {
+	lo := sort.Search(len(other), func(i int) bool { return !other[i].At.Before(e.At.Add(sp.lo)) })
 	for _, x := range other[lo:] {
-		if x.At.After(e.At.Add(tol)) {
+		if x.At.After(e.At.Add(sp.hi)) {
 			return false
 		}
 		if bwExact(e, x) {
@@ -332,7 +353,7 @@ func bwIDConsistent(a, b *bwEvent) bool {
 }
 
 // bwNearest describes the event of other nearest in time to e.
-func bwNearest(e *bwEvent, other []*bwEvent, who string, tol time.Duration) string {
+func bwNearest(e *bwEvent, other []*bwEvent, who string, sp bwSpan) string {
 	var best *bwEvent
 	for _, x := range other {
 		if x.Nonce == "" && (best == nil || bwAbs(x.At.Sub(e.At)) < bwAbs(best.At.Sub(e.At))) {
@@ -342,7 +363,7 @@ func bwNearest(e *bwEvent, other []*bwEvent, who string, tol time.Duration) stri
 	if best == nil {
 		return who + " parsed no event at all"
 	}
-	return fmt.Sprintf("%s parsed no event like it within %v; nearest: %s at %s", who, tol, best, bwClock(best.At))
+	return fmt.Sprintf("%s parsed no event like it within %s; nearest: %s at %s", who, sp, best, bwClock(best.At))
 }
 
 func bwClock(t time.Time) string { return t.Format("15:04:05.000") }

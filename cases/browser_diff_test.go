@@ -88,6 +88,12 @@ func TestBROWSERDiffTolerates(t *testing.T) {
 			return bwFakeEvent{typ: "clock", data: fmt.Sprintf(`{"k":%d,"at":%d}`, k, off+time.Duration(k)), id: bwID(fmt.Sprint(k))}
 		}
 	}
+	growing := func(evs []bwFakeEvent) []bwFakeEvent {
+		for i := range evs {
+			evs[i].at += evs[i].at / 3
+		}
+		return evs
+	}
 	for _, c := range []struct {
 		name string
 		s    *bwScenario
@@ -108,6 +114,13 @@ func TestBROWSERDiffTolerates(t *testing.T) {
 		// A ticker per connection: out of phase, ids from 1 on each.
 		{"own-ticker", bwFake(0, 370*time.Millisecond, 6*time.Second,
 			bwTicks(100*time.Millisecond, 100*time.Millisecond, 0, tick), bwTicks(470*time.Millisecond, 100*time.Millisecond, 0, tick))},
+		// The same, the browser's connection 2 s after the harness's: the
+		// same values arrive 2 s apart.
+		{"own-ticker-late", bwFake(0, 2*time.Second, 7*time.Second,
+			bwTicks(100*time.Millisecond, 100*time.Millisecond, 0, tick), bwTicks(2100*time.Millisecond, 100*time.Millisecond, 0, tick))},
+		// A browser falling further behind: 0 to 3 s late.
+		{"lag-growing", bwFake(0, 200*time.Millisecond, 9*time.Second,
+			bwTicks(0, 100*time.Millisecond, 0, tick), growing(bwTicks(0, 100*time.Millisecond, 0, tick)))},
 		// Only some events carry ids: the browser opened after one, so it
 		// carries none where the harness carries it.
 		{"some-ids", bwFake(0, 750*time.Millisecond, 6*time.Second,
@@ -118,7 +131,7 @@ func TestBROWSERDiffTolerates(t *testing.T) {
 			if r.Empty != "" || len(r.Diffs) > 0 || r.Compared < 10 {
 				t.Fatalf("compared %d (%d identical, %d in structure), window %s, empty %q, diffs %q", r.Compared, r.Exact, r.Structural, r.Window, r.Empty, r.Diffs)
 			}
-			t.Logf("compared %d (%d identical, %d in structure), window %s, tolerance %v", r.Compared, r.Exact, r.Structural, r.Window, r.Tolerance)
+			t.Logf("compared %d (%d identical, %d in structure), window %s, tolerance %v, lag %v to %v", r.Compared, r.Exact, r.Structural, r.Window, r.Tolerance, r.LagLo, r.LagHi)
 		})
 	}
 }
