@@ -45,6 +45,9 @@ func bwAttach(s *bwScenario) {
 	case s.tab != nil && s.tab.RecErr != nil:
 		suite.Undecided("could not read the page's recorder: %v", s.tab.RecErr)
 	}
+	if s.tab != nil && s.tab.RecAt > 0 {
+		suite.Note("the page was too busy to answer the final read of its recorder within %v, so its state read %.1f s after it opened is judged", bwCaptureBudget, s.tab.RecAt.Seconds())
+	}
 	if s.tab != nil && s.tab.Rec.Dropped > 0 {
 		suite.Note("the page recorder keeps the first %d htmx messages (a bound on the page's memory); %d later event(s) were not recorded and are not judged", browser.MaxRecorded, s.tab.Rec.Dropped)
 	}

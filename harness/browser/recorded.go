@@ -16,9 +16,10 @@ const (
 // Recorded is what the page's recorder saw (window.__ssespec).
 type Recorded struct {
 	Events     []HTMXEvent
-	ReadyState int // of the newest EventSource; -1 before htmx made one
-	Sources    int // EventSources htmx created (more than 1: htmx reconnected itself)
-	Dropped    int // events the recorder did not keep: it keeps the first MaxRecorded messages (and as many others)
+	ReadyState int           // of the newest EventSource; -1 before htmx made one
+	Sources    int           // EventSources htmx created (more than 1: htmx reconnected itself)
+	At         time.Duration // when the page took this state
+	Dropped    int           // events the recorder did not keep: it keeps the first MaxRecorded messages (and as many others)
 }
 
 // MaxRecorded is how many htmx:sseBeforeMessage/htmx:sseMessage events the
@@ -114,16 +115,18 @@ type recordedJSON struct {
 		TextHash    uint32  `json:"textHash"`
 		At          float64 `json:"at"`
 	} `json:"events"`
-	ReadyState int `json:"readyState"`
-	Sources    int `json:"sources"`
-	Dropped    int `json:"dropped"`
+	ReadyState int     `json:"readyState"`
+	Sources    int     `json:"sources"`
+	Dropped    int     `json:"dropped"`
+	At         float64 `json:"at"`
 }
 
 // convert places page times on the tab's time line. Both clocks are this
 // machine's wall clock, so the error is well under a millisecond.
 func (j recordedJSON) convert(opened time.Time) Recorded {
-	r := Recorded{ReadyState: j.ReadyState, Sources: j.Sources, Dropped: j.Dropped, Events: make([]HTMXEvent, 0, len(j.Events))}
 	base := float64(opened.UnixNano()) / 1e6
+	r := Recorded{ReadyState: j.ReadyState, Sources: j.Sources, Dropped: j.Dropped, Events: make([]HTMXEvent, 0, len(j.Events)),
+		At: time.Duration((j.At - base) * float64(time.Millisecond))}
 	for _, e := range j.Events {
 		r.Events = append(r.Events, HTMXEvent{
 			Type: e.Type, DetailType: e.DetailType, Data: e.Data, DataLen: e.DataLen, DataHash: e.DataHash, DataLines: e.DataLines,

@@ -76,6 +76,9 @@ func TestRecorderBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if last, at, ok := tab.LastRecorded(); !ok || len(last.Events) != len(rec.Events) || at <= 0 || rec.At <= 0 || rec.At > at {
+		t.Errorf("LastRecorded: %d events at %v (ok %v); the read: %d events, taken at %v", len(last.Events), at, ok, len(rec.Events), rec.At)
+	}
 	msgs := rec.Count("htmx:sseBeforeMessage") + rec.Count("htmx:sseMessage")
 	if msgs != MaxRecorded+2 || rec.Dropped != 2*n-MaxRecorded {
 		t.Errorf("recorded %d messages, dropped %d; want %d and %d", msgs, rec.Dropped, MaxRecorded+2, 2*n-MaxRecorded)

@@ -93,6 +93,6 @@
 
   rec.snapshot = function () {
     var s = latest();
-    return { events: rec.events, readyState: s ? s.readyState : -1, sources: rec.sources.length, dropped: rec.dropped };
+    return { events: rec.events, readyState: s ? s.readyState : -1, sources: rec.sources.length, dropped: rec.dropped, at: now() };
   };
 })();
