@@ -45,6 +45,15 @@ func bwAttach(s *bwScenario) {
 	case s.tab != nil && s.tab.RecErr != nil:
 		suite.Undecided("could not read the page's recorder: %v", s.tab.RecErr)
 	}
+	if s.tab != nil && s.tab.RecAt > 0 {
+		suite.Note("the page was too busy to answer the final read of its recorder within %v, so its state read %.1f s after it opened is judged", bwCaptureBudget, s.tab.RecAt.Seconds())
+	}
+	if s.tab != nil && s.tab.Rec.Dropped > 0 {
+		suite.Note("the page recorder keeps the first %d htmx messages (a bound on the page's memory); %d later event(s) were not recorded and are not judged", browser.MaxRecorded, s.tab.Rec.Dropped)
+	}
+	if s.tab != nil && s.tab.Log.Dropped > 0 {
+		suite.Note("the browser log keeps the first %d messages or %d MiB of the browser's parse (a bound on memory); %d later one(s) were not kept and are not judged", browser.MaxMessages, browser.MaxMessageBytes>>20, s.tab.Log.Dropped)
+	}
 }
 
 // bwNeedOpen skips a check whose page's EventSource never opened: that is
@@ -118,10 +127,10 @@ func bwTranscript(t *bwTab) []string {
 		}
 		detail := ""
 		if e.DetailType != "" || e.Data != "" {
-			detail = fmt.Sprintf(" type=%s data=%s", strconv.Quote(e.DetailType), bwQuote(e.Data))
+			detail = fmt.Sprintf(" type=%s data=%s", strconv.Quote(e.DetailType), bwData(e))
 		}
 		if e.Type == "htmx:sseMessage" && e.Target != "" {
-			detail += " → element text " + bwQuote(e.Text)
+			detail += " → element text " + bwText(e)
 		}
 		add(e.At, "%s%s readyState=%s%s", e.Type, where, bwReadyName(e.ReadyState), detail)
 	}
@@ -141,6 +150,12 @@ func bwTranscript(t *bwTab) []string {
 		out = append(out, "console  "+c)
 	}
 	out = append(out, fmt.Sprintf("at the end: EventSource readyState %s, %d EventSource(s) created by htmx", bwReadyName(t.Rec.ReadyState), t.Rec.Sources))
+	if t.Rec.Dropped > 0 {
+		out = append(out, fmt.Sprintf("the page recorder kept the first %d messages and dropped %d later event(s)", browser.MaxRecorded, t.Rec.Dropped))
+	}
+	if t.Log.Dropped > 0 {
+		out = append(out, fmt.Sprintf("the DevTools log kept the first %d messages (or %d MiB) and dropped %d later one(s)", browser.MaxMessages, browser.MaxMessageBytes>>20, t.Log.Dropped))
+	}
 	return out
 }
 
@@ -150,6 +165,19 @@ func bwQuote(s string) string {
 		return strconv.Quote(s[:160]) + fmt.Sprintf("…(%d bytes)", len(s))
 	}
 	return strconv.Quote(s)
+}
+
+// bwText and bwData quote what an element showed and an event's data from
+// the recorder's preview, with the whole length (UTF-8 bytes) when the
+// preview is shorter or the quote is cut.
+func bwText(e browser.HTMXEvent) string { return bwQuoteLen(e.Text, e.TextLen) }
+func bwData(e browser.HTMXEvent) string { return bwQuoteLen(e.Data, e.DataLen) }
+
+func bwQuoteLen(preview string, n int) string {
+	if len(preview) > 160 || n > len(preview) {
+		return strconv.Quote(preview[:min(len(preview), 160)]) + fmt.Sprintf("…(%d bytes)", n)
+	}
+	return strconv.Quote(preview)
 }
 
 // bwWhyNotOpen summarizes what DevTools saw of the page's stream requests.
@@ -247,133 +275,6 @@ func bwNoDispatch(rec *stream.Recording, nonce string) string {
 		}
 	}
 	return fmt.Sprintf("the published data reached neither the browser nor the harness's stream within %v", bwArriveWait)
-}
-
-// ---- the differential (SSE-BROWSER-002) ---------------------------------
-
-type bwEvent struct {
-	Type, Data, ID string
-	At             time.Time
-}
-
-func (e bwEvent) String() string {
-	return fmt.Sprintf("type %q, id %q, data %s", e.Type, e.ID, bwQuote(e.Data))
-}
-
-// bwDiff compares the events the harness parsed on its stream with those
-// the browser parsed on the page's stream over the window both were open.
-// compared is how many harness events were in that window; diffs lists
-// differences (empty: identical).
-func bwDiff(s *bwScenario) (compared int, diffs []string, window string) {
-	rec, t := s.harn, s.tab
-	var h, b []bwEvent
-	for _, ev := range rec.Parse.Events {
-		h = append(h, bwEvent{ev.Type, ev.Data, ev.LastEventID, rec.Start.Add(ev.At)})
-	}
-	for _, m := range t.Log.Messages {
-		b = append(b, bwEvent{m.EventName, m.Data, m.EventID, t.Opened.Add(m.At)})
-	}
-	// Both streams were surely open (the server had both subscribed) from
-	// shortly after the later of their response headers, until shortly
-	// before the earlier of their ends.
-	start := rec.Start.Add(rec.HeadersAt)
-	for _, r := range t.Log.Responses {
-		if bwIsStream(t.Log, r.RequestID) {
-			if o := t.Opened.Add(r.At); o.After(start) {
-				start = o
-			}
-			break
-		}
-	}
-	start = start.Add(100 * time.Millisecond)
-	end := t.Taken
-	if e := rec.Start.Add(rec.EndAt); rec.End != stream.EndOpen && e.Before(end) {
-		end = e
-	}
-	end = end.Add(-100 * time.Millisecond)
-	window = fmt.Sprintf("%v of both streams open", end.Sub(start).Round(time.Millisecond))
-	var in []bwEvent
-	for _, e := range h {
-		if !e.At.Before(start) && !e.At.After(end) {
-			in = append(in, e)
-		}
-	}
-	// With a publish hook the window is exact: from the first to the last
-	// event the suite published for the page, both streams being open
-	// before the first was published and read until after the last arrived.
-	if first, last := bwPubSpan(s, rec); first >= 0 {
-		in = in[:0]
-		for _, ev := range rec.Parse.Events[first : last+1] {
-			in = append(in, bwEvent{ev.Type, ev.Data, ev.LastEventID, rec.Start.Add(ev.At)})
-		}
-		window = fmt.Sprintf("from the first to the last of the %d events published for the page", len(s.pubs))
-	}
-	if len(in) == 0 {
-		return 0, nil, window
-	}
-	// Align on the browser event nearest in time to the first harness event
-	// that matches: the same event reaches two loopback clients within
-	// milliseconds of each other.
-	bestK, bestMatch := -1, -1
-	for k := range b {
-		if d := b[k].At.Sub(in[0].At); d < -time.Second || d > time.Second {
-			continue
-		}
-		n := 0
-		for i := range in {
-			if k+i < len(b) && bwSame(in[i], b[k+i]) {
-				n++
-			}
-		}
-		if n > bestMatch {
-			bestK, bestMatch = k, n
-		}
-	}
-	if bestK < 0 {
-		return len(in), []string{fmt.Sprintf("the harness received %d event(s) in the window (first: %s at %s) but the browser parsed no event within 1 s of the first",
-			len(in), in[0], in[0].At.Format("15:04:05.000"))}, window
-	}
-	for i := range in {
-		if bestK+i >= len(b) {
-			diffs = append(diffs, fmt.Sprintf("harness event %d (%s): the browser has no event for it", i+1, in[i]))
-			continue
-		}
-		if !bwSame(in[i], b[bestK+i]) {
-			diffs = append(diffs, fmt.Sprintf("event %d: harness %s; browser %s", i+1, in[i], b[bestK+i]))
-		}
-	}
-	return len(in), diffs, window
-}
-
-// bwPubSpan is the index range of the harness events from the first to the
-// last event published for the page, or -1 when the harness lacks one.
-func bwPubSpan(s *bwScenario, rec *stream.Recording) (first, last int) {
-	if !s.publish || len(s.pubs) == 0 {
-		return -1, -1
-	}
-	first, last = -1, -1
-	for _, p := range s.pubs {
-		i := slices.IndexFunc(rec.Parse.Events, func(e parser.Event) bool { return strings.Contains(e.Data, p.Nonce) })
-		if i < 0 {
-			return -1, -1
-		}
-		if first < 0 || i < first {
-			first = i
-		}
-		last = max(last, i)
-	}
-	return first, last
-}
-
-func bwSame(a, b bwEvent) bool { return a.Type == b.Type && a.Data == b.Data && a.ID == b.ID }
-
-func bwIsStream(l browser.Log, requestID string) bool {
-	for _, r := range bwStreamRequests(l) {
-		if r.ID == requestID {
-			return true
-		}
-	}
-	return false
 }
 
 // ---- retry (SSE-BROWSER-009) --------------------------------------------

@@ -64,6 +64,7 @@ type bwTab struct {
 	Log     browser.Log
 	Rec     browser.Recorded
 	RecErr  error
+	RecAt   time.Duration // when Rec was read, if not at Taken (observe mode: the final read failed, an earlier one is judged)
 	Shot    []byte
 	Taken   time.Time // when Log and Rec were captured
 }

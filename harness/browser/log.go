@@ -23,7 +23,21 @@ type Log struct {
 	Finished  []Finished // Network.loadingFinished (e.g. a 200 stream the server ended)
 	Failures  []Failure  // Network.loadingFailed (e.g. canceled by EventSource.close)
 	Console   []string   // console calls, uncaught exceptions, browser log entries
+
+	// Messages past MaxMessages or MaxMessageBytes are not kept (a flood
+	// must not grow memory without bound, as the harness caps its
+	// recordings), except those with a suite nonce ("ssespec-"), which have
+	// a bound of their own. DroppedAt is when the first was dropped.
+	Dropped   int
+	DroppedAt time.Duration
 }
+
+// Bounds on a tab's kept Messages.
+const (
+	MaxMessages     = 10000
+	MaxMessageBytes = 16 << 20
+	maxTagged       = 1000
+)
 
 // Resource types as DevTools names them (Request.Type).
 const (
@@ -110,6 +124,8 @@ type collector struct {
 	// request comes first, so every later network event can be mapped.
 	monoToWall float64
 	mapped     bool
+	msgBytes   int // data bytes of kept untagged messages
+	tagged     int // kept messages with a suite nonce
 }
 
 // at places a DevTools monotonic timestamp on the tab's time line. The
@@ -189,9 +205,19 @@ func (c *collector) onEvent(ev any) {
 		}
 		c.log.Responses = append(c.log.Responses, r)
 	case *network.EventEventSourceMessageReceived:
-		c.log.Messages = append(c.log.Messages, Message{
-			RequestID: string(e.RequestID), EventName: e.EventName, EventID: e.EventID, Data: e.Data, At: c.at(e.Timestamp, received),
-		})
+		m := Message{RequestID: string(e.RequestID), EventName: e.EventName, EventID: e.EventID, Data: e.Data, At: c.at(e.Timestamp, received)}
+		if strings.Contains(m.Data, "ssespec-") && c.tagged < maxTagged {
+			c.tagged++
+		} else if len(c.log.Messages)-c.tagged >= MaxMessages || c.msgBytes+len(m.Data) > MaxMessageBytes {
+			if c.log.Dropped == 0 {
+				c.log.DroppedAt = m.At
+			}
+			c.log.Dropped++
+			return
+		} else {
+			c.msgBytes += len(m.Data)
+		}
+		c.log.Messages = append(c.log.Messages, m)
 	case *network.EventLoadingFinished:
 		c.log.Finished = append(c.log.Finished, Finished{RequestID: string(e.RequestID), At: c.at(e.Timestamp, received)})
 	case *network.EventLoadingFailed:

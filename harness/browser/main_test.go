@@ -130,7 +130,7 @@ func dump(tab *Tab) string {
 		fmt.Fprintf(&b, "request %s %s %s %s %v\n", r.At, r.ID, r.Type, r.URL, r.Headers)
 	}
 	for _, m := range l.Messages {
-		fmt.Fprintf(&b, "message %s %s %q id=%q %q\n", m.At, m.RequestID, m.EventName, m.EventID, m.Data)
+		fmt.Fprintf(&b, "message %s %s %q id=%q %q (%d bytes)\n", m.At, m.RequestID, m.EventName, m.EventID, m.Data[:min(len(m.Data), 200)], len(m.Data))
 	}
 	for _, f := range l.Finished {
 		fmt.Fprintf(&b, "finished %s %s\n", f.At, f.RequestID)

@@ -4,7 +4,7 @@
 // The harness reads window.__ssespec.snapshot() through DevTools.
 (function () {
   "use strict";
-  var rec = { events: [], sources: [] };
+  var rec = { events: [], sources: [], dropped: 0, messages: 0 };
   window.__ssespec = rec;
 
   // Epoch milliseconds with sub-millisecond precision, so the harness can
@@ -12,25 +12,53 @@
   function now() { return performance.timeOrigin + performance.now(); }
   function latest() { return rec.sources.length ? rec.sources[rec.sources.length - 1] : null; }
   function str(v) { return typeof v === "string" ? v : ""; }
-  // What an element shows, capped so a huge payload cannot bloat every
-  // snapshot the harness polls.
-  var maxContent = 65536;
-  function cap(v) { v = str(v); return v.length > maxContent ? v.slice(0, maxContent) : v; }
+  // Strings are kept as a short preview; they are compared by their UTF-8
+  // length and hash, so an event of any size is judged whole while every
+  // snapshot the harness polls stays small.
+  var maxPreview = 1024;
+  function preview(v) { return v.length > maxPreview ? v.slice(0, maxPreview) : v; }
+  var utf8 = new TextEncoder();
+  // FNV-1a (32 bit) of the UTF-8 bytes; the harness computes the same
+  // (browser.Hash). crypto.subtle is async and missing on http:// origins.
+  function fnv(bytes) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) { h = Math.imul(h ^ bytes[i], 0x01000193); }
+    return h >>> 0;
+  }
+  function measure(v) { var b = utf8.encode(v); return { len: b.length, hash: fnv(b) }; }
+  // Bounded like the harness's recordings: a flood of messages must not
+  // grow the page without limit. Messages carrying a suite nonce
+  // ("ssespec-") have their own bound, so a flood cannot crowd out the
+  // events the suite published; other htmx events (open, error, close) too.
+  var maxMessages = 1000, maxTagged = 1000, maxOther = 1000, tagged = 0, others = 0;
   function push(type, detail, target, source) {
     detail = detail || {};
+    var isMsg = type === "htmx:sseBeforeMessage" || type === "htmx:sseMessage";
+    var isTagged = isMsg && str(detail.data).indexOf("ssespec-") >= 0;
+    if (isTagged ? tagged >= maxTagged : isMsg ? rec.messages >= maxMessages : others >= maxOther) { rec.dropped++; return; }
+    if (isTagged) { tagged++; } else if (isMsg) { rec.messages++; } else { others++; }
     source = source || latest();
     // htmx fires htmx:sseMessage right after its (synchronous) swap, so the
     // target's content here is what that event swapped in.
     var content = type === "htmx:sseMessage" && target && target.nodeType === 1;
+    var data = str(detail.data), d = measure(data);
+    var text = content ? str(target.textContent) : "", t = content ? measure(text) : { len: 0, hash: 0 };
+    var html = content ? str(target.innerHTML) : "";
     rec.events.push({
       type: type,
       detailType: str(detail.type),
-      data: str(detail.data),
+      data: preview(data),
+      dataLen: d.len,
+      dataHash: d.hash,
+      dataLines: data.split("\n").length,
       lastEventId: str(detail.lastEventId),
       target: (target && target.id) || "",
       readyState: source ? source.readyState : -1,
-      html: content ? cap(target.innerHTML) : "",
-      text: content ? cap(target.textContent) : "",
+      html: preview(html),
+      htmlLen: content ? utf8.encode(html).length : 0,
+      text: preview(text),
+      textLen: t.len,
+      textHash: t.hash,
       at: now()
     });
   }
@@ -65,6 +93,6 @@
 
   rec.snapshot = function () {
     var s = latest();
-    return { events: rec.events, readyState: s ? s.readyState : -1, sources: rec.sources.length };
+    return { events: rec.events, readyState: s ? s.readyState : -1, sources: rec.sources.length, dropped: rec.dropped, at: now() };
   };
 })();

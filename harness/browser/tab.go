@@ -27,6 +27,11 @@ type Tab struct {
 	col       *collector
 	closeOnce sync.Once
 	closeErr  error
+
+	lastMu  sync.Mutex
+	last    Recorded // the newest recorder state read, for LastRecorded
+	lastAt  time.Duration
+	hasLast bool
 }
 
 // Open opens a new tab and navigates it to pageURL, answering that one
@@ -201,7 +206,20 @@ func (t *Tab) Recorded(ctx context.Context) (Recorded, error) {
 	if raw == nil {
 		return Recorded{}, errors.New("browser: the page has no recorder (was it made by Page.HTML?)")
 	}
-	return raw.convert(t.col.opened), nil
+	rec := raw.convert(t.col.opened)
+	t.lastMu.Lock()
+	t.last, t.lastAt, t.hasLast = rec, time.Since(t.col.opened), true
+	t.lastMu.Unlock()
+	return rec, nil
+}
+
+// LastRecorded is the newest recorder state any read returned and when it
+// was read (on the tab's time line): the state to judge when a page too
+// busy (e.g. laying out huge swaps) cannot answer a final read in time.
+func (t *Tab) LastRecorded() (Recorded, time.Duration, bool) {
+	t.lastMu.Lock()
+	defer t.lastMu.Unlock()
+	return t.last, t.lastAt, t.hasLast
 }
 
 // Text returns an element's textContent.

@@ -290,3 +290,14 @@ var _ = register("browser-retry-unit", &BrowserTarget{Retry: "retry: 1000ms"})
 // events (retry 500 ms) and starts over at id 1 on every request, ignoring
 // Last-Event-ID: the browser's resumed stream repeats what it had.
 var _ = register("browser-self-end-restart", Stream{Events: 8, Preamble: ": ok\nretry: 500\n\n"})
+
+// SSE-BROWSER-002 (observe mode): browsers (a User-Agent with Chrome in it)
+// get multi-line data joined into one line, so the browser's events differ
+// in structure from what other clients get, whatever the values.
+var _ = register("browser-ua-oneline", Clock{Frame: func(c *ClockConn, n int64) string {
+	sep := "\ndata: "
+	if c.Chrome {
+		sep = " "
+	}
+	return fmt.Sprintf("id: %d\ndata: line one of %d%sline two\n\n", n, n, sep)
+}})
