@@ -34,6 +34,7 @@ var _ = Describe("CONN", func() {
 		ID: "SSE-CONN-001", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Publish},
 		Title:       "Concurrent streams all open and all receive a broadcast",
 		Requirement: "--clients streams (default 50) held open at once are all served 200, and one published event reaches every one of them.",
+		Tolerates:   "servers that send their headers only with the first event (the streams are nudged with a published event and counted when they answer).",
 	}, func(ctx SpecContext) {
 		p := suite.NeedPublisher()
 		cfg := suite.Current()

@@ -66,6 +66,7 @@ var _ = Describe("FRAME", func() {
 		ID: "SSE-FRAME-003", Level: suite.SHOULD, Source: "html", Modes: observe,
 		Title:       "Every line is a comment or a data/event/id/retry field",
 		Requirement: "Field names are case-sensitive and clients ignore unknown fields, so every non-blank line is a comment or a field named exactly data, event, id or retry.",
+		Tolerates:   "comment lines anywhere and any of the three line endings (SSE-FRAME-004 judges those); in publish mode it also judges the target's encoding of the varied sample the suite publishes into the window.",
 	}, func(ctx SpecContext) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
@@ -150,6 +151,7 @@ var _ = Describe("FRAME", func() {
 		ID: "SSE-FRAME-005", Level: suite.MUST, Source: "html", Modes: observe,
 		Title:       "Every event is terminated by a blank line",
 		Requirement: "Every event ends with a blank line, written with the event: clients silently drop an event the stream ends inside, and dispatch an event only when its blank line arrives (an event left without one for 1 s on an open stream is held back).",
+		Tolerates:   "open streams whose events are all terminated, an event still arriving in the last second of the window (a large event trickled out slowly), and comment-only streams (skip: no event to judge).",
 	}, func(ctx SpecContext) {
 		rec := frameWindow(ctx)
 		res := rec.Parse

@@ -133,6 +133,7 @@ var _ = Describe("HTTP", func() {
 		ID: "SSE-HTTP-010", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Observe},
 		Title:       "Response headers arrive within 1 s",
 		Requirement: "Response headers are sent at once, even when no event is pending, not held until the first event.",
+		Tolerates:   "nothing else: it is the one check that reports headers held until the first event (Flask generators, @fastify/sse, go-sse do it); every other check opens its streams, publishes and waits for events without first requiring the headers.",
 	}, checkHeadersPrompt)
 })
 

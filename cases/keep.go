@@ -37,6 +37,7 @@ var _ = Describe("KEEP", func() {
 		ID: "SSE-KEEP-001", Level: suite.SHOULD, Source: "html", Modes: observe,
 		Title:       "Something is sent at least every --keepalive-max",
 		Requirement: "While no event is due, the server sends something (a comment line) at least every --keepalive-max (default 15 s, after the spec's advice to send a comment every 15 seconds or so), so proxies do not drop the idle connection.",
+		Tolerates:   "anything on the wire counts as something sent (comments, events, bare blank lines); a slack of 2 % (at least 100 ms) absorbs scheduling noise, so a comment exactly every --keepalive-max passes.",
 	}, func(ctx SpecContext) {
 		limit := suite.Current().KeepaliveMax
 		slack := max(limit/50, 100*time.Millisecond)
@@ -91,6 +92,7 @@ var _ = Describe("KEEP", func() {
 		ID: "SSE-KEEP-002", Level: suite.MUST, Source: "html", Modes: observe,
 		Title:       "Keepalives never split an event",
 		Requirement: "Keepalives land between events: a keepalive's blank line written in the middle of an event's lines dispatches the event early and splits it. (A comment line alone inside an event is harmless: clients ignore it.)",
+		Tolerates:   "comment lines anywhere in an event (before, between or after its fields), a keepalive that lands between an event's last line and its own blank line, servers with no keepalive at all, and a colon-started line a renderer put in the data (SSE-FRAME-006's matter).",
 	}, func(ctx SpecContext) {
 		rec := keepWindow(ctx)
 
@@ -128,6 +130,7 @@ var _ = Describe("KEEP", func() {
 		ID: "SSE-KEEP-003", Level: suite.BP, Source: "html", Modes: observe,
 		Title:       "Keepalives are comments, not events",
 		Requirement: "Keepalives are comment lines, which clients ignore, not named or data events that reach application handlers.",
+		Tolerates:   "events the suite itself published, and empty-data events that appear once (a real message), not as a repeating heartbeat.",
 	}, func(ctx SpecContext) {
 		rec := keepWindow(ctx)
 		var named, empty []string
