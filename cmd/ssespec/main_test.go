@@ -20,7 +20,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("SSESPEC_CLI") == "1" {
 		os.Exit(dispatch(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if builtCLI.path != "" {
+		os.RemoveAll(filepath.Dir(builtCLI.path))
+	}
+	os.Exit(code)
 }
 
 type result struct {

@@ -79,6 +79,10 @@ func (p *Parser) field(ln *Line, blk *Block, raw []byte, apply bool) {
 	case "data":
 		ln.Name = "data"
 		blk.HasData = true
+		if len(p.data)+len(ln.Value)+1 > p.maxData {
+			p.stop(ErrDataTooLong)
+			return
+		}
 		p.data = append(p.data, ln.Value...)
 		p.data = append(p.data, '\n')
 	case "event":

@@ -11,6 +11,7 @@ type Parser struct {
 	res      Result
 	max      int
 	maxLines int
+	maxData  int
 	cur      []byte // the unterminated line so far; never longer than max
 	pos      int64  // body offset of the next byte to be fed
 	from     int64  // body offset where the current line starts
@@ -39,7 +40,11 @@ func New(opts Options) *Parser {
 	if maxLines <= 0 {
 		maxLines = DefaultMaxLines
 	}
-	return &Parser{max: limit, maxLines: maxLines, open: -1, res: Result{InvalidUTF8: -1}}
+	maxData := opts.MaxData
+	if maxData <= 0 {
+		maxData = DefaultMaxData
+	}
+	return &Parser{max: limit, maxLines: maxLines, maxData: maxData, open: -1, res: Result{InvalidUTF8: -1}}
 }
 
 // Parse is New, Feed of the whole body at time 0 and Finish: for tests and
@@ -109,6 +114,9 @@ func (p *Parser) Feed(b []byte, at time.Duration) error {
 			p.crWait = true
 		} else {
 			p.line(raw, EndingLF, at)
+		}
+		if p.dead { // the line hit a limit (MaxData)
+			return p.res.Err
 		}
 		p.cur = p.cur[:0]
 		i = e + 1
