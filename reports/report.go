@@ -24,6 +24,7 @@ type Report struct {
 	Summary    Summary              `json:"summary"`
 	Results    []Result             `json:"results"`
 	Recordings map[string]Recording `json:"recordings,omitempty"` // referenced by results[].evidence.recording
+	Warnings   []string             `json:"warnings,omitempty"`   // findings outside any check, e.g. a redirect to another origin
 }
 
 // Summary counts verdicts; must_failed decides the exit status.

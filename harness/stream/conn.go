@@ -2,7 +2,6 @@ package stream
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -71,8 +70,8 @@ func Open(ctx context.Context, req Request, opts Options) (*Conn, error) {
 	}
 	client := *opts.Client
 	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+		if err := FollowRedirect(r, via); err != nil {
+			return err
 		}
 		c.mu.Lock()
 		c.rec.Redirects = append(c.rec.Redirects, r.URL.String())
