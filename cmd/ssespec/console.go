@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/ssespec/ssespec/internal/redact"
+	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -17,11 +18,13 @@ func registerSecrets(cfg suite.Config) {
 	redact.RegisterHeader(cfg.Header)
 }
 
-// console is what the CLI prints through: registered secrets are replaced.
+// console is what the CLI prints a run through: registered secrets are
+// replaced, and control characters (the target's or a hook's ANSI escapes)
+// are shown, not sent to the terminal. The CLI itself prints no colour.
 type console struct{ w io.Writer }
 
 func (c console) Write(b []byte) (int, error) {
-	if _, err := c.w.Write(redact.Bytes(b)); err != nil {
+	if _, err := io.WriteString(c.w, reports.Printable(redact.String(string(b)))); err != nil {
 		return 0, err
 	}
 	return len(b), nil

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+
+	"github.com/onsi/ginkgo/v2/formatter"
 )
 
 // Exit statuses are a public interface: CI scripts gate on them.
@@ -38,6 +40,9 @@ func main() {
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// Ginkgo's errors (a bad --label-filter) are plain text: the CLI prints
+	// no colour, on a terminal or not, so NO_COLOR and pipes get none.
+	formatter.SingletonFormatter = formatter.New(formatter.ColorModeNone)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
