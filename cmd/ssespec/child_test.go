@@ -44,10 +44,13 @@ func buildCLI(t *testing.T) string {
 type childRun struct {
 	result
 	killedAt int64 // RSS (bytes) at which the watchdog killed it; 0 when it was not
+	hwm      int64 // the highest VmHWM polled: the child's own peak, short of its last 50 ms
 }
 
-// runChild runs the built CLI and records its peak RSS (the kernel's
-// high-water mark, from rusage). A watchdog polls VmRSS and kills the child
+// runChild runs the built CLI and records its peak RSS: result.maxRSS is
+// rusage's, an upper bound (Linux counts the forking process's RSS at exec
+// too, so it is never below the test process's), hwm the child's own
+// VmHWM as last polled. A watchdog polls VmRSS and kills the child
 // past killRSS or after killAfter, so a regression fails the test instead
 // of taking the shared machine's memory. signalAfter > 0 sends SIGTERM then.
 func runChild(t *testing.T, bin string, killRSS int64, killAfter, signalAfter time.Duration, args ...string) childRun {
@@ -59,7 +62,7 @@ func runChild(t *testing.T, bin string, killRSS int64, killAfter, signalAfter ti
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var killed int64
+	var killed, hwm int64
 	done := make(chan struct{})
 	watched := make(chan struct{})
 	go func() {
@@ -73,7 +76,9 @@ func runChild(t *testing.T, bin string, killRSS int64, killAfter, signalAfter ti
 				return
 			case <-tick.C:
 			}
-			if rss := vmRSS(cmd.Process.Pid); rss > killRSS {
+			rss, peak := vmRSS(cmd.Process.Pid)
+			hwm = max(hwm, peak)
+			if rss > killRSS {
 				killed = rss
 				cmd.Process.Kill()
 				return
@@ -91,7 +96,7 @@ func runChild(t *testing.T, bin string, killRSS int64, killAfter, signalAfter ti
 	err := cmd.Wait()
 	close(done)
 	<-watched
-	r := childRun{result: result{stdout: out.String(), stderr: errb.String(), took: time.Since(start), maxRSS: maxRSS(cmd.ProcessState)}, killedAt: killed}
+	r := childRun{result: result{stdout: out.String(), stderr: errb.String(), took: time.Since(start), maxRSS: maxRSS(cmd.ProcessState)}, killedAt: killed, hwm: hwm}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
 	} else if err != nil {
@@ -100,19 +105,24 @@ func runChild(t *testing.T, bin string, killRSS int64, killAfter, signalAfter ti
 	return r
 }
 
-// vmRSS is the process's resident set in bytes now (0 once it is gone).
-func vmRSS(pid int) int64 {
+// vmRSS is the process's resident set and its high-water mark in bytes
+// (0 once it is gone).
+func vmRSS(pid int) (rss, hwm int64) {
 	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
+		name, v, _ := strings.Cut(sc.Text(), ":")
+		kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		switch name {
+		case "VmRSS":
+			rss = kb << 10
+		case "VmHWM":
+			hwm = kb << 10
 		}
 	}
-	return 0
+	return rss, hwm
 }

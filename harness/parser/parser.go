@@ -21,11 +21,15 @@ type Parser struct {
 	crWait bool
 	dead   bool // ErrLineTooLong: input is ignored from then on
 
-	open    int     // index in res.Blocks of the block being read, -1 between blocks
-	data    []byte  // data buffer
-	typ     string  // event type buffer
-	id      string  // last event ID buffer
-	blockID *string // id applied by the open block, for Event.ID
+	open int // index in res.Blocks of the block being read, -1 between blocks
+	// The data buffer: its length (values plus LFs) and the data lines'
+	// values, joined only at dispatch, so a block of data lines that no
+	// blank line ends holds no second copy of them.
+	dataLen  int
+	dataVals []string
+	typ      string  // event type buffer
+	id       string  // last event ID buffer
+	blockID  *string // id applied by the open block, for Event.ID
 
 	slab []byte // backing store that Line.Raw copies are cut from
 }

@@ -57,7 +57,7 @@ const (
 // Line is one line of the body as received.
 type Line struct {
 	Offset int64         // byte offset of the line's first byte in the body
-	Raw    []byte        // the line's bytes without its ending (a stripped leading BOM is not included)
+	Raw    []byte        // the line's bytes without its ending (a stripped leading BOM is not included); the parser's own copy, which Name, Value and Event.Data may share: never modify it
 	Ending Ending        // how it ended; EndingNone only for a final unterminated line
 	At     time.Duration // when the line's ending arrived, relative to the recording start; for a CRLF split across chunks, when the CR arrived (the line is processed there); for EndingNone, the Finish time
 	Kind   LineKind

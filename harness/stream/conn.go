@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/parser"
@@ -29,6 +30,7 @@ type Conn struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	opts   Options
+	held   *atomic.Int64 // bytes of the shared budget this recording holds (budget.go)
 }
 
 // Open sends the request and waits for the response headers (bounded by
@@ -149,6 +151,11 @@ func (c *Conn) add(b []byte) bool {
 	capped := int64(len(b)) > room
 	if capped {
 		b = b[:room]
+	}
+	if !c.reserve(len(b)) {
+		c.mu.Unlock()
+		c.finish(EndCap, ErrBudget)
+		return true
 	}
 	data := append([]byte(nil), b...)
 	c.rec.Chunks = append(c.rec.Chunks, Chunk{At: at, Offset: c.rec.Bytes, Data: data})
