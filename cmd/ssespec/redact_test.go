@@ -34,6 +34,7 @@ func TestCredentialsNeverLeak(t *testing.T) {
 		h.Set("X-Seen-URL", r.URL.String())
 		seen = append(seen, h)
 		mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "SECRETCOOKIE43", Path: "/"})
 		ref.ServeHTTP(w, r)
 	}))
 	t.Cleanup(other.Close)
@@ -77,6 +78,9 @@ func TestCredentialsNeverLeak(t *testing.T) {
 	}
 	if !strings.Contains(files["report.json"], "REDACTED") || !strings.Contains(r.stdout, "REDACTED") {
 		t.Errorf("the redacted URL is not shown:\n%s", r.stdout)
+	}
+	if !strings.Contains(files["report.json"], "sid=REDACTED; Path=/") {
+		t.Error("the target's Set-Cookie is not in report.json, redacted")
 	}
 	if !strings.Contains(files["report.json"], `"cross_origin": true`) || !strings.Contains(r.stdout, "redirected to another origin") {
 		t.Errorf("the cross-origin redirect is not reported:\n%s", r.stdout)
