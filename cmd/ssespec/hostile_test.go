@@ -25,9 +25,11 @@ const (
 // and the target's markup never becomes markup in it.
 func TestHostileTargetsCannotHangOrExhaustTheSuite(t *testing.T) {
 	bin := buildCLI(t)
-	// The gzip bomb also answers a publish hook, so publish mode's checks,
-	// which hold fifty streams at once, meet it too.
-	for _, name := range []string{"hostile-gzip-bomb", "hostile-gzip-bomb/publish", "hostile-endless-line", "hostile-firehose", "hostile-no-headers", "hostile-binary", "hostile-script"} {
+	// "/publish": the same server as the publish hook too (it answers a
+	// POST, with 204 or its stream), so publish mode's checks, which hold
+	// fifty streams at once, meet the target as well.
+	for _, name := range []string{"hostile-gzip-bomb", "hostile-gzip-bomb/publish", "hostile-endless-line", "hostile-endless-line/publish",
+		"hostile-firehose", "hostile-firehose/publish", "hostile-no-headers", "hostile-binary", "hostile-script"} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			fault, publish := strings.CutSuffix(name, "/publish")

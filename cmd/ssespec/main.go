@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 
 	"github.com/onsi/ginkgo/v2/formatter"
 )
@@ -33,7 +34,15 @@ var commands = []struct {
 	{"list", "list every check: ID, level, area, title", cmdList},
 }
 
+// memoryLimit is the Go heap's soft limit (unless GOMEMLIMIT sets one): the
+// recordings' budget (stream.DefaultBudget) bounds what is live, and the
+// limit makes the collector return garbage before the heap doubles past it.
+const memoryLimit = 320 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	os.Exit(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr))

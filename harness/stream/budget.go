@@ -1,16 +1,28 @@
 package stream
 
 import (
+	"bytes"
 	"errors"
 	"runtime"
 	"sync/atomic"
 )
 
-// DefaultBudget bounds the body bytes all recordings of the process hold
-// at once. MaxBytes bounds one recording, but checks hold fifty streams at
-// a time and the report keeps recordings to the end: without a shared
-// bound a target that fills every stream could take gigabytes.
+// DefaultBudget bounds the memory all recordings of the process hold at
+// once, as costed below. MaxBytes bounds one recording, but checks hold
+// fifty streams at a time and the report keeps recordings to the end:
+// without a shared bound a target that fills every stream could take
+// gigabytes.
 const DefaultBudget = 128 << 20
+
+// What a chunk costs: its bytes twice (the chunk, and the parser's copy of
+// each line), and per line the parser's records (Line, and its share of a
+// Block and an Event, doubled for slice growth: 120, 56 and 88 bytes, a
+// block and an event per two lines at most). Counting line endings bounds
+// the lines before parsing, so the budget is never overrun.
+const (
+	byteCost = 2
+	lineCost = 384
+)
 
 // ErrBudget ends a recording when the process's recordings together hold
 // Budget bytes.
@@ -30,14 +42,15 @@ func SetBudget(n int64) {
 	budget.max.Store(n)
 }
 
-// Held is what the process's reachable recordings hold now.
+// Held is what the process's reachable recordings hold now, as costed.
 func Held() int64 { return budget.held.Load() }
 
-// reserve takes n bytes of the shared budget for rec, or reports false. A
+// reserve takes what chunk b costs from the shared budget, or reports false. A
 // recording's bytes return to the budget when it is garbage collected,
 // not when it ends: an ended recording a check or report still holds
 // still takes its memory.
-func (c *Conn) reserve(n int) bool {
+func (c *Conn) reserve(b []byte) bool {
+	n := byteCost*len(b) + lineCost*(bytes.Count(b, []byte{'\n'})+bytes.Count(b, []byte{'\r'}))
 	if budget.held.Add(int64(n)) > budget.max.Load() {
 		budget.held.Add(-int64(n))
 		return false

@@ -152,7 +152,7 @@ func (c *Conn) add(b []byte) bool {
 	if capped {
 		b = b[:room]
 	}
-	if !c.reserve(len(b)) {
+	if !c.reserve(b) {
 		c.mu.Unlock()
 		c.finish(EndCap, ErrBudget)
 		return true
