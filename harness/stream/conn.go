@@ -30,7 +30,7 @@ type Conn struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	opts   Options
-	held   *atomic.Int64 // bytes of the shared budget this recording holds (budget.go)
+	held   *atomic.Int64 // what this recording holds of the shared budget (budget.go)
 }
 
 // Open sends the request and waits for the response headers (bounded by
