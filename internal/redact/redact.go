@@ -19,9 +19,10 @@ import (
 const Mark = "REDACTED"
 
 // minBare is the shortest secret replaced wherever it appears; shorter ones
-// only where their context marks them (user:pass@, key=value), so a query
-// value like "1" does not blank every 1 in a report.
-const minBare = 4
+// (and numbers) only where their context marks them (user:pass@,
+// key=value), so a value like "1" or "true" does not blank every 1 or
+// break report.json's syntax.
+const minBare = 6
 
 var reg = struct {
 	sync.Mutex
@@ -118,29 +119,33 @@ func RegisterHeader(h http.Header) {
 			if _, cred, ok := strings.Cut(v, " "); ok { // Authorization: Scheme credentials
 				bare(strings.TrimSpace(cred))
 			}
-			registerCookies(v)
+			registerCookies(v, true)
 		}
 	}
 }
 
 // RegisterCookies registers the values of a response's Set-Cookie headers:
-// the target's session tokens are credentials too.
+// the target's session tokens are credentials too. Only as name=value: a
+// hostile target must not choose words ("verdict") that the reports then
+// lose everywhere.
 func RegisterCookies(h http.Header) {
 	for _, sc := range h.Values("Set-Cookie") {
 		first, _, _ := strings.Cut(sc, ";")
-		registerCookies(first)
+		registerCookies(first, false)
 	}
 }
 
-// registerCookies registers each value of "a=b; c=d".
-func registerCookies(v string) {
+// registerCookies registers each value of "a=b; c=d"; alone too when bare.
+func registerCookies(v string, alone bool) {
 	for _, c := range strings.Split(v, ";") {
 		name, val, ok := strings.Cut(strings.TrimSpace(c), "=")
 		if !ok || val == "" {
 			continue
 		}
 		add(name+"="+val, name+"="+Mark)
-		bare(strings.Trim(val, `"`))
+		if alone {
+			bare(strings.Trim(val, `"`))
+		}
 	}
 }
 
@@ -201,7 +206,7 @@ func secretName(name string) bool {
 
 // bare registers a secret to replace wherever it appears (when long enough).
 func bare(v string) {
-	if len(v) >= minBare {
+	if len(v) >= minBare && strings.Trim(v, "0123456789.-+eE") != "" {
 		add(v, Mark)
 	}
 }

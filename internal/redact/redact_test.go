@@ -72,3 +72,16 @@ func TestHeaderRedactsCookiesAndCredentials(t *testing.T) {
 		t.Errorf("Header = %v, want %v", h, want)
 	}
 }
+
+// A target chooses its cookies: one named like a report field must not
+// make the reports lose that word, nor a number break report.json.
+func TestTargetCookiesCannotGarbleTheReports(t *testing.T) {
+	Reset()
+	defer Reset()
+	RegisterCookies(http.Header{"Set-Cookie": {"a=verdict; Path=/", "b=123456", "c=true"}})
+	RegisterURL("http://h/?token=123456789&flag=true")
+	in := `{"verdict": "pass", "duration_ms": 123456789, "ok": true} a=verdict`
+	if got, want := String(in), `{"verdict": "pass", "duration_ms": 123456789, "ok": true} a=REDACTED`; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
+}
