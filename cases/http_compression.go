@@ -102,8 +102,12 @@ func checkCompression(ctx SpecContext) {
 	zr, ir = zc.Wait(ctx), ic.Wait(ctx)
 	suite.AttachRecording("compressed", zr)
 	suite.AttachRecording("identity", ir)
-	dec, decoded, derr := decodeChunks(zr.Chunks, coding[0], cfg.MaxLine)
+	dec, decoded, derr := decodeChunks(ctx, zr.Chunks, coding[0], cfg.MaxLine, cfg.MaxBytes)
 	suite.Evidence("decoded_bytes", decoded)
+	if ctx.Err() != nil {
+		suite.Undecided("interrupted while decoding: %v", ctx.Err())
+	}
+	capped := decodedUntil(dec, derr)
 
 	// Compare event by event on the absolute clock. Identity events count
 	// from when both streams were open; one not decoded by the end of the
@@ -111,6 +115,9 @@ func checkCompression(ctx SpecContext) {
 	budget := cfg.LatencyBudget
 	from := later(ir.Start.Add(ir.HeadersAt), zr.Start.Add(zr.HeadersAt))
 	zEnd := zr.Start.Add(zr.EndAt)
+	if capped != nil {
+		zEnd = zr.Start.Add(*capped)
+	}
 	zAt := map[string]time.Time{}
 	for k, ev := range eventKeys(dec.Events) {
 		zAt[k] = zr.Start.Add(ev.At)
@@ -241,13 +248,37 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// decodedUntil is nil when decoding reached the end of the recording; when a
+// limit stopped it first, it is the arrival of the last decoded event: events
+// after it were not held back, only not decoded, so they are not judged.
+func decodedUntil(dec *parser.Result, derr error) *time.Duration {
+	if !errors.Is(derr, errDecodeCap) && dec.Err == nil {
+		return nil
+	}
+	if len(dec.Events) == 0 {
+		suite.Undecided("decoding stopped at a limit before the first event: %v", derr)
+	}
+	at := dec.Events[len(dec.Events)-1].At
+	return &at
+}
+
+// errDecodeCap ends decoding at the recording cap: a compressed body may
+// expand a thousandfold (a gzip bomb), so what decodes from a capped
+// recording is capped again.
+var errDecodeCap = errors.New("decoded body reached the recording cap (--max-bytes)")
+
 // decodeChunks decompresses the recorded body incrementally and parses the
 // output, each decoded byte stamped with the arrival of the compressed byte
 // that made it decodable. A truncated body (the window ended mid-stream) is
 // normal; any other decoding error is returned with what decoded before it.
-func decodeChunks(chunks []stream.Chunk, coding string, maxLine int) (*parser.Result, int64, error) {
+// At most maxBytes (0: the recording default) are decoded, then errDecodeCap;
+// ctx ends it early.
+func decodeChunks(ctx context.Context, chunks []stream.Chunk, coding string, maxLine int, maxBytes int64) (*parser.Result, int64, error) {
+	if maxBytes <= 0 {
+		maxBytes = stream.DefaultMaxBytes
+	}
 	src := &chunkReader{chunks: chunks}
-	p := parser.New(parser.Options{MaxLine: maxLine})
+	p := parser.New(parser.Options{MaxLine: maxLine, MaxData: int(min(maxBytes, parser.DefaultMaxData))})
 	var (
 		rd  io.Reader
 		err error
@@ -263,7 +294,13 @@ func decodeChunks(chunks []stream.Chunk, coding string, maxLine int) (*parser.Re
 	}
 	buf := make([]byte, 32<<10)
 	for {
-		m, rerr := rd.Read(buf)
+		if err := ctx.Err(); err != nil {
+			return p.Result(), n, err
+		}
+		m, rerr := rd.Read(buf[:min(int64(len(buf)), maxBytes-n+1)])
+		if int64(m) > maxBytes-n {
+			m, rerr = int(maxBytes-n), fmt.Errorf("%w: %d bytes", errDecodeCap, maxBytes)
+		}
 		if m > 0 {
 			n += int64(m)
 			if ferr := p.Feed(buf[:m], src.at); ferr != nil {

@@ -250,7 +250,7 @@ var _ = Describe("PROXY", func() {
 		if len(coding) > 1 || coding[0] != "gzip" && coding[0] != "x-gzip" && coding[0] != "br" {
 			suite.Undecided("Content-Encoding %q: the suite decodes gzip or br only", pr.Header.Get("Content-Encoding"))
 		}
-		dec, _, derr := decodeChunks(pr.Chunks, coding[0], suite.Current().MaxLine)
+		dec, _, derr := decodeChunks(ctx, pr.Chunks, coding[0], suite.Current().MaxLine, suite.Current().MaxBytes)
 		lat := proxyLatencies(pr, dec.Events, p.hit(), []int{0, 1, 2, 3, 4, 5})
 		budget := suite.Current().LatencyBudget
 		suite.Evidence("latency_ms", map[string][]float64{"proxied (decoded)": proxyMS(lat.lat)})

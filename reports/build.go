@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/internal/redact"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -31,7 +33,7 @@ type RunInfo struct {
 func BuildRun(gr types.Report, info RunInfo, recNames []string, recs map[string]*stream.Recording) *Report {
 	mode, target := info.Mode, info.Target
 	r := &Report{
-		Tool: "ssespec", Version: Version, Mode: mode, Target: target,
+		Tool: "ssespec", Version: Version, Mode: mode, Target: redact.URL(target),
 		Started: gr.StartTime, DurationMS: gr.RunTime.Milliseconds(),
 		Results: []Result{}, Recordings: map[string]Recording{},
 	}
@@ -44,6 +46,14 @@ func BuildRun(gr types.Report, info RunInfo, recNames []string, recs map[string]
 	}
 	sort.SliceStable(r.Results, func(i, j int) bool { return suite.Less(r.Results[i].ID, r.Results[j].ID) })
 	for _, name := range recNames {
+		redact.RegisterCookies(recs[name].Header)
+	}
+	for _, name := range recNames {
+		for _, hop := range redirects(recs[name]) {
+			if hop.CrossOrigin {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("recording %s: the target redirected to another origin, %s; none of the --header values or URL credentials were sent there", name, hop.To))
+			}
+		}
 		if referenced(r, name) {
 			r.Recordings[name] = ViewRecording(recs[name])
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -36,7 +35,7 @@ func WriteHTML(r *Report, path string) error {
 	if err := RenderHTML(r, &buf); err != nil {
 		return err
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return writeFile(path, buf.Bytes())
 }
 
 // RenderHTML writes the HTML report to w.
@@ -68,6 +67,7 @@ type htmlPage struct {
 	Banner, BannerClass, BannerNote                string
 	Levels                                         []*countRow
 	Areas                                          []*areaView
+	Warnings                                       []string
 }
 
 // countRow counts verdicts for a level or an area.
@@ -109,7 +109,7 @@ func newHTMLPage(r *Report) *htmlPage {
 	p := &htmlPage{
 		Tool: r.Tool, Version: r.Version, Target: r.Target, Mode: r.Mode,
 		Started: "—", Duration: (time.Duration(r.DurationMS) * time.Millisecond).Round(100 * time.Millisecond).String(),
-		Summary: summarize(r.Results),
+		Summary: summarize(r.Results), Warnings: r.Warnings,
 	}
 	if p.Tool == "" {
 		p.Tool = "ssespec"

@@ -2,9 +2,11 @@ package reports
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/internal/redact"
 )
 
 // Wire logs are capped so a 64 MiB recording does not make a 64 MiB report.
@@ -18,6 +20,7 @@ const (
 // log of lines, and the dispatched events.
 type Recording struct {
 	URL        string      `json:"url"`
+	Redirects  []Redirect  `json:"redirects,omitempty"` // hops the request followed, in order
 	Proto      string      `json:"proto,omitempty"`
 	Status     int         `json:"status"`
 	Header     http.Header `json:"headers,omitempty"`
@@ -32,6 +35,13 @@ type Recording struct {
 	Events     []EventView `json:"events"`
 	EventsCut  int         `json:"events_truncated,omitempty"`
 	ChunkTimes []float64   `json:"chunk_ms"` // arrival of each read, for the timeline
+}
+
+// Redirect is one hop a request followed. CrossOrigin hops got none of the
+// user's headers (stream.FollowRedirect) and are listed in Report.Warnings.
+type Redirect struct {
+	To          string `json:"to"`
+	CrossOrigin bool   `json:"cross_origin,omitempty"`
 }
 
 // WireLine is one received line. Text is the raw bytes as a (lossy) string;
@@ -58,13 +68,14 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // ViewRecording renders a finished recording for the report.
 func ViewRecording(rec *stream.Recording) Recording {
 	v := Recording{
-		URL: rec.URL, Proto: rec.Proto, Status: rec.Status, Header: rec.Header,
+		URL: redact.URL(rec.URL), Proto: rec.Proto, Status: rec.Status, Header: redact.Header(rec.Header),
 		HeadersMS: ms(rec.HeadersAt), End: string(rec.End), EndMS: ms(rec.EndAt),
 		Bytes: rec.Bytes, Chunks: len(rec.Chunks),
 	}
 	if rec.Err != nil {
 		v.Error = rec.Err.Error()
 	}
+	v.Redirects = redirects(rec)
 	for i, c := range rec.Chunks {
 		if i >= 2000 {
 			break
@@ -99,4 +110,18 @@ func ViewRecording(rec *stream.Recording) Recording {
 		v.Events = append(v.Events, EventView{MS: ms(e.At), Type: e.Type, Data: data, ID: e.LastEventID})
 	}
 	return v
+}
+
+// redirects lists rec's hops, each marked when it left the origin of the
+// hop before it.
+func redirects(rec *stream.Recording) []Redirect {
+	var out []Redirect
+	from, _ := url.Parse(rec.URL)
+	for _, to := range rec.Redirects {
+		u, err := url.Parse(to)
+		cross := err != nil || from == nil || !stream.SameOrigin(from, u)
+		out = append(out, Redirect{To: redact.URL(to), CrossOrigin: cross})
+		from = u
+	}
+	return out
 }

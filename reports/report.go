@@ -32,7 +32,8 @@ type Report struct {
 	// checks after it were not run and say so), or "".
 	TargetStopped string `json:"target_stopped,omitempty"`
 	// HookStopped says when the publish hook stopped answering, or "".
-	HookStopped string `json:"publish_hook_stopped,omitempty"`
+	HookStopped string   `json:"publish_hook_stopped,omitempty"`
+	Warnings    []string `json:"warnings,omitempty"` // findings outside any check, e.g. a redirect to another origin
 }
 
 // Summary counts verdicts; must_failed decides the exit status.

@@ -35,6 +35,9 @@ func WriteText(w io.Writer, r *Report) {
 			fmt.Fprintf(w, "      %s: %s\n", res.Verdict, indent(res.Message))
 		}
 	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "\nWarning: %s\n", warn)
+	}
 	s := r.Summary
 	fmt.Fprintf(w, "\n%d checks: %d pass, %d fail, %d skip, %d error — %d MUST failed, %d MUST errored, %d SHOULD failed (%.1fs)\n",
 		len(r.Results), s.Pass, s.Fail, s.Skip, s.Error, s.MustFailed, s.MustErrored, s.ShouldFailed, r.Duration().Seconds())

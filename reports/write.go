@@ -9,6 +9,8 @@ import (
 
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/ssespec/ssespec/internal/redact"
 )
 
 // Files written into the report directory.
@@ -24,7 +26,13 @@ func WriteJSON(r *Report, path string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	return writeFile(path, append(b, '\n'))
+}
+
+// writeFile writes a report file with every registered secret replaced
+// (redact): the user's credentials and the target's cookies never reach disk.
+func writeFile(path string, b []byte) error {
+	return os.WriteFile(path, redact.Bytes(b), 0o644)
 }
 
 // ReadJSON reads a report.json.
@@ -43,9 +51,24 @@ func ReadJSON(path string) (*Report, error) {
 // WriteJUnit writes junit.xml with Ginkgo's reporter, without suite-setup
 // pseudo-cases.
 func WriteJUnit(gr types.Report, path string) error {
-	return reporters.GenerateJUnitReportWithConfig(gr, path, reporters.JunitReportConfig{
+	// Ginkgo's reporter only writes files: it writes a scratch file that is
+	// scrubbed into path, so no secret is left on disk.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".junit-*.xml")
+	if err != nil {
+		return err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	if err := reporters.GenerateJUnitReportWithConfig(gr, tmp.Name(), reporters.JunitReportConfig{
 		OmitSuiteSetupNodes: true, OmitLeafNodeType: true, OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped,
-	})
+	}); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(tmp.Name())
+	if err != nil {
+		return err
+	}
+	return writeFile(path, b)
 }
 
 // WriteAll writes the three reports into dir and returns their paths.

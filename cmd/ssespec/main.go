@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+
+	"github.com/onsi/ginkgo/v2/formatter"
 )
 
 // Exit statuses are a public interface: CI scripts gate on them.
@@ -31,19 +34,30 @@ var commands = []struct {
 	{"list", "list every check: ID, level, area, title", cmdList},
 }
 
+// memoryLimit is the Go heap's soft limit (unless GOMEMLIMIT sets one): the
+// recordings' budget (stream.DefaultBudget) bounds what is live, and the
+// limit makes the collector return garbage before the heap doubles past it.
+const memoryLimit = 320 << 20
+
 func main() {
 	os.Exit(mainStatus(os.Args[1:]))
 }
 
-// mainStatus runs the command with signals watched; tests' child
-// processes enter here too.
+// mainStatus runs the command with signals watched and the heap bounded;
+// tests' child processes enter here too.
 func mainStatus(args []string) int {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := watchSignals(context.Background())
 	defer stop()
 	return dispatch(ctx, args, os.Stdout, os.Stderr)
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// Ginkgo's errors (a bad --label-filter) are plain text: the CLI prints
+	// no colour, on a terminal or not, so NO_COLOR and pipes get none.
+	formatter.SingletonFormatter = formatter.New(formatter.ColorModeNone)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {

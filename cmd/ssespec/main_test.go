@@ -19,7 +19,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("SSESPEC_CLI") == "1" {
 		os.Exit(mainStatus(os.Args[1:]))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if builtCLI.path != "" {
+		os.RemoveAll(filepath.Dir(builtCLI.path))
+	}
+	os.Exit(code)
 }
 
 type result struct {

@@ -32,12 +32,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // runSuite runs the suite, prints the tree and says where the reports are.
-func runSuite(ctx context.Context, cfg suite.Config, stdout, stderr io.Writer) int {
+func runSuite(ctx context.Context, cfg suite.Config, rawStdout, rawStderr io.Writer) int {
+	registerSecrets(cfg)
 	// Progress goes to whatever os.Stdout is while the run redirects fd 1
 	// to Ginkgo's log.
-	opts := runner.Options{Progress: progressWriter{stdout}, Interrupted: func() string { return signalName(caughtSignal()) }}
+	stdout, stderr := console{progressWriter{rawStdout}}, console{rawStderr}
+	opts := runner.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
 	if cfg.ReportDir != "" {
 		opts.GinkgoLog = runner.LogPath(cfg.ReportDir)
+		defer scrubFile(opts.GinkgoLog)
 	} else {
 		opts.GinkgoLog = os.DevNull
 	}

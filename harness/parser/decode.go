@@ -2,6 +2,7 @@ package parser
 
 import (
 	"unicode/utf8"
+	"unsafe"
 )
 
 // bom is U+FEFF in UTF-8.
@@ -26,6 +27,18 @@ func decode(b []byte) string {
 		i += n
 	}
 	return string(out)
+}
+
+// view is decode for bytes the parser owns and never changes (kept line
+// copies): valid UTF-8 becomes a string sharing them, with no copy.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if utf8.Valid(b) {
+		return unsafe.String(&b[0], len(b))
+	}
+	return decode(b)
 }
 
 // invalidAt returns the index of the first byte of the first ill-formed

@@ -27,14 +27,17 @@ func (p *Parser) line(raw []byte, end Ending, at time.Duration) {
 		}
 	}
 	idx := len(p.res.Lines)
-	ln := Line{Offset: off, Raw: p.keep(raw), Ending: end, At: at, Block: p.open}
+	// From here raw is the parser's own copy: Value (and Event.Data) can
+	// share its bytes instead of copying them again.
+	raw = p.keep(raw)
+	ln := Line{Offset: off, Raw: raw, Ending: end, At: at, Block: p.open}
 	switch {
 	case len(raw) == 0:
 		ln.Kind = KindBlank
 		p.dispatch(idx, off+endingLen(end), at)
 	case raw[0] == ':':
 		ln.Kind = KindComment
-		ln.Value = decode(raw[1:])
+		ln.Value = view(raw[1:])
 		if p.open >= 0 {
 			p.res.Blocks[p.open].Last = idx
 		}
@@ -73,14 +76,18 @@ func (p *Parser) field(ln *Line, blk *Block, raw []byte, apply bool) {
 			value = value[1:] // exactly one leading space
 		}
 	}
-	ln.Value = decode(value)
+	ln.Value = view(value)
 	ln.Known = true
 	switch string(name) { // constant names below avoid allocating Name
 	case "data":
 		ln.Name = "data"
 		blk.HasData = true
-		p.data = append(p.data, ln.Value...)
-		p.data = append(p.data, '\n')
+		if p.dataLen+len(ln.Value)+1 > p.maxData {
+			p.stop(ErrDataTooLong)
+			return
+		}
+		p.dataLen += len(ln.Value) + 1
+		p.dataVals = append(p.dataVals, ln.Value)
 	case "event":
 		ln.Name = "event"
 		blk.HasEvent = true
@@ -113,7 +120,7 @@ func (p *Parser) dispatch(idx int, end int64, at time.Duration) {
 	if p.open >= 0 {
 		blk := &p.res.Blocks[p.open]
 		blk.Last, blk.End, blk.At = idx, end, at
-		if len(p.data) > 0 {
+		if p.dataLen > 0 {
 			typ := p.typ
 			if typ == "" {
 				typ = "message"
@@ -122,7 +129,7 @@ func (p *Parser) dispatch(idx int, end int64, at time.Duration) {
 			blk.Event = len(p.res.Events)
 			p.res.Events = append(grow(p.res.Events), Event{
 				Type:        typ,
-				Data:        string(p.data[:len(p.data)-1]), // one trailing LF removed
+				Data:        strings.Join(p.dataVals, "\n"), // the buffer less its one trailing LF; one line's value is shared, not copied
 				LastEventID: p.id,
 				ID:          p.blockID,
 				Offset:      blk.Offset,
@@ -133,7 +140,7 @@ func (p *Parser) dispatch(idx int, end int64, at time.Duration) {
 		}
 		p.open = -1
 	}
-	p.data = p.data[:0]
+	p.dataLen, p.dataVals = 0, p.dataVals[:0]
 	p.typ = ""
 	p.blockID = nil
 }

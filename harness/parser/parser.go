@@ -11,6 +11,7 @@ type Parser struct {
 	res      Result
 	max      int
 	maxLines int
+	maxData  int
 	cur      []byte // the unterminated line so far; never longer than max
 	pos      int64  // body offset of the next byte to be fed
 	from     int64  // body offset where the current line starts
@@ -20,11 +21,15 @@ type Parser struct {
 	crWait bool
 	dead   bool // ErrLineTooLong: input is ignored from then on
 
-	open    int     // index in res.Blocks of the block being read, -1 between blocks
-	data    []byte  // data buffer
-	typ     string  // event type buffer
-	id      string  // last event ID buffer
-	blockID *string // id applied by the open block, for Event.ID
+	open int // index in res.Blocks of the block being read, -1 between blocks
+	// The data buffer: its length (values plus LFs) and the data lines'
+	// values, joined only at dispatch, so a block of data lines that no
+	// blank line ends holds no second copy of them.
+	dataLen  int
+	dataVals []string
+	typ      string  // event type buffer
+	id       string  // last event ID buffer
+	blockID  *string // id applied by the open block, for Event.ID
 
 	slab []byte // backing store that Line.Raw copies are cut from
 }
@@ -39,7 +44,11 @@ func New(opts Options) *Parser {
 	if maxLines <= 0 {
 		maxLines = DefaultMaxLines
 	}
-	return &Parser{max: limit, maxLines: maxLines, open: -1, res: Result{InvalidUTF8: -1}}
+	maxData := opts.MaxData
+	if maxData <= 0 {
+		maxData = DefaultMaxData
+	}
+	return &Parser{max: limit, maxLines: maxLines, maxData: maxData, open: -1, res: Result{InvalidUTF8: -1}}
 }
 
 // Parse is New, Feed of the whole body at time 0 and Finish: for tests and
@@ -109,6 +118,9 @@ func (p *Parser) Feed(b []byte, at time.Duration) error {
 			p.crWait = true
 		} else {
 			p.line(raw, EndingLF, at)
+		}
+		if p.dead { // the line hit a limit (MaxData)
+			return p.res.Err
 		}
 		p.cur = p.cur[:0]
 		i = e + 1

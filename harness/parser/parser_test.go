@@ -352,3 +352,41 @@ func TestMaxLinesStopsAFirehoseOfTinyLines(t *testing.T) {
 		t.Fatalf("lines %d, err %v, bytes %d", len(r.Lines), r.Err, r.Bytes)
 	}
 }
+
+// The data buffer grows across lines until a blank line, so a line limit
+// alone does not bound it: a stream of long data lines with no blank line
+// must stop at MaxData, while events of up to MaxData each keep passing.
+func TestMaxDataBoundsTheDataBufferAcrossLines(t *testing.T) {
+	p := New(Options{MaxData: 8}) // "abc\ndef\n" fits exactly
+	for range 3 {
+		if err := p.Feed([]byte("data:abc\ndata:def\n\n"), 0); err != nil {
+			t.Fatalf("an event of exactly MaxData: %v", err)
+		}
+	}
+	if err := p.Feed([]byte("data:abc\ndata:def\ndata:g\n"), time.Second); !errors.Is(err, ErrDataTooLong) {
+		t.Fatalf("err = %v, want ErrDataTooLong", err)
+	}
+	if err := p.Feed([]byte("\ndata:x\n\n"), time.Second); !errors.Is(err, ErrDataTooLong) {
+		t.Fatalf("after the error: %v", err)
+	}
+	r := p.Finish(2 * time.Second)
+	if r.Err != ErrDataTooLong || len(r.Events) != 3 || r.Events[2].Data != "abc\ndef" {
+		t.Fatalf("err %v events %+v", r.Err, r.Events)
+	}
+	if r.Pending == nil {
+		t.Error("the block open at the error should be pending")
+	}
+	// The default bound holds too.
+	d := New(Options{})
+	line := append(append([]byte("data:"), bytes.Repeat([]byte("A"), DefaultMaxLine-6)...), '\n')
+	var err error
+	for i := 0; err == nil && i < 2*DefaultMaxData/len(line); i++ {
+		err = d.Feed(line, 0)
+	}
+	if !errors.Is(err, ErrDataTooLong) {
+		t.Fatalf("default: err = %v after %d bytes", err, d.Result().Bytes)
+	}
+	if b := d.Result().Bytes; b > DefaultMaxData+int64(len(line)) {
+		t.Errorf("stopped only after %d bytes", b)
+	}
+}

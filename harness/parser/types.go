@@ -19,6 +19,16 @@ const DefaultMaxLine = 1<<20 + 1024
 // a 16 MiB body into gigabytes.
 const DefaultMaxLines = 250_000
 
+// DefaultMaxData bounds one event's data buffer, which grows across lines
+// until a blank line: as much as a recording keeps by default, so a decoded
+// (say, decompressed) body fed without its own cap cannot grow it without
+// limit either.
+const DefaultMaxData = 16 << 20
+
+// ErrDataTooLong is returned by Feed once an event's data buffer would
+// exceed Options.MaxData.
+var ErrDataTooLong = errors.New("event data exceeds the maximum the parser buffers")
+
 // ErrTooManyLines is returned by Feed once Options.MaxLines lines were read.
 var ErrTooManyLines = errors.New("event stream has more lines than the parser keeps")
 
@@ -47,7 +57,7 @@ const (
 // Line is one line of the body as received.
 type Line struct {
 	Offset int64         // byte offset of the line's first byte in the body
-	Raw    []byte        // the line's bytes without its ending (a stripped leading BOM is not included)
+	Raw    []byte        // the line's bytes without its ending (a stripped leading BOM is not included); the parser's own copy, which Name, Value and Event.Data may share: never modify it
 	Ending Ending        // how it ended; EndingNone only for a final unterminated line
 	At     time.Duration // when the line's ending arrived, relative to the recording start; for a CRLF split across chunks, when the CR arrived (the line is processed there); for EndingNone, the Finish time
 	Kind   LineKind
@@ -103,7 +113,7 @@ type Result struct {
 	Retry       time.Duration // reconnection time from the last valid retry field; 0 when none (saturates on overflow)
 	RetrySet    bool          // a valid retry field was applied (Retry may legitimately be 0); an unterminated final line never applies one
 	LastEventID string        // last event ID string (set from the buffer at each blank line, as Last-Event-ID on reconnect would be) after the last processed line
-	Err         error         // ErrLineTooLong or ErrTooManyLines once a limit was hit; feeding stops there
+	Err         error         // ErrLineTooLong, ErrTooManyLines or ErrDataTooLong once a limit was hit; feeding stops there
 	Finished    bool          // Finish was called
 }
 
@@ -111,4 +121,5 @@ type Result struct {
 type Options struct {
 	MaxLine  int // longest line accepted, in bytes; 0 means DefaultMaxLine
 	MaxLines int // lines kept before parsing stops with ErrTooManyLines; 0 means DefaultMaxLines
+	MaxData  int // longest data buffer (one event's data plus its LFs) before parsing stops with ErrDataTooLong; 0 means DefaultMaxData
 }

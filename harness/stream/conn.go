@@ -2,13 +2,13 @@ package stream
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/parser"
@@ -34,6 +34,7 @@ type Conn struct {
 	headers chan struct{} // closed when the response headers arrived or the request failed
 	openErr error         // why no response came; read after headers is closed
 	opts    Options
+	held    *atomic.Int64 // what this recording holds of the shared budget (budget.go)
 }
 
 // Open sends the request and waits for the response headers (bounded by
@@ -93,8 +94,8 @@ func Start(ctx context.Context, req Request, opts Options) (*Conn, error) {
 	}
 	client := *opts.Client
 	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+		if err := FollowRedirect(r, via); err != nil {
+			return err
 		}
 		c.mu.Lock()
 		c.rec.Redirects = append(c.rec.Redirects, r.URL.String())
@@ -229,6 +230,11 @@ func (c *Conn) add(b []byte) bool {
 	capped := int64(len(b)) > room
 	if capped {
 		b = b[:room]
+	}
+	if !c.reserve(b) {
+		c.mu.Unlock()
+		c.finish(EndCap, ErrBudget)
+		return true
 	}
 	data := append([]byte(nil), b...)
 	c.rec.Chunks = append(c.rec.Chunks, Chunk{At: at, Offset: c.rec.Bytes, Data: data})

@@ -55,7 +55,8 @@ func (o Options) withDefaults() Options {
 
 // NewClient returns a client for stream requests: HTTP/2 over TLS when
 // offered, no transparent decompression (the checks judge the raw encoding),
-// bounded dialing, and no overall timeout (streams are open-ended).
+// bounded dialing, no overall timeout (streams are open-ended), and
+// FollowRedirect's policy.
 func NewClient(insecure bool) *http.Client {
 	tr := &http.Transport{
 		Proxy:                 nil, // the target is what the user named, never an environment proxy
@@ -68,5 +69,5 @@ func NewClient(insecure bool) *http.Client {
 		ResponseHeaderTimeout: 0, // enforced per request by Open
 		TLSClientConfig:       &tls.Config{InsecureSkipVerify: insecure},
 	}
-	return &http.Client{Transport: tr}
+	return &http.Client{Transport: tr, CheckRedirect: FollowRedirect}
 }
