@@ -65,13 +65,19 @@ var _ = Describe("CONN", func() {
 				lat[i] = -1
 				if ev, ok := suite.Await(ctx, c, nonce, deadline-time.Since(pub.At)); ok {
 					lat[i] = suite.Latency(c.Recording(), pub, ev)
+				} else if c.Recording().End == stream.EndCap {
+					lat[i] = -2 // the harness stopped recording: not the target's miss
 				}
 			})
 		}
 		wg.Wait()
-		missed := 0
+		missed, capped := 0, 0
 		var ms []float64
 		for _, d := range lat {
+			if d == -2 {
+				capped++
+				continue
+			}
 			if d < 0 {
 				missed++
 				continue
@@ -90,6 +96,10 @@ var _ = Describe("CONN", func() {
 		}
 		if missed > 0 {
 			problems = append(problems, fmt.Sprintf("%d of the %d open streams missed the broadcast within %v", missed, len(open), deadline))
+		}
+		if len(problems) == 0 && capped > 0 {
+			suite.Undecided("%d of the %d open streams stopped recording at the harness's limits (--max-bytes per stream, %d MiB for all streams together) before the broadcast could arrive (the target sends a lot); lower --clients to judge them",
+				capped, len(open), stream.DefaultBudget>>20)
 		}
 		suite.Require(len(problems) == 0, fmt.Sprintf("%d streams open at once, all of them receiving the broadcast within %v", n, deadline),
 			"%s", strings.Join(problems, "; "))
