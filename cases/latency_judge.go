@@ -1,0 +1,128 @@
+package cases
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// The latency checks judge a series of per-event latencies against a
+// budget. Buffering is systematic (batched reads, a constant delay, an event
+// held until the next one): most events are late. A scheduler hiccup on a
+// loaded machine is one outlier. judgeLatency tells the two apart with the
+// median and the count over budget, and compares each event with a control
+// event the suite delivered to itself at the same moment, so that a machine
+// too slow to judge is an error with its measured delay, never a fail.
+
+// latencyMissing stands for an event that never arrived.
+const latencyMissing = time.Duration(math.MaxInt64)
+
+type latencyOutcome int
+
+const (
+	latencyPass      latencyOutcome = iota
+	latencyRemeasure                // only outliers over budget: measure once more, then judge both series together
+	latencyFail                     // systematically over budget
+	latencyUndecided                // the suite's own control stream was too slow at the same moments
+)
+
+func (o latencyOutcome) String() string {
+	return [...]string{"pass", "re-measure", "fail", "undecided"}[o]
+}
+
+// latencyJudgement is the outcome with the figures behind it.
+type latencyJudgement struct {
+	Outcome latencyOutcome
+	N       int // events judged
+	Late    int // events whose added latency exceeds the budget (missing ones included)
+	Allowed int // outliers tolerated (after a re-measure)
+	// Added is each event's latency minus its control's: the delay the
+	// target added over the machine's own at that moment.
+	Median, Worst  time.Duration
+	RawLate        int           // events over budget before subtracting the control
+	ControlMedian  time.Duration // the suite's own loopback latency
+	ControlWorst   time.Duration
+	ControlMissing int
+	Why            string // the figures, for a message
+}
+
+// latencyOutliers is how many of n events may exceed the budget when the
+// rest are within it: one in ten, at least one.
+func latencyOutliers(n int) int { return max(1, n/10) }
+
+// judgeLatency judges target latencies against budget; control[i] is the
+// suite's own loopback latency for an event sent at the same moment as
+// target[i] (latencyMissing when it never arrived; control may be shorter
+// than target or empty when there is none). remeasured says the series
+// already includes a re-measure, so outliers no longer ask for another.
+func judgeLatency(target, control []time.Duration, budget time.Duration, remeasured bool) latencyJudgement {
+	j := latencyJudgement{N: len(target), Allowed: latencyOutliers(len(target))}
+	if j.N == 0 {
+		j.Outcome, j.Why = latencyUndecided, "no events to judge"
+		return j
+	}
+	added := make([]time.Duration, len(target))
+	var ctl []time.Duration
+	for i, t := range target {
+		if t > budget {
+			j.RawLate++
+		}
+		added[i] = t
+		if i >= len(control) || control[i] == latencyMissing {
+			j.ControlMissing++
+			continue
+		}
+		c := max(control[i], 0)
+		ctl = append(ctl, c)
+		if t != latencyMissing {
+			added[i] = t - c
+		}
+	}
+	if len(ctl) > 0 {
+		s := slices.Sorted(slices.Values(ctl))
+		j.ControlMedian, j.ControlWorst = latencyMedian(s), s[len(s)-1]
+	}
+	for _, a := range added {
+		if a > budget {
+			j.Late++
+		}
+	}
+	s := slices.Sorted(slices.Values(added))
+	j.Median, j.Worst = latencyMedian(s), s[len(s)-1]
+	figures := fmt.Sprintf("%d of %d events over %v, median %s, worst %s; the suite's own loopback stream at the same moments: median %s, worst %s",
+		j.Late, j.N, budget, fmtMS(j.Median), fmtMS(j.Worst), fmtMS(j.ControlMedian), fmtMS(j.ControlWorst))
+	if j.ControlMissing > 0 {
+		figures += fmt.Sprintf(", %d of its events missing", j.ControlMissing)
+	}
+	switch {
+	case j.RawLate == 0:
+		j.Outcome = latencyPass
+	// The machine itself is slow: what the target adds cannot be told
+	// from what the machine adds (or, with no control, not measured).
+	case len(control) > 0 && (j.ControlMedian > budget/2 || j.ControlMissing > j.N/4):
+		j.Outcome = latencyUndecided
+		figures = fmt.Sprintf("the suite's own loopback stream took median %s, worst %s (%d of %d missing) at the same moments: "+
+			"the machine is too loaded to judge a %v budget (target: %d of %d events over it, median %s)",
+			fmtMS(j.ControlMedian), fmtMS(j.ControlWorst), j.ControlMissing, j.N, budget, j.RawLate, j.N, fmtMS(latencyMedian(slices.Sorted(slices.Values(target)))))
+	case j.Late == 0:
+		j.Outcome = latencyPass // every late event is explained by the machine's own delay at that moment
+	case j.Median > budget || j.Late > j.Allowed:
+		j.Outcome = latencyFail
+	case !remeasured:
+		j.Outcome = latencyRemeasure
+	default:
+		j.Outcome = latencyPass // outliers only, in both series
+	}
+	j.Why = figures
+	return j
+}
+
+// latencyMedian of sorted values (the lower middle one: never between a real
+// sample and a missing one).
+func latencyMedian(sorted []time.Duration) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[(len(sorted)-1)/2]
+}
