@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,9 +16,10 @@ import (
 	"github.com/ssespec/ssespec/suite"
 )
 
-// FLUSH-001's series: the catalog's minimum, at its minimum spacing.
+// FLUSH-001's series: twice the catalog's minimum count, at its minimum
+// spacing, so one outlier is 5% of it and a median means something.
 const (
-	flushEvents = 10
+	flushEvents = 20
 	flushGap    = 200 * time.Millisecond
 )
 
@@ -30,53 +30,12 @@ var _ = Describe("FLUSH", func() {
 	// fanout/django-eventstream #57).
 	suite.Check(suite.Meta{
 		ID: "SSE-FLUSH-001", Level: suite.MUST, Source: "bug", Modes: []suite.Mode{suite.Publish},
-		Title:       "Each event is flushed when complete",
-		Requirement: "Every event is flushed as soon as it is complete: over 10 events published 200 ms apart, the p95 publish→receipt latency is within --latency-budget and no two events arrive in one read.",
-	}, func(ctx SpecContext) {
-		p := suite.NeedPublisher()
-		budget := suite.Current().LatencyBudget
-		conn := openStream(ctx)
-		warmUp(ctx, conn, p, time.Second) // not judged: a late subscription is not a flush delay
-
-		// Publish on a fixed schedule while the stream reads on.
-		pubs := make([]suite.Published, flushEvents)
-		start := time.Now()
-		for i := range pubs {
-			sleepUntil(ctx, start.Add(time.Duration(i)*flushGap))
-			nonce := suite.Nonce()
-			pubs[i] = suite.PublishEvent(ctx, p, publish.Event{Data: fmt.Sprintf("flush %d/%d %s", i+1, flushEvents, nonce)}, nonce)
-		}
-		tail := max(time.Second, 3*budget)
-		got := awaitAll(ctx, conn, nonces(pubs), tail)
-		rec := conn.Close()
-		suite.AttachRecording("SSE-FLUSH-001", rec)
-
-		m := measure(rec, pubs, got)
-		suite.Evidence("latency_ms", map[string][]float64{"latency": m.ms})
-		suite.Evidence("budget_ms", ms(budget))
-		for k, d := range map[string]time.Duration{"p50_ms": m.p50, "p95_ms": m.p95, "max_ms": m.max} {
-			if d != math.MaxInt64 { // an event that never arrived has no number
-				suite.Evidence(k, ms(d))
-			}
-		}
-		suite.Evidence("batched_reads", m.batched)
-
-		var problems []string
-		if m.missing > 0 {
-			problems = append(problems, fmt.Sprintf("%d of %d events did not arrive within %v of the last publish%s",
-				m.missing, flushEvents, tail, encodingNote(rec)))
-		}
-		if m.p95 > budget && m.p95 != math.MaxInt64 { // missing events are reported above
-			problems = append(problems, fmt.Sprintf("p95 latency %s > budget %v", fmtMS(m.p95), budget))
-		}
-		if len(m.batched) > 0 {
-			problems = append(problems, fmt.Sprintf("events arrived batched: %s", strings.Join(m.batched, "; ")))
-		}
-		suite.Require(len(problems) == 0,
-			fmt.Sprintf("each of %d events within %v (p95), one read each", flushEvents, budget),
-			"%s (p50 %s, p95 %s, max %s)", strings.Join(problems, "; "), fmtMS(m.p50), fmtMS(m.p95), fmtMS(m.max))
-		suite.Note("p50 %s, p95 %s, max %s over %d events (budget %v)", fmtMS(m.p50), fmtMS(m.p95), fmtMS(m.max), flushEvents, budget)
-	})
+		Title: "Each event is flushed when complete",
+		Requirement: "Every event is flushed as soon as it is complete: over 20 events published 200 ms apart, each publish→receipt latency, " +
+			"less the suite's own loopback latency at the same moment, is within --latency-budget and no two events arrive in one read. " +
+			"(Buffering is systematic; a series where only outliers exceed — at most one event in ten, median within budget — is measured " +
+			"once more and judged with it. A machine whose own loopback stream is too slow to judge is an error, not a fail.)",
+	}, checkFlushEach)
 
 	// "Events are one behind": the blank line that completes an event is
 	// held until the next event is written (tpeczek/Lib.AspNetCore.
@@ -157,12 +116,24 @@ func lostNote(lost int) []string {
 	return nil
 }
 
-// latencies is FLUSH-001's measurement.
+// latencies is FLUSH-001's measurement of one or more series.
 type latencies struct {
-	ms            []float64 // arrived events, in publish order
+	raw           []time.Duration // publish→receipt, in publish order; latencyMissing for one that never arrived
 	p50, p95, max time.Duration
 	missing       int
+	held          int      // events that arrived in one read with a later event
 	batched       []string // reads that carried several published events
+}
+
+// ms is the arrived events' latencies in milliseconds.
+func (m latencies) ms() []float64 {
+	var out []float64
+	for _, d := range m.raw {
+		if d != latencyMissing {
+			out = append(out, ms(d))
+		}
+	}
+	return out
 }
 
 // measure computes publish→receipt latencies (an event that never arrived
@@ -170,23 +141,18 @@ type latencies struct {
 // published event.
 func measure(rec *stream.Recording, pubs []suite.Published, got map[string]parser.Event) latencies {
 	var m latencies
-	all := make([]time.Duration, 0, len(pubs))
 	byRead := map[int][]int{}
 	for i, pub := range pubs {
 		ev, ok := got[pub.Nonce]
 		if !ok {
 			m.missing++
-			all = append(all, math.MaxInt64)
+			m.raw = append(m.raw, latencyMissing)
 			continue
 		}
-		lat := suite.Latency(rec, pub, ev)
-		all = append(all, lat)
-		m.ms = append(m.ms, ms(lat))
+		m.raw = append(m.raw, suite.Latency(rec, pub, ev))
 		read := chunkAt(rec, ev.End-1)
 		byRead[read] = append(byRead[read], i+1)
 	}
-	slices.Sort(all)
-	m.p50, m.p95, m.max = percentile(all, 50), percentile(all, 95), all[len(all)-1]
 	reads := make([]int, 0, len(byRead))
 	for r := range byRead {
 		reads = append(reads, r)
@@ -194,6 +160,7 @@ func measure(rec *stream.Recording, pubs []suite.Published, got map[string]parse
 	sort.Ints(reads)
 	for _, r := range reads {
 		if evs := byRead[r]; len(evs) > 1 {
+			m.held += len(evs) - 1
 			m.batched = append(m.batched, fmt.Sprintf("events %v in one read at %s", evs, fmtMS(rec.Chunks[r].At)))
 		}
 	}
