@@ -91,22 +91,32 @@ func checkFlushEach(ctx SpecContext) {
 	suite.Note("%s", note)
 }
 
-// flushSeries publishes flushEvents events flushGap apart, each right after
-// a control event, and measures both.
+// flushSeries publishes flushEvents events flushGap apart and measures
+// them, and the control's delay while each was in flight.
 func flushSeries(ctx SpecContext, conn *stream.Conn, p publish.Publisher, ctl *latencyControl, tail time.Duration) (latencies, []time.Duration) {
 	pubs := make([]suite.Published, flushEvents)
-	from := ctl.count()
 	start := time.Now()
 	for i := range pubs {
 		sleepUntil(ctx, start.Add(time.Duration(i)*flushGap))
 		nonce := suite.Nonce()
-		ctl.send()
 		pubs[i] = suite.PublishEvent(ctx, p, publish.Event{Data: fmt.Sprintf("flush %d/%d %s", i+1, flushEvents, nonce)}, nonce)
 	}
 	got := awaitAll(ctx, conn, nonces(pubs), tail)
 	var m latencies
 	conn.View(func(r *stream.Recording) { m = measure(r, pubs, got) })
-	return m, ctl.latencies(ctx, from, tail)
+	samples := ctl.snapshot(ctx, tail)
+	if samples == nil {
+		return m, nil
+	}
+	control := make([]time.Duration, len(pubs))
+	for i, pub := range pubs {
+		end := pub.At // a missing event: the machine's delay when it was published
+		if m.raw[i] != latencyMissing {
+			end = pub.At.Add(m.raw[i])
+		}
+		control[i] = ctlDuring(samples, pub.At, end)
+	}
+	return m, control
 }
 
 // summarise sets the percentiles over every series.

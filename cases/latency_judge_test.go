@@ -64,3 +64,30 @@ func TestJudgeLatency(t *testing.T) {
 		})
 	}
 }
+
+func TestCtlDuring(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	samples := []ctlSample{
+		{sent: at(0), arrive: at(1)},
+		{sent: at(20), arrive: at(170)}, // a 150 ms stall
+		{sent: at(40), arrive: at(171)},
+		{sent: at(60), arrive: at(172)},
+		{sent: at(200), arrive: at(201)},
+		{sent: at(220)}, // never arrived
+	}
+	for _, tc := range []struct {
+		name       string
+		start, end int
+		want       time.Duration
+	}{
+		{"in flight during the stall", 30, 180, 150 * time.Millisecond},
+		{"before the stall", 0, 1, time.Millisecond},
+		{"between events: the nearest", 190, 190, time.Millisecond},
+		{"while one was lost", 215, 230, latencyMissing},
+	} {
+		if got := ctlDuring(samples, at(tc.start), at(tc.end)); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
