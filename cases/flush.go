@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/parser"
-	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
@@ -44,77 +42,8 @@ var _ = Describe("FLUSH", func() {
 		ID: "SSE-FLUSH-002", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Publish},
 		Title:       "The first event after connect arrives within the budget",
 		Requirement: "The first event published after a stream opens arrives within --latency-budget, not only when a second event pushes it out.",
-	}, func(ctx SpecContext) {
-		p := suite.NeedPublisher()
-		budget := suite.Current().LatencyBudget
-		hold := max(500*time.Millisecond, 3*budget) // how long the first event may take before a second is published
-		var late []string
-		lost := 0
-		// A late or lost first event gets a second try on a fresh stream: one
-		// slow moment on a noisy machine, or a target that subscribes a
-		// stream just after its headers, is not a held flush.
-		for try := range 2 {
-			conn := openStream(ctx)
-			if lost > 0 { // give a late subscriber time before the first event
-				sleepUntil(ctx, time.Now().Add(200*time.Millisecond))
-			}
-			nonce := suite.Nonce()
-			first := suite.PublishEvent(ctx, p, publish.Event{Data: "first " + nonce}, nonce)
-			if ev, ok := suite.Await(ctx, conn, nonce, hold); ok {
-				rec := conn.Close()
-				suite.AttachRecording(fmt.Sprintf("SSE-FLUSH-002 try %d", try+1), rec)
-				lat := suite.Latency(rec, first, ev)
-				if lat <= budget {
-					suite.Evidence("first_ms", ms(lat))
-					if try == 0 {
-						suite.Note("the first event arrived %s after its publish", fmtMS(lat))
-					} else {
-						suite.Note("first try: %s; on a fresh stream the first event arrived %s after its publish",
-							strings.Join(append(late, lostNote(lost)...), ", "), fmtMS(lat))
-					}
-					return
-				}
-				late = append(late, fmtMS(lat))
-				continue
-			}
-			n2 := suite.Nonce()
-			second := suite.PublishEvent(ctx, p, publish.Event{Data: "second " + n2}, n2)
-			got := awaitAll(ctx, conn, []string{nonce, n2}, eventWait())
-			rec := conn.Close()
-			suite.AttachRecording(fmt.Sprintf("SSE-FLUSH-002 try %d", try+1), rec)
-			ev, firstOK := got[nonce]
-			_, secondOK := got[n2]
-			switch {
-			case firstOK && ev.At < rec.Since(second.At):
-				suite.Failf(fmt.Sprintf("the first event within %v", budget),
-					"the first event after connect arrived %s after its publish", fmtMS(suite.Latency(rec, first, ev)))
-			case firstOK:
-				suite.Evidence("first_ms", ms(suite.Latency(rec, first, ev)))
-				suite.Failf(fmt.Sprintf("the first event within %v", budget),
-					"the first event arrived only after a second was published: %s after its publish, %s after the second's",
-					fmtMS(suite.Latency(rec, first, ev)), fmtMS(suite.Latency(rec, second, ev)))
-			case secondOK:
-				lost++
-			default:
-				suite.Failf(fmt.Sprintf("the first event within %v", budget),
-					"neither the first event (%v) nor a second one (%v) arrived%s%s", hold+eventWait(), eventWait(), encodingNote(rec), ended(rec))
-			}
-		}
-		if lost == 2 {
-			suite.Failf(fmt.Sprintf("the first event within %v", budget),
-				"on two fresh streams the first event published after connect never arrived, while a second one did")
-		}
-		suite.Failf(fmt.Sprintf("the first event within %v", budget), "the first event after connect arrived late: %s",
-			strings.Join(append(late, lostNote(lost)...), ", then "))
-	})
+	}, checkFlushFirst)
 })
-
-func lostNote(lost int) []string {
-	if lost > 0 {
-		return []string{"lost (a second event arrived)"}
-	}
-	return nil
-}
 
 // latencies is FLUSH-001's measurement of one or more series.
 type latencies struct {

@@ -52,6 +52,10 @@ func TestJudgeLatency(t *testing.T) {
 		{name: "no control at all still judges", target: series(20, 181*ms, nil), want: latencyFail, late: 20, rawLate: 20},
 		{name: "a busy machine does not hide a 180 ms delay", target: series(20, 220*ms, nil), ctl: series(20, 40*ms, nil), want: latencyFail, late: 20, rawLate: 20},
 		{name: "no samples", want: latencyUndecided},
+		{name: "a slow machine does not explain 1 s batches", target: series(20, 1000*ms, nil), ctl: series(20, 60*ms, map[int]time.Duration{3: 130 * ms}),
+			want: latencyFail, late: 20, rawLate: 20},
+		{name: "a slow machine could explain a 180 ms delay", target: series(20, 181*ms, nil), ctl: series(20, 60*ms, map[int]time.Duration{3: 130 * ms}),
+			want: latencyUndecided, late: 19, rawLate: 20, why: "too loaded to judge"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			j := judgeLatency(tc.target, tc.ctl, budget, tc.remeasured)
