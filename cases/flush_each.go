@@ -41,7 +41,7 @@ func checkFlushEach(ctx SpecContext) {
 		held += m.held
 		batchMsg = append(batchMsg, m.batched...)
 		control = append(control, c...)
-		j = judgeLatency(all.raw, control, budget, series == 2)
+		j = judgeLatency(all.raw, control, ctlLoopback, budget, series == 2)
 		// A stalled reader can put two events in one read; as with late
 		// events, a few such are outliers and many are batching.
 		if j.Outcome == latencyPass && held > 0 && series == 1 {

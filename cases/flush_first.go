@@ -94,7 +94,7 @@ func checkFlushFirst(ctx SpecContext) {
 	}
 	// Both tries late (or one lost): judged against the machine's own
 	// delay while each was in flight.
-	j := judgeLatency(late, lateCtl, budget, true)
+	j := judgeLatency(late, lateCtl, ctlLoopback, budget, true)
 	switch j.Outcome {
 	case latencyUndecided:
 		if ctl != nil {

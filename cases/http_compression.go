@@ -56,7 +56,7 @@ func checkCompression(ctx SpecContext) {
 		all.delays = append(all.delays, w.delays...)
 		all.control = append(all.control, w.control...)
 		all.held += w.held
-		j = judgeLatency(all.delays, all.control, budget, n == 2)
+		j = judgeLatency(all.delays, all.control, ctlLoopback, budget, n == 2)
 		if j.Outcome != latencyRemeasure {
 			break
 		}

@@ -15,6 +15,9 @@ import (
 // event the suite delivered to itself at the same moment, so that a machine
 // too slow to judge is an error with its measured delay, never a fail.
 
+// ctlLoopback names the control of latencyControl in messages.
+const ctlLoopback = "the suite's own loopback stream"
+
 // latencyMissing stands for an event that never arrived.
 const latencyMissing = time.Duration(math.MaxInt64)
 
@@ -54,9 +57,10 @@ func latencyOutliers(n int) int { return max(1, n/10) }
 // judgeLatency judges target latencies against budget; control[i] is the
 // suite's own loopback latency for an event sent at the same moment as
 // target[i] (latencyMissing when it never arrived; control may be shorter
-// than target or empty when there is none). remeasured says the series
+// than target or empty when there is none; ctlName names it in the figures).
+// remeasured says the series
 // already includes a re-measure, so outliers no longer ask for another.
-func judgeLatency(target, control []time.Duration, budget time.Duration, remeasured bool) latencyJudgement {
+func judgeLatency(target, control []time.Duration, ctlName string, budget time.Duration, remeasured bool) latencyJudgement {
 	j := latencyJudgement{N: len(target), Allowed: latencyOutliers(len(target))}
 	if j.N == 0 {
 		j.Outcome, j.Why = latencyUndecided, "no events to judge"
@@ -90,8 +94,8 @@ func judgeLatency(target, control []time.Duration, budget time.Duration, remeasu
 	}
 	s := slices.Sorted(slices.Values(added))
 	j.Median, j.Worst = latencyMedian(s), s[len(s)-1]
-	figures := fmt.Sprintf("%d of %d events over %v, median %s, worst %s; the suite's own loopback stream at the same moments: median %s, worst %s",
-		j.Late, j.N, budget, fmtMS(j.Median), fmtMS(j.Worst), fmtMS(j.ControlMedian), fmtMS(j.ControlWorst))
+	figures := fmt.Sprintf("%d of %d events over %v, median %s, worst %s; %s at the same moments: median %s, worst %s",
+		j.Late, j.N, budget, fmtMS(j.Median), fmtMS(j.Worst), ctlName, fmtMS(j.ControlMedian), fmtMS(j.ControlWorst))
 	if j.ControlMissing > 0 {
 		figures += fmt.Sprintf(", %d of its events missing", j.ControlMissing)
 	}
@@ -104,9 +108,9 @@ func judgeLatency(target, control []time.Duration, budget time.Duration, remeasu
 	case len(control) > 0 && (j.ControlMedian > budget/2 || j.ControlMissing > j.N/4) &&
 		!(j.ControlMissing <= j.N/4 && j.Median > budget+j.ControlWorst):
 		j.Outcome = latencyUndecided
-		figures = fmt.Sprintf("the suite's own loopback stream took median %s, worst %s (%d of %d missing) at the same moments: "+
+		figures = fmt.Sprintf("%s took median %s, worst %s (%d of %d missing) at the same moments: "+
 			"the machine is too loaded to judge a %v budget (target: %d of %d events over it, median %s)",
-			fmtMS(j.ControlMedian), fmtMS(j.ControlWorst), j.ControlMissing, j.N, budget, j.RawLate, j.N, fmtMS(latencyMedian(slices.Sorted(slices.Values(target)))))
+			ctlName, fmtMS(j.ControlMedian), fmtMS(j.ControlWorst), j.ControlMissing, j.N, budget, j.RawLate, j.N, fmtMS(latencyMedian(slices.Sorted(slices.Values(target)))))
 	case j.Late == 0:
 		j.Outcome = latencyPass // every late event is explained by the machine's own delay at that moment
 	case j.Median > budget || j.Late > j.Allowed:

@@ -58,7 +58,7 @@ func TestJudgeLatency(t *testing.T) {
 			want: latencyUndecided, late: 19, rawLate: 20, why: "too loaded to judge"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			j := judgeLatency(tc.target, tc.ctl, budget, tc.remeasured)
+			j := judgeLatency(tc.target, tc.ctl, ctlLoopback, budget, tc.remeasured)
 			if j.Outcome != tc.want || j.Late != tc.late || j.RawLate != tc.rawLate {
 				t.Errorf("outcome %v, late %d, raw late %d; want %v, %d, %d (%s)", j.Outcome, j.Late, j.RawLate, tc.want, tc.late, tc.rawLate, j.Why)
 			}

@@ -63,11 +63,13 @@ var _ = Describe("PROXY", func() {
 	suite.Check(suite.Meta{
 		ID: "SSE-PROXY-002", Level: suite.MUST, Source: "bug", Modes: proxy,
 		Title: "Per-event latency through the proxy stays within the budget",
-		Requirement: "Each event reaches the client through the proxy within --latency-budget of the origin writing it (p95 over 20 events " +
-			"100 ms apart): the proxy does not buffer the stream. The origin sends no X-Accel-Buffering: no here, so the proxy's own buffering shows.",
+		Requirement: "Each event reaches the client through the proxy within --latency-budget of the origin writing it, less the latency of its " +
+			"direct twin (the same event written to a direct request at the same moment), over 20 events 100 ms apart: the proxy does not buffer " +
+			"the stream. The origin sends no X-Accel-Buffering: no here, so the proxy's own buffering shows. (A run where only outliers exceed — " +
+			"at most one event in ten, median within budget — is run once more and judged with it; a direct leg too slow to judge is an error.)",
 	}, func(ctx SpecContext) {
 		d, p := proxyWait(ctx, &proxyRuns.latency)
-		proxyJudgeLatency(d, p, "latency", "the origin sent no X-Accel-Buffering: no, to expose the proxy's own buffering "+
+		proxyJudgeLatency(ctx, d, p, proxyLatencyScript, "latency", "the origin sent no X-Accel-Buffering: no, to expose the proxy's own buffering "+
 			"(nginx: proxy_buffering off; see docs/proxies.md)")
 	})
 
@@ -289,7 +291,7 @@ var _ = Describe("PROXY", func() {
 		Requirement: "With Content-Type: text/event-stream; charset=utf-8 (and X-Accel-Buffering: no), events reach the client within the latency budget, as without the parameter.",
 	}, func(ctx SpecContext) {
 		d, p := proxyWait(ctx, &proxyRuns.charset)
-		proxyJudgeLatency(d, p, "charset", "the origin sent Content-Type: text/event-stream; charset=utf-8 and X-Accel-Buffering: no; "+
+		proxyJudgeLatency(ctx, d, p, proxyCharsetScript, "charset", "the origin sent Content-Type: text/event-stream; charset=utf-8 and X-Accel-Buffering: no; "+
 			"a proxy whose SSE detection wants the bare media type buffers it (kamal-proxy PR #56)")
 	})
 })
@@ -308,41 +310,6 @@ func proxyNeedServed(d, p *proxyLeg, scenario string) {
 	if s := p.rec().Status; s != http.StatusOK {
 		suite.Failf("200, as the origin answered", "the proxy answered %d", s)
 	}
-}
-
-// proxyJudgeLatency fails when the proxied events' p95 latency exceeds the
-// budget; why explains the scenario in the failure message.
-func proxyJudgeLatency(d, p *proxyLeg, scenario, why string) {
-	proxyNeedServed(d, p, scenario)
-	budget := suite.Current().LatencyBudget
-	steps := proxyEventSteps()
-	dl := proxyLatencies(d.rec(), d.rec().Parse.Events, d.hit(), steps)
-	pl := proxyLatencies(p.rec(), p.rec().Parse.Events, p.hit(), steps)
-	suite.Evidence("latency_ms", map[string][]float64{"direct": proxyMS(dl.lat), "proxied": proxyMS(pl.lat)})
-	suite.Evidence("budget_ms", budget.Milliseconds())
-	dp, dok := dl.p95()
-	pp, pok := pl.p95()
-	if pok && pp <= budget {
-		return
-	}
-	expected := fmt.Sprintf("p95 latency ≤ %v through the proxy", budget)
-	if !pok && len(pl.lat) == 0 {
-		suite.Failf(expected, "none of the %d events came through (the proxied stream ended: %s after %v); %s",
-			len(steps), p.rec().End, proxyRound(p.rec().EndAt), why)
-	}
-	if !dok || dp > budget/2 {
-		suite.Undecided("the direct stream itself was slow (p95 %v, %d of %d events): the machine is too loaded to judge the proxy", proxyRound(dp), len(dl.lat), len(steps))
-	}
-	measured := "p95 " + proxyRound(pp).String()
-	if !pok {
-		measured = fmt.Sprintf("%d of %d events never arrived", len(pl.missing), len(steps))
-	}
-	atEnd := ""
-	if pl.atEnd > 0 {
-		atEnd = fmt.Sprintf("; %d of %d events arrived only when the origin ended the stream: the proxy buffers it", pl.atEnd, len(steps))
-	}
-	suite.Failf(expected, "latency through the proxy: %s, worst %v (directly: p95 %v)%s; %s",
-		measured, proxyRound(pl.worst()), proxyRound(dp), atEnd, why)
 }
 
 func proxyComments(r *stream.Recording) int {
