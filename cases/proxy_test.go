@@ -90,6 +90,13 @@ func TestPROXYChecksPassOnGoodProxy(t *testing.T) {
 	expectAll(t, r, reports.Pass, nil)
 }
 
+// A proxy adding a constant 40 ms, within the 100 ms budget, passes the
+// latency check (180 ms fails it: TestPROXYChecksFail).
+func TestPROXYLatencyWithinBudget(t *testing.T) {
+	r := ssespectest.Check(t, proxyConfig(t, goProxy(t, "delay-40ms"), "SSE-PROXY-002"))
+	casetest.Expect(t, r, "SSE-PROXY-002", reports.Pass, "")
+}
+
 // The fail side: each check against the Go proxy fault that violates it.
 func TestPROXYChecksFail(t *testing.T) {
 	limit := make(chan struct{}, 3) // the machine has two cores; the checks measure time
@@ -110,6 +117,7 @@ func TestPROXYChecksFail(t *testing.T) {
 		{"SSE-PROXY-010", "line-limit-64k", "never completed", false},
 		{"SSE-PROXY-011", "max-50-streams", "of 100 concurrent streams refused: status 503", false},
 		{"SSE-PROXY-012", "charset-buffered", "charset=utf-8", false},
+		{"SSE-PROXY-002", "delay-180ms", "events over 100ms, median", false},
 	} {
 		t.Run(c.id+"/"+c.proxy, func(t *testing.T) {
 			t.Parallel()
