@@ -96,8 +96,14 @@ func (c *latencyControl) snapshot(ctx context.Context, wait time.Duration) []ctl
 	}
 	c.mu.Lock()
 	n := len(c.sent) // the ones sent later are not waited for
-	last := c.sent[n-1].nonce
+	last := ""
+	if n > 0 {
+		last = c.sent[n-1].nonce
+	}
 	c.mu.Unlock()
+	if n == 0 { // not one tick yet: no figure, which judges as a lost control
+		return []ctlSample{}
+	}
 	suite.Await(ctx, c.conn, last, wait)
 	arrived := map[string]time.Time{}
 	c.conn.View(func(r *stream.Recording) {
