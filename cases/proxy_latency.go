@@ -7,9 +7,13 @@ import (
 	"time"
 
 	"github.com/ssespec/ssespec/harness/origin"
+	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
+
+// proxyTwins names the direct legs as the latency control in messages.
+const proxyTwins = "the direct twins (same events, same moments, not proxied)"
 
 // proxyJudgeLatency judges the proxied events' latency (SSE-PROXY-002,
 // -012) with judgeLatency: each proxied event against its direct twin, the
@@ -32,7 +36,7 @@ func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin
 		target, control = append(target, t...), append(control, c...)
 		dl = dl.add(proxyLatencies(d.rec(), d.rec().Parse.Events, d.hit(), steps))
 		pl = pl.add(proxyLatencies(p.rec(), p.rec().Parse.Events, p.hit(), steps))
-		j = judgeLatency(target, control, "the direct twins (same events, same moments, not proxied)", budget, runs == 2)
+		j = judgeLatency(target, control, proxyTwins, budget, runs == 2)
 		if j.Outcome != latencyRemeasure || runs == 2 || ctx.Err() != nil {
 			break
 		}
@@ -77,8 +81,14 @@ func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin
 // arrived) and, as its control, the direct leg's worst latency while it was
 // in flight.
 func proxyPairs(d, p *proxyLeg, steps []int) (target, control []time.Duration) {
+	return proxyPairsOf(d, p, p.rec().Parse.Events, steps)
+}
+
+// proxyPairsOf is proxyPairs with the proxied events given (decoded from a
+// compressed body).
+func proxyPairsOf(d, p *proxyLeg, events []parser.Event, steps []int) (target, control []time.Duration) {
 	dh, ph := d.hit(), p.hit()
-	da, pa := proxyStepArrivals(d.rec(), dh), proxyStepArrivals(p.rec(), ph)
+	da, pa := proxyStepArrivals(d.rec(), d.rec().Parse.Events, dh), proxyStepArrivals(p.rec(), events, ph)
 	var twins []ctlSample
 	for _, n := range steps {
 		if n < len(dh.Steps) && !dh.Steps[n].IsZero() {
@@ -103,11 +113,11 @@ func proxyPairs(d, p *proxyLeg, steps []int) (target, control []time.Duration) {
 	return target, control
 }
 
-// proxyStepArrivals is when the event naming each script step (by its id)
-// first arrived on rec.
-func proxyStepArrivals(rec *stream.Recording, hit origin.Hit) map[int]time.Time {
+// proxyStepArrivals is when the event of rec naming each script step (by
+// its id) first arrived.
+func proxyStepArrivals(rec *stream.Recording, events []parser.Event, hit origin.Hit) map[int]time.Time {
 	got := map[int]time.Time{}
-	for _, ev := range rec.Parse.Events {
+	for _, ev := range events {
 		if ev.ID == nil {
 			continue
 		}

@@ -32,6 +32,7 @@ type Proxy struct {
 	MaxStreams       int           // answer 503 beyond this many concurrent requests
 	MaxLine          int           // cut the connection at a longer line
 	Gzip             bool          // gzip for clients that accept it, flushing the compressor only at the end
+	GzipFlush        bool          // with Gzip: flush the compressor after every read (correct compression)
 	DropField        string        // delete the lines of this event-stream field (e.g. "id")
 	Delay            time.Duration // forward each read this long after it arrived: a constant added latency, no buffering
 }
@@ -52,6 +53,7 @@ var proxyFaults = map[string]Proxy{
 	"line-limit-64k":      {MaxLine: 64 << 10},                                                   // SSE-PROXY-010
 	"max-50-streams":      {MaxStreams: 50},                                                      // SSE-PROXY-011
 	"charset-buffered":    {BufferUnlessSSE: true},                                               // SSE-PROXY-012
+	"gzip-flushed":        {Gzip: true, GzipFlush: true},                                         // SSE-PROXY-009 passes: compressed, flushed per event
 	"delay-40ms":          {Delay: 40 * time.Millisecond},                                        // SSE-PROXY-002 passes: within a 100 ms budget
 	"delay-180ms":         {Delay: 180 * time.Millisecond},                                       // SSE-PROXY-002 fails a 100 ms budget
 }
@@ -150,6 +152,9 @@ func (p Proxy) forward(w http.ResponseWriter, r *http.Request, resp *http.Respon
 		defer zw.Close()
 		dst = zw
 		// flush: still rc.Flush, which sends nothing the compressor holds
+		if p.GzipFlush {
+			flush = func() { zw.Flush(); rc.Flush() }
+		}
 	}
 	if p.Delay > 0 {
 		d := newDelayWriter(dst, flush, p.Delay)
