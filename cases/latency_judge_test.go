@@ -52,6 +52,8 @@ func TestJudgeLatency(t *testing.T) {
 		{name: "no control at all still judges", target: series(20, 181*ms, nil), want: latencyFail, late: 20, rawLate: 20},
 		{name: "a busy machine does not hide a 180 ms delay", target: series(20, 220*ms, nil), ctl: series(20, 40*ms, nil), want: latencyFail, late: 20, rawLate: 20},
 		{name: "no samples", want: latencyUndecided},
+		{name: "a slow machine explains each late event of a 40 ms target", target: series(20, 44*ms, map[int]time.Duration{2: 300 * ms, 9: 900 * ms, 15: 250 * ms}),
+			ctl: series(20, 100*ms, map[int]time.Duration{2: 280 * ms, 9: 890 * ms, 15: 240 * ms}), want: latencyPass, late: 0, rawLate: 3},
 		{name: "a slow machine does not explain 1 s batches", target: series(20, 1000*ms, nil), ctl: series(20, 60*ms, map[int]time.Duration{3: 130 * ms}),
 			want: latencyFail, late: 20, rawLate: 20},
 		{name: "a slow machine could explain a 180 ms delay", target: series(20, 181*ms, nil), ctl: series(20, 60*ms, map[int]time.Duration{3: 130 * ms}),
