@@ -54,12 +54,12 @@ type latencyJudgement struct {
 // rest are within it: one in ten, at least one.
 func latencyOutliers(n int) int { return max(1, n/10) }
 
-// judgeLatency judges target latencies against budget; control[i] is the
-// suite's own loopback latency for an event sent at the same moment as
-// target[i] (latencyMissing when it never arrived; control may be shorter
-// than target or empty when there is none; ctlName names it in the figures).
-// remeasured says the series
-// already includes a re-measure, so outliers no longer ask for another.
+// judgeLatency judges target latencies (latencyMissing: never arrived)
+// against budget. control[i] is the machine's own delay while target[i] was
+// in flight (latencyMissing when its control event was lost; control may be
+// shorter than target, or empty when there is none); ctlName names it in
+// the figures. remeasured says the series already includes a re-measure, so
+// outliers no longer ask for another.
 func judgeLatency(target, control []time.Duration, ctlName string, budget time.Duration, remeasured bool) latencyJudgement {
 	j := latencyJudgement{N: len(target), Allowed: latencyOutliers(len(target))}
 	if j.N == 0 {
