@@ -125,6 +125,7 @@ func TestPROXYChecksFail(t *testing.T) {
 		{"SSE-PROXY-011", "max-50-streams", "of 100 concurrent streams refused: status 503", false},
 		{"SSE-PROXY-012", "charset-buffered", "charset=utf-8", false},
 		{"SSE-PROXY-002", "delay-180ms", "events over 100ms, median", false},
+		{"SSE-PROXY-011", "delay-180ms", "3 of 3 events over 100ms", false},
 	} {
 		t.Run(c.id+"/"+c.proxy, func(t *testing.T) {
 			t.Parallel()
