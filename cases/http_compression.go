@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -178,6 +179,11 @@ func compressionMeasure(ctx SpecContext, ctl *latencyControl, n int) *compressio
 	for k, ev := range eventKeys(dec.Events) {
 		zAt[k] = zr.Start.Add(ev.At)
 	}
+	type pair struct {
+		at   time.Time
+		d, c time.Duration
+	}
+	var pairs []pair
 	for k, ev := range eventKeys(ir.Parse.Events) {
 		at := ir.Start.Add(ev.At)
 		if at.Before(from2) {
@@ -192,9 +198,15 @@ func compressionMeasure(ctx SpecContext, ctl *latencyControl, n int) *compressio
 		} else {
 			continue // too close to the end to expect it yet
 		}
-		w.delays = append(w.delays, d)
+		pairs = append(pairs, pair{at, d, ctlDuring(samples, at, at.Add(max(d, 0)))})
+	}
+	// In arrival order: judgeLatency counts a stall once however many
+	// consecutive events it delayed.
+	slices.SortFunc(pairs, func(a, b pair) int { return a.at.Compare(b.at) })
+	for _, p := range pairs {
+		w.delays = append(w.delays, p.d)
 		if samples != nil {
-			w.control = append(w.control, ctlDuring(samples, at, at.Add(max(d, 0))))
+			w.control = append(w.control, p.c)
 		}
 	}
 

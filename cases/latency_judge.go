@@ -39,7 +39,8 @@ type latencyJudgement struct {
 	Outcome latencyOutcome
 	N       int // events judged
 	Late    int // events whose added latency exceeds the budget (missing ones included)
-	Allowed int // outliers tolerated (after a re-measure)
+	Bursts  int // runs of consecutive late events: one stall delays every event due while it lasts
+	Allowed int // bursts tolerated (after a re-measure)
 	// Added is each event's latency minus its control's: the delay the
 	// target added over the machine's own at that moment.
 	Median, Worst  time.Duration
@@ -50,12 +51,14 @@ type latencyJudgement struct {
 	Why            string // the figures, for a message
 }
 
-// latencyOutliers is how many of n events may exceed the budget when the
-// rest are within it: one in ten, at least one.
+// latencyOutliers is how many bursts of late events a series of n may have
+// when the rest are within budget: one per ten events, at least one. The
+// series must be in the order the events were sent, so that a stall, which
+// delays every event due while it lasts, counts once.
 func latencyOutliers(n int) int { return max(1, n/10) }
 
-// judgeLatency judges target latencies (latencyMissing: never arrived)
-// against budget. control[i] is the machine's own delay while target[i] was
+// judgeLatency judges target latencies (latencyMissing: never arrived), in
+// the order they were sent, against budget. control[i] is the machine's own delay while target[i] was
 // in flight (latencyMissing when its control event was lost; control may be
 // shorter than target, or empty when there is none); ctlName names it in
 // the figures. remeasured says the series already includes a re-measure, so
@@ -87,15 +90,22 @@ func judgeLatency(target, control []time.Duration, ctlName string, budget time.D
 		s := slices.Sorted(slices.Values(ctl))
 		j.ControlMedian, j.ControlWorst = latencyMedian(s), s[len(s)-1]
 	}
-	for _, a := range added {
+	for i, a := range added {
 		if a > budget {
 			j.Late++
+			if i == 0 || added[i-1] <= budget {
+				j.Bursts++
+			}
 		}
 	}
 	s := slices.Sorted(slices.Values(added))
 	j.Median, j.Worst = latencyMedian(s), s[len(s)-1]
-	figures := fmt.Sprintf("%d of %d events over %v, median %s, worst %s; %s at the same moments: median %s, worst %s",
-		j.Late, j.N, budget, fmtMS(j.Median), fmtMS(j.Worst), ctlName, fmtMS(j.ControlMedian), fmtMS(j.ControlWorst))
+	bursts := ""
+	if j.Late > 1 && j.Bursts < j.Late {
+		bursts = fmt.Sprintf(" (the late ones in %d runs of consecutive events)", j.Bursts)
+	}
+	figures := fmt.Sprintf("%d of %d events over %v, median %s, worst %s%s; %s at the same moments: median %s, worst %s",
+		j.Late, j.N, budget, fmtMS(j.Median), fmtMS(j.Worst), bursts, ctlName, fmtMS(j.ControlMedian), fmtMS(j.ControlWorst))
 	if j.ControlMissing > 0 {
 		figures += fmt.Sprintf(", %d of its events missing", j.ControlMissing)
 	}
@@ -119,7 +129,7 @@ func judgeLatency(target, control []time.Duration, ctlName string, budget time.D
 			ctlName, fmtMS(j.ControlMedian), fmtMS(j.ControlWorst), j.ControlMissing, j.N, budget, j.RawLate, j.N, fmtMS(rawMedian))
 	case j.Late == 0:
 		j.Outcome = latencyPass // every late event is explained by the machine's own delay at that moment
-	case j.Median > budget || j.Late > j.Allowed:
+	case j.Median > budget || j.Bursts > j.Allowed:
 		j.Outcome = latencyFail
 	case !remeasured:
 		j.Outcome = latencyRemeasure
