@@ -56,7 +56,7 @@ func checkFlushEach(ctx SpecContext) {
 	suite.AttachRecording("SSE-FLUSH-001", rec)
 
 	all.summarise()
-	suite.Evidence("latency_ms", map[string][]float64{"latency": all.ms(), "suite's own loopback (control)": proxyMS(control)})
+	suite.Evidence("latency_ms", map[string][]float64{"latency": all.ms(), "suite's own loopback (control)": arrivedMS(control)})
 	suite.Evidence("budget_ms", ms(budget))
 	for k, d := range map[string]time.Duration{"p50_ms": all.p50, "p95_ms": all.p95, "max_ms": all.max} {
 		if d != math.MaxInt64 { // an event that never arrived has no number
@@ -79,8 +79,8 @@ func checkFlushEach(ctx SpecContext) {
 	if j.Outcome == latencyFail {
 		problems = append(problems, j.Why)
 	}
-	if held > j.Allowed {
-		problems = append(problems, fmt.Sprintf("%d events arrived batched: %s", held, strings.Join(batchMsg, "; ")))
+	if len(batchMsg) > j.Allowed { // a stalled reader makes one such read, however long it stalls
+		problems = append(problems, fmt.Sprintf("%d events arrived batched, in %d reads: %s", held, len(batchMsg), strings.Join(batchMsg, "; ")))
 	}
 	suite.Require(len(problems) == 0, expected, "%s (p50 %s, p95 %s, max %s over %d series)",
 		strings.Join(problems, "; "), fmtMS(all.p50), fmtMS(all.p95), fmtMS(all.max), series)

@@ -65,7 +65,7 @@ func checkCompression(ctx SpecContext) {
 	}
 	n = min(n, 2)
 	suite.Evidence("latency_ms", map[string][]float64{"compressed minus identity arrival": proxyMS(all.delays),
-		"suite's own loopback (control)": proxyMS(all.control)})
+		"suite's own loopback (control)": arrivedMS(all.control)})
 	suite.Evidence("budget_ms", budget.Milliseconds())
 	suite.Evidence("windows", n)
 	switch j.Outcome {

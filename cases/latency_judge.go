@@ -148,3 +148,15 @@ func latencyMedian(sorted []time.Duration) time.Duration {
 	}
 	return sorted[(len(sorted)-1)/2]
 }
+
+// arrivedMS is the latencies in milliseconds, missing ones left out (for
+// evidence).
+func arrivedMS(ds []time.Duration) []float64 {
+	out := []float64{}
+	for _, d := range ds {
+		if d != latencyMissing {
+			out = append(out, ms(d))
+		}
+	}
+	return out
+}
