@@ -54,17 +54,6 @@ type latencies struct {
 	batched       []string // reads that carried several published events
 }
 
-// ms is the arrived events' latencies in milliseconds.
-func (m latencies) ms() []float64 {
-	var out []float64
-	for _, d := range m.raw {
-		if d != latencyMissing {
-			out = append(out, ms(d))
-		}
-	}
-	return out
-}
-
 // measure computes publish→receipt latencies (an event that never arrived
 // counts as infinitely late) and finds reads that carried more than one
 // published event.
