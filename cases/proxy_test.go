@@ -90,18 +90,14 @@ func TestPROXYChecksPassOnGoodProxy(t *testing.T) {
 	expectAll(t, r, reports.Pass, nil)
 }
 
-// A proxy adding a constant 40 ms, within the 100 ms budget, passes the
-// latency check (180 ms fails it: TestPROXYChecksFail); one that
-// compresses and flushes per event passes SSE-PROXY-009.
-func TestPROXYLatencyWithinBudget(t *testing.T) {
-	for _, c := range []struct{ id, proxy, detail string }{
-		{"SSE-PROXY-002", "delay-40ms", ""},
-		{"SSE-PROXY-009", "gzip-flushed", "gzip-compresses the stream and flushes per event"},
-	} {
-		t.Run(c.id+"/"+c.proxy, func(t *testing.T) {
-			casetest.Expect(t, ssespectest.Check(t, proxyConfig(t, goProxy(t, c.proxy), c.id)), c.id, reports.Pass, c.detail)
-		})
-	}
+// A proxy that compresses the stream and flushes the compressor per event
+// passes SSE-PROXY-009 (gzip-unflushed fails it: TestPROXYChecksFail). There
+// is no pass proof with a constant in-budget delay: the test proxy runs in
+// this process, which a loaded machine starves in ways the suite's direct
+// legs (another process) cannot see.
+func TestPROXYCompressionFlushedPasses(t *testing.T) {
+	r := ssespectest.Check(t, proxyConfig(t, goProxy(t, "gzip-flushed"), "SSE-PROXY-009"))
+	casetest.Expect(t, r, "SSE-PROXY-009", reports.Pass, "gzip-compresses the stream and flushes per event")
 }
 
 // The fail side: each check against the Go proxy fault that violates it.

@@ -54,8 +54,7 @@ var proxyFaults = map[string]Proxy{
 	"max-50-streams":      {MaxStreams: 50},                                                      // SSE-PROXY-011
 	"charset-buffered":    {BufferUnlessSSE: true},                                               // SSE-PROXY-012
 	"gzip-flushed":        {Gzip: true, GzipFlush: true},                                         // SSE-PROXY-009 passes: compressed, flushed per event
-	"delay-40ms":          {Delay: 40 * time.Millisecond},                                        // SSE-PROXY-002 passes: within a 100 ms budget
-	"delay-180ms":         {Delay: 180 * time.Millisecond},                                       // SSE-PROXY-002 fails a 100 ms budget
+	"delay-180ms":         {Delay: 180 * time.Millisecond},                                       // SSE-PROXY-002, -011: a constant delay over a 100 ms budget
 }
 
 // ProxyHandler returns the named proxy fault forwarding to upstream
