@@ -52,6 +52,8 @@ func TestJudgeLatency(t *testing.T) {
 		{name: "no control at all still judges", target: series(20, 181*ms, nil), want: latencyFail, late: 20, rawLate: 20},
 		{name: "a busy machine does not hide a 180 ms delay", target: series(20, 220*ms, nil), ctl: series(20, 40*ms, nil), want: latencyFail, late: 20, rawLate: 20},
 		{name: "no samples", want: latencyUndecided},
+		{name: "one outlier on a very slow machine: re-measure, not undecided", target: series(25, 0, map[int]time.Duration{12: 300 * ms}),
+			ctl: series(25, 196*ms, map[int]time.Duration{12: 150 * ms}), want: latencyRemeasure, late: 1, rawLate: 1},
 		{name: "one 400 ms stall delays four events in a row", target: series(20, 3*ms, map[int]time.Duration{6: 405 * ms, 7: 305 * ms, 8: 205 * ms, 9: 105 * ms}), ctl: quiet,
 			want: latencyRemeasure, late: 4, rawLate: 4, why: "in one run of consecutive events"},
 		{name: "one long stall: two of three broadcasts late", target: []time.Duration{5 * ms, 213 * ms, 150 * ms}, ctl: series(3, 17*ms, nil),
