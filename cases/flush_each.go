@@ -67,7 +67,7 @@ func checkFlushEach(ctx SpecContext) {
 	suite.Evidence("series", series)
 
 	n := len(all.raw)
-	expected := fmt.Sprintf("each of %d events within %v, one read each (at most one in ten an outlier)", n, budget)
+	expected := fmt.Sprintf("each of %d events within %v, one read each (late events in at most one run of consecutive events per ten)", n, budget)
 	if j.Outcome == latencyUndecided {
 		suite.Undecided("%s", j.Why)
 	}

@@ -29,7 +29,7 @@ var _ = Describe("HTTP", func() {
 		Title: "A compressed stream does not hold events back",
 		Requirement: "With Accept-Encoding: gzip, br the stream is either identity-encoded, or the compressor is flushed per event so " +
 			"each event decodes within the latency budget of when it arrives uncompressed (less the suite's own loopback latency then). " +
-			"(Buffering is systematic; a window where only outliers exceed — at most one event in ten, median within budget — is measured " +
+			"(Buffering is systematic; a window where only outliers exceed — late events in at most one run of consecutive events per ten, median within budget — is measured " +
 			"once more and judged with it. A machine whose own loopback stream is too slow to judge is an error, not a fail.)",
 	}, checkCompression)
 })

@@ -66,7 +66,7 @@ var _ = Describe("PROXY", func() {
 		Requirement: "Each event reaches the client through the proxy within --latency-budget of the origin writing it, less the latency of its " +
 			"direct twin (the same event written to a direct request at the same moment), over 20 events 100 ms apart: the proxy does not buffer " +
 			"the stream. The origin sends no X-Accel-Buffering: no here, so the proxy's own buffering shows. (A run where only outliers exceed — " +
-			"at most one event in ten, median within budget — is run once more and judged with it; a direct leg too slow to judge is an error.)",
+			"late events in at most one run of consecutive events per ten, median within budget — is run once more and judged with it; a direct leg too slow to judge is an error.)",
 	}, func(ctx SpecContext) {
 		d, p := proxyWait(ctx, &proxyRuns.latency)
 		proxyJudgeLatency(ctx, d, p, proxyLatencyScript, "latency", "the origin sent no X-Accel-Buffering: no, to expose the proxy's own buffering "+

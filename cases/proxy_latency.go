@@ -47,7 +47,7 @@ func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin
 	suite.Evidence("budget_ms", budget.Milliseconds())
 	suite.Evidence("runs", runs)
 	n := len(target)
-	expected := fmt.Sprintf("each event within %v through the proxy (at most one in ten an outlier)", budget)
+	expected := fmt.Sprintf("each event within %v through the proxy (late events in at most one run of consecutive events per ten)", budget)
 	if len(pl.lat) == 0 {
 		suite.Failf(expected, "none of the %d events came through (the proxied stream ended: %s after %v); %s",
 			n, p.rec().End, proxyRound(p.rec().EndAt), why)
