@@ -4,22 +4,20 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/parser"
-	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
-// FLUSH-001's series: the catalog's minimum, at its minimum spacing.
+// FLUSH-001's series: twice the catalog's minimum count, at its minimum
+// spacing, so one outlier is 5% of it and a median means something.
 const (
-	flushEvents = 10
+	flushEvents = 20
 	flushGap    = 200 * time.Millisecond
 )
 
@@ -30,53 +28,12 @@ var _ = Describe("FLUSH", func() {
 	// fanout/django-eventstream #57).
 	suite.Check(suite.Meta{
 		ID: "SSE-FLUSH-001", Level: suite.MUST, Source: "bug", Modes: []suite.Mode{suite.Publish},
-		Title:       "Each event is flushed when complete",
-		Requirement: "Every event is flushed as soon as it is complete: over 10 events published 200 ms apart, the p95 publish→receipt latency is within --latency-budget and no two events arrive in one read.",
-	}, func(ctx SpecContext) {
-		p := suite.NeedPublisher()
-		budget := suite.Current().LatencyBudget
-		conn := openStream(ctx)
-		warmUp(ctx, conn, p, time.Second) // not judged: a late subscription is not a flush delay
-
-		// Publish on a fixed schedule while the stream reads on.
-		pubs := make([]suite.Published, flushEvents)
-		start := time.Now()
-		for i := range pubs {
-			sleepUntil(ctx, start.Add(time.Duration(i)*flushGap))
-			nonce := suite.Nonce()
-			pubs[i] = suite.PublishEvent(ctx, p, publish.Event{Data: fmt.Sprintf("flush %d/%d %s", i+1, flushEvents, nonce)}, nonce)
-		}
-		tail := max(time.Second, 3*budget)
-		got := awaitAll(ctx, conn, nonces(pubs), tail)
-		rec := conn.Close()
-		suite.AttachRecording("SSE-FLUSH-001", rec)
-
-		m := measure(rec, pubs, got)
-		suite.Evidence("latency_ms", map[string][]float64{"latency": m.ms})
-		suite.Evidence("budget_ms", ms(budget))
-		for k, d := range map[string]time.Duration{"p50_ms": m.p50, "p95_ms": m.p95, "max_ms": m.max} {
-			if d != math.MaxInt64 { // an event that never arrived has no number
-				suite.Evidence(k, ms(d))
-			}
-		}
-		suite.Evidence("batched_reads", m.batched)
-
-		var problems []string
-		if m.missing > 0 {
-			problems = append(problems, fmt.Sprintf("%d of %d events did not arrive within %v of the last publish%s",
-				m.missing, flushEvents, tail, encodingNote(rec)))
-		}
-		if m.p95 > budget && m.p95 != math.MaxInt64 { // missing events are reported above
-			problems = append(problems, fmt.Sprintf("p95 latency %s > budget %v", fmtMS(m.p95), budget))
-		}
-		if len(m.batched) > 0 {
-			problems = append(problems, fmt.Sprintf("events arrived batched: %s", strings.Join(m.batched, "; ")))
-		}
-		suite.Require(len(problems) == 0,
-			fmt.Sprintf("each of %d events within %v (p95), one read each", flushEvents, budget),
-			"%s (p50 %s, p95 %s, max %s)", strings.Join(problems, "; "), fmtMS(m.p50), fmtMS(m.p95), fmtMS(m.max))
-		suite.Note("p50 %s, p95 %s, max %s over %d events (budget %v)", fmtMS(m.p50), fmtMS(m.p95), fmtMS(m.max), flushEvents, budget)
-	})
+		Title: "Each event is flushed when complete",
+		Requirement: "Every event is flushed as soon as it is complete: over 20 events published 200 ms apart, each publish→receipt latency, " +
+			"less the suite's own loopback latency at the same moment, is within --latency-budget and no two events arrive in one read. " +
+			"(Buffering is systematic; a series where only outliers exceed — late events in at most one run of consecutive events per ten, median within budget — is measured " +
+			"once more and judged with it. A machine whose own loopback stream is too slow to judge is an error, not a fail.)",
+	}, checkFlushEach)
 
 	// "Events are one behind": the blank line that completes an event is
 	// held until the next event is written (tpeczek/Lib.AspNetCore.
@@ -85,83 +42,15 @@ var _ = Describe("FLUSH", func() {
 		ID: "SSE-FLUSH-002", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Publish},
 		Title:       "The first event after connect arrives within the budget",
 		Requirement: "The first event published after a stream opens arrives within --latency-budget, not only when a second event pushes it out.",
-	}, func(ctx SpecContext) {
-		p := suite.NeedPublisher()
-		budget := suite.Current().LatencyBudget
-		hold := max(500*time.Millisecond, 3*budget) // how long the first event may take before a second is published
-		var late []string
-		lost := 0
-		// A late or lost first event gets a second try on a fresh stream: one
-		// slow moment on a noisy machine, or a target that subscribes a
-		// stream just after its headers, is not a held flush.
-		for try := range 2 {
-			conn := openStream(ctx)
-			if lost > 0 { // give a late subscriber time before the first event
-				sleepUntil(ctx, time.Now().Add(200*time.Millisecond))
-			}
-			nonce := suite.Nonce()
-			first := suite.PublishEvent(ctx, p, publish.Event{Data: "first " + nonce}, nonce)
-			if ev, ok := suite.Await(ctx, conn, nonce, hold); ok {
-				rec := conn.Close()
-				suite.AttachRecording(fmt.Sprintf("SSE-FLUSH-002 try %d", try+1), rec)
-				lat := suite.Latency(rec, first, ev)
-				if lat <= budget {
-					suite.Evidence("first_ms", ms(lat))
-					if try == 0 {
-						suite.Note("the first event arrived %s after its publish", fmtMS(lat))
-					} else {
-						suite.Note("first try: %s; on a fresh stream the first event arrived %s after its publish",
-							strings.Join(append(late, lostNote(lost)...), ", "), fmtMS(lat))
-					}
-					return
-				}
-				late = append(late, fmtMS(lat))
-				continue
-			}
-			n2 := suite.Nonce()
-			second := suite.PublishEvent(ctx, p, publish.Event{Data: "second " + n2}, n2)
-			got := awaitAll(ctx, conn, []string{nonce, n2}, eventWait())
-			rec := conn.Close()
-			suite.AttachRecording(fmt.Sprintf("SSE-FLUSH-002 try %d", try+1), rec)
-			ev, firstOK := got[nonce]
-			_, secondOK := got[n2]
-			switch {
-			case firstOK && ev.At < rec.Since(second.At):
-				suite.Failf(fmt.Sprintf("the first event within %v", budget),
-					"the first event after connect arrived %s after its publish", fmtMS(suite.Latency(rec, first, ev)))
-			case firstOK:
-				suite.Evidence("first_ms", ms(suite.Latency(rec, first, ev)))
-				suite.Failf(fmt.Sprintf("the first event within %v", budget),
-					"the first event arrived only after a second was published: %s after its publish, %s after the second's",
-					fmtMS(suite.Latency(rec, first, ev)), fmtMS(suite.Latency(rec, second, ev)))
-			case secondOK:
-				lost++
-			default:
-				suite.Failf(fmt.Sprintf("the first event within %v", budget),
-					"neither the first event (%v) nor a second one (%v) arrived%s%s", hold+eventWait(), eventWait(), encodingNote(rec), ended(rec))
-			}
-		}
-		if lost == 2 {
-			suite.Failf(fmt.Sprintf("the first event within %v", budget),
-				"on two fresh streams the first event published after connect never arrived, while a second one did")
-		}
-		suite.Failf(fmt.Sprintf("the first event within %v", budget), "the first event after connect arrived late: %s",
-			strings.Join(append(late, lostNote(lost)...), ", then "))
-	})
+	}, checkFlushFirst)
 })
 
-func lostNote(lost int) []string {
-	if lost > 0 {
-		return []string{"lost (a second event arrived)"}
-	}
-	return nil
-}
-
-// latencies is FLUSH-001's measurement.
+// latencies is FLUSH-001's measurement of one or more series.
 type latencies struct {
-	ms            []float64 // arrived events, in publish order
+	raw           []time.Duration // publish→receipt, in publish order; latencyMissing for one that never arrived
 	p50, p95, max time.Duration
 	missing       int
+	held          int      // events that arrived in one read with a later event
 	batched       []string // reads that carried several published events
 }
 
@@ -170,23 +59,18 @@ type latencies struct {
 // published event.
 func measure(rec *stream.Recording, pubs []suite.Published, got map[string]parser.Event) latencies {
 	var m latencies
-	all := make([]time.Duration, 0, len(pubs))
 	byRead := map[int][]int{}
 	for i, pub := range pubs {
 		ev, ok := got[pub.Nonce]
 		if !ok {
 			m.missing++
-			all = append(all, math.MaxInt64)
+			m.raw = append(m.raw, latencyMissing)
 			continue
 		}
-		lat := suite.Latency(rec, pub, ev)
-		all = append(all, lat)
-		m.ms = append(m.ms, ms(lat))
+		m.raw = append(m.raw, suite.Latency(rec, pub, ev))
 		read := chunkAt(rec, ev.End-1)
 		byRead[read] = append(byRead[read], i+1)
 	}
-	slices.Sort(all)
-	m.p50, m.p95, m.max = percentile(all, 50), percentile(all, 95), all[len(all)-1]
 	reads := make([]int, 0, len(byRead))
 	for r := range byRead {
 		reads = append(reads, r)
@@ -194,6 +78,7 @@ func measure(rec *stream.Recording, pubs []suite.Published, got map[string]parse
 	sort.Ints(reads)
 	for _, r := range reads {
 		if evs := byRead[r]; len(evs) > 1 {
+			m.held += len(evs) - 1
 			m.batched = append(m.batched, fmt.Sprintf("events %v in one read at %s", evs, fmtMS(rec.Chunks[r].At)))
 		}
 	}

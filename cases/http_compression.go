@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,13 +28,11 @@ var _ = Describe("HTTP", func() {
 		ID: "SSE-HTTP-008", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Observe},
 		Title: "A compressed stream does not hold events back",
 		Requirement: "With Accept-Encoding: gzip, br the stream is either identity-encoded, or the compressor is flushed per event so " +
-			"each event decodes within the latency budget of when it arrives uncompressed. (One event in ten may exceed the budget, " +
-			"to absorb scheduling noise; none by more than 1 s.)",
+			"each event decodes within the latency budget of when it arrives uncompressed (less the suite's own loopback latency then). " +
+			"(Buffering is systematic; a window where only outliers exceed — late events in at most one run of consecutive events per ten, median within budget — is measured " +
+			"once more and judged with it. A machine whose own loopback stream is too slow to judge is an error, not a fail.)",
 	}, checkCompression)
 })
-
-// compressionOutlier is the delay no scheduling noise explains.
-const compressionOutlier = time.Second
 
 func checkCompression(ctx SpecContext) {
 	cfg := suite.Current()
@@ -42,6 +41,65 @@ func checkCompression(ctx SpecContext) {
 	if _, err := suite.ObservationConn(ctx); errors.Is(err, stream.ErrNoHeaders) {
 		suite.Skipf("%s", suite.NoHeadersSkip)
 	}
+	budget := cfg.LatencyBudget
+	ctl := startLatencyControl(ctx)
+	var (
+		all compressionWindow
+		j   latencyJudgement
+		n   int
+	)
+	for n = 1; n <= 2; n++ {
+		w := compressionMeasure(ctx, ctl, n)
+		if w == nil {
+			suite.Note("the target answered identity-encoded: no compressor to hold events back")
+			return
+		}
+		all.name = w.name
+		all.delays = append(all.delays, w.delays...)
+		all.control = append(all.control, w.control...)
+		all.held += w.held
+		j = judgeLatency(all.delays, all.control, ctlLoopback, budget, n == 2)
+		if j.Outcome != latencyRemeasure {
+			break
+		}
+	}
+	n = min(n, 2)
+	suite.Evidence("latency_ms", map[string][]float64{"compressed minus identity arrival": proxyMS(all.delays),
+		"suite's own loopback (control)": arrivedMS(all.control)})
+	suite.Evidence("budget_ms", budget.Milliseconds())
+	suite.Evidence("windows", n)
+	switch j.Outcome {
+	case latencyUndecided:
+		suite.Undecided("%s", j.Why)
+	case latencyFail:
+		never := ""
+		if all.held > 0 {
+			never = fmt.Sprintf("; %d not decodable by the end of the window", all.held)
+		}
+		suite.Failf(fmt.Sprintf("each event decodable within %v of its identity-encoded arrival", budget),
+			"%s-compressed events held back beyond %v: %s%s: the compressor is not flushed per event", all.name, budget, j.Why, never)
+	}
+	again := ""
+	if n > 1 {
+		again = " (measured twice: the first window had only outliers)"
+	}
+	suite.Note("the stream is %s-compressed and flushed per event: %s%s", all.name, j.Why, again)
+}
+
+// compressionWindow is one window's comparison: per identity event, how much
+// later it decoded from the compressed stream.
+type compressionWindow struct {
+	name    string          // the content coding
+	delays  []time.Duration // compressed minus identity arrival (for one never decoded: at least)
+	control []time.Duration // the control event's latency nearest each identity arrival
+	held    int             // never decoded by the end of the window
+}
+
+// compressionMeasure opens a compressed and an identity stream at once for
+// a window (the control stream ticking on); nil when the target answers
+// identity-encoded. Attachments are named by window n.
+func compressionMeasure(ctx SpecContext, ctl *latencyControl, n int) *compressionWindow {
+	cfg := suite.Current()
 	opts := cfg.StreamOptions()
 	opts.Duration = cfg.Window
 	opts.HeaderTimeout = cfg.Window
@@ -80,7 +138,7 @@ func checkCompression(ctx SpecContext) {
 		zc.Close()
 		ic.Close()
 		suite.AttachRecording("accept-encoding", zr)
-		return // identity: nothing can be held back by compression
+		return nil
 	}
 	if zr.Status != http.StatusOK {
 		suite.Undecided("the request with Accept-Encoding: gzip, br answered %d", zr.Status)
@@ -100,20 +158,26 @@ func checkCompression(ctx SpecContext) {
 	}
 
 	zr, ir = zc.Wait(ctx), ic.Wait(ctx)
-	suite.AttachRecording("compressed", zr)
-	suite.AttachRecording("identity", ir)
+	suffix := ""
+	if n > 1 {
+		suffix = fmt.Sprintf(" (window %d)", n)
+	}
+	suite.AttachRecording("compressed"+suffix, zr)
+	suite.AttachRecording("identity"+suffix, ir)
 	dec, decoded, derr := decodeChunks(ctx, zr.Chunks, coding[0], cfg.MaxLine, cfg.MaxBytes)
 	suite.Evidence("decoded_bytes", decoded)
 	if ctx.Err() != nil {
 		suite.Undecided("interrupted while decoding: %v", ctx.Err())
 	}
 	capped := decodedUntil(dec, derr)
+	samples := ctl.snapshot(ctx, time.Second)
 
 	// Compare event by event on the absolute clock. Identity events count
 	// from when both streams were open; one not decoded by the end of the
 	// compressed recording was held back at least that long.
 	budget := cfg.LatencyBudget
-	from := later(ir.Start.Add(ir.HeadersAt), zr.Start.Add(zr.HeadersAt))
+	w := &compressionWindow{name: coding[0]}
+	from2 := later(ir.Start.Add(ir.HeadersAt), zr.Start.Add(zr.HeadersAt))
 	zEnd := zr.Start.Add(zr.EndAt)
 	if capped != nil {
 		zEnd = zr.Start.Add(*capped)
@@ -122,44 +186,44 @@ func checkCompression(ctx SpecContext) {
 	for k, ev := range eventKeys(dec.Events) {
 		zAt[k] = zr.Start.Add(ev.At)
 	}
-	var (
-		delays       []float64
-		judged, late int
-		held         int
-		worst        time.Duration
-	)
+	type pair struct {
+		at   time.Time
+		d, c time.Duration
+	}
+	var pairs []pair
 	for k, ev := range eventKeys(ir.Parse.Events) {
 		at := ir.Start.Add(ev.At)
-		if at.Before(from) {
+		if at.Before(from2) {
 			continue
 		}
 		var d time.Duration
 		if zt, ok := zAt[k]; ok {
 			d = zt.Sub(at)
-			delays = append(delays, float64(d.Microseconds())/1000)
 		} else if at.Add(budget).Before(zEnd) {
 			d = zEnd.Sub(at) // at least
-			held++
+			w.held++
 		} else {
 			continue // too close to the end to expect it yet
 		}
-		judged++
-		if d > budget {
-			late++
-		}
-		worst = max(worst, d)
+		pairs = append(pairs, pair{at, d, ctlDuring(samples, at, at.Add(max(d, 0)))})
 	}
-	suite.Evidence("latency_ms", map[string][]float64{"compressed minus identity arrival": delays})
-	suite.Evidence("budget_ms", budget.Milliseconds())
+	// In arrival order: judgeLatency counts a stall once however many
+	// consecutive events it delayed.
+	slices.SortFunc(pairs, func(a, b pair) int { return a.at.Compare(b.at) })
+	for _, p := range pairs {
+		w.delays = append(w.delays, p.d)
+		if samples != nil {
+			w.control = append(w.control, p.c)
+		}
+	}
 
-	name := coding[0]
-	if judged == 0 {
+	if len(w.delays) == 0 {
 		if len(dec.Events) == 0 && len(ir.Parse.Events) == 0 {
 			suite.Skipf("no events arrived on either stream within the %v window (%s and identity): nothing to judge; "+
-				"make the target emit events during the window", cfg.Window, name)
+				"make the target emit events during the window", cfg.Window, coding[0])
 		}
 		suite.Skipf("the identity-encoded stream got no events within the %v window to compare the %s stream's %d with",
-			cfg.Window, name, len(dec.Events))
+			cfg.Window, coding[0], len(dec.Events))
 	}
 	if len(dec.Events) == 0 {
 		why := ""
@@ -169,21 +233,9 @@ func checkCompression(ctx SpecContext) {
 		suite.Failf(fmt.Sprintf("each event decodable within %v of its identity-encoded arrival", budget),
 			"nothing decoded from the %s stream within the %v window (%d compressed bytes, %d bytes decoded%s), "+
 				"while the identity stream got %d events: the compressor is not flushed per event",
-			name, cfg.Window, zr.Bytes, decoded, why, judged)
+			coding[0], cfg.Window, zr.Bytes, decoded, why, len(w.delays))
 	}
-	if late > judged/10 || worst > max(compressionOutlier, 10*budget) {
-		never := ""
-		if held > 0 {
-			never = fmt.Sprintf(", %d not decodable by the end of the window", held)
-		}
-		suite.Failf(fmt.Sprintf("each event decodable within %v of its identity-encoded arrival", budget),
-			"%d of %d %s-compressed events held back beyond %v (worst %v%s): the compressor is not flushed per event",
-			late, judged, name, budget, worst.Round(time.Millisecond), never)
-	}
-	if late > 0 {
-		suite.Note("%d of %d events exceeded the %v budget (worst %v), within the noise allowance", late, judged, budget, worst.Round(time.Millisecond))
-	}
-	suite.Note("the stream is %s-compressed and flushed per event", name)
+	return w
 }
 
 // contentCodings lists the response's content codings, identity left out.

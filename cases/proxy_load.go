@@ -123,66 +123,94 @@ func checkProxyFanout(ctx SpecContext) {
 	suite.Require(len(bad) == 0, fmt.Sprintf("all %d streams served", proxyStreams),
 		"%d of %d concurrent streams refused: %s", len(bad), proxyStreams, proxyList(proxyCount(bad), 3))
 
-	sentAt := map[string][]time.Time{}
-	for k := 1; k <= proxyBroadcasts; k++ {
-		if k > 1 {
-			select {
-			case <-time.After(200 * time.Millisecond):
-			case <-ctx.Done():
-				suite.Undecided("the check's deadline came during the broadcast")
-			}
+	// Each broadcast's p95 over the proxied streams, judged against the
+	// same broadcast's p95 over the direct streams (its twin, written at
+	// the same moment): a stall hits a whole broadcast, so a broadcast is
+	// the sample, and a run with one slow broadcast gets three more.
+	var (
+		target, control []time.Duration
+		dl, pl          proxyLatency
+		j               latencyJudgement
+	)
+	for round := 1; round <= 2; round++ {
+		for k := (round-1)*proxyBroadcasts + 1; k <= round*proxyBroadcasts; k++ {
+			d, p := proxyFanoutBroadcast(ctx, scs, legs, k, budget)
+			dl, pl = dl.add(d), pl.add(p)
+			target, control = append(target, proxyP95(p)), append(control, proxyP95(d))
 		}
-		for _, name := range []string{"proxied", "direct"} {
-			at, _ := scs[name].Broadcast(fmt.Sprintf("id: %d\ndata: fanout %d\n\n", k, k))
-			sentAt[name] = append(sentAt[name], at)
+		j = judgeLatency(target, control, proxyTwins, budget, round == 2)
+		if j.Outcome != latencyRemeasure {
+			break
 		}
+	}
+	suite.Evidence("latency_ms", map[string][]float64{"direct": proxyMS(dl.lat), "proxied": proxyMS(pl.lat)})
+	suite.Evidence("budget_ms", budget.Milliseconds())
+	total := len(target) * proxyStreams
+	suite.Require(len(pl.missing) == 0, fmt.Sprintf("all %d deliveries (%d events × %d streams)", total, len(target), proxyStreams),
+		"%d of %d deliveries missing %v after their broadcast", len(pl.missing), total, max(2*time.Second, 10*budget))
+	switch j.Outcome {
+	case latencyUndecided:
+		suite.Undecided("%s", j.Why)
+	case latencyFail:
+		pp, _ := pl.p95()
+		suite.Failf(fmt.Sprintf("each broadcast's p95 ≤ %v across %d streams", budget, proxyStreams),
+			"p95 %v, worst %v across %d streams; per broadcast, added over the direct streams: %s", proxyRound(pp), proxyRound(pl.worst()), proxyStreams, j.Why)
+	}
+	suite.Note("per broadcast, p95 across %d streams: %s", proxyStreams, j.Why)
+}
+
+// proxyFanoutBroadcast broadcasts event k to every stream of both legs
+// (proxied first) and waits for it; the latencies are per stream.
+func proxyFanoutBroadcast(ctx context.Context, scs map[string]*origin.Scenario, legs map[string][]*proxyLeg, k int, budget time.Duration) (direct, proxied proxyLatency) {
+	if k > 1 {
+		select {
+		case <-time.After(200 * time.Millisecond):
+		case <-ctx.Done():
+			suite.Undecided("the check's deadline came during the broadcast")
+		}
+	}
+	id := fmt.Sprint(k)
+	sentAt := map[string]time.Time{}
+	for _, name := range []string{"proxied", "direct"} {
+		sentAt[name], _ = scs[name].Broadcast(fmt.Sprintf("id: %d\ndata: fanout %d\n\n", k, k))
 	}
 	wctx, cancel := context.WithTimeout(ctx, max(2*time.Second, 10*budget))
 	defer cancel()
-	last := fmt.Sprint(proxyBroadcasts)
+	var wg sync.WaitGroup
 	for _, ls := range legs {
 		for _, l := range ls {
-			wg.Go(func() { l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return proxyHasID(r, last) }) })
+			wg.Go(func() { l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return proxyHasID(r, id) }) })
 		}
 	}
 	wg.Wait()
-
-	lat := map[string]proxyLatency{}
+	lat := map[string]*proxyLatency{"direct": &direct, "proxied": &proxied}
 	for name, ls := range legs {
-		var pl proxyLatency
 		for _, l := range ls {
-			got := map[string]time.Time{} // event id → arrival
+			var at time.Time
 			l.conn.View(func(r *stream.Recording) {
 				for _, ev := range r.Parse.Events {
-					if ev.ID != nil {
-						got[*ev.ID] = r.Start.Add(ev.At)
+					if ev.ID != nil && *ev.ID == id {
+						at = r.Start.Add(ev.At)
+						break
 					}
 				}
 			})
-			for k := 1; k <= proxyBroadcasts; k++ {
-				if at, ok := got[fmt.Sprint(k)]; ok {
-					pl.lat = append(pl.lat, at.Sub(sentAt[name][k-1]))
-				} else {
-					pl.missing = append(pl.missing, k)
-				}
+			if at.IsZero() {
+				lat[name].missing = append(lat[name].missing, k)
+			} else {
+				lat[name].lat = append(lat[name].lat, at.Sub(sentAt[name]))
 			}
 		}
-		lat[name] = pl
 	}
-	dl, pl := lat["direct"], lat["proxied"]
-	suite.Evidence("latency_ms", map[string][]float64{"direct": proxyMS(dl.lat), "proxied": proxyMS(pl.lat)})
-	suite.Evidence("budget_ms", budget.Milliseconds())
-	total := proxyStreams * proxyBroadcasts
-	suite.Require(len(pl.missing) == 0, fmt.Sprintf("all %d deliveries (%d events × %d streams)", total, proxyBroadcasts, proxyStreams),
-		"%d of %d deliveries missing %v after the last broadcast", len(pl.missing), total, max(2*time.Second, 10*budget))
-	pp, _ := pl.p95()
-	if pp <= budget {
-		return
+	return direct, proxied
+}
+
+// proxyP95 is l's p95, latencyMissing when a missing delivery is in it.
+func proxyP95(l proxyLatency) time.Duration {
+	if v, ok := l.p95(); ok {
+		return v
 	}
-	if dp, ok := dl.p95(); !ok || dp > budget/2 {
-		suite.Undecided("the direct streams themselves were slow (p95 %v): the machine is too loaded to judge the proxy", proxyRound(dp))
-	}
-	suite.Failf(fmt.Sprintf("p95 ≤ %v over all deliveries", budget), "p95 %v, worst %v across %d streams", proxyRound(pp), proxyRound(pl.worst()), proxyStreams)
+	return latencyMissing
 }
 
 // proxyCount groups identical reasons: "status 503 ×50".

@@ -162,26 +162,33 @@ func proxyStartShared(o *origin.Server) {
 			s.done = make(chan struct{})
 			go func() {
 				defer close(s.done)
-				s.direct, s.proxied = proxyOpen(o, script, hdr, stream.Options{})
-				last := script.Steps[len(script.Steps)-1].At
-				ctx, cancel := context.WithTimeout(context.Background(), last+proxyEndWait+5*time.Second)
-				defer cancel()
-				var wg sync.WaitGroup
-				for _, l := range []*proxyLeg{s.direct, s.proxied} {
-					wg.Go(func() { l.waitEnd(ctx, proxyEndWait) })
-				}
-				wg.Wait()
-				for _, l := range []*proxyLeg{s.direct, s.proxied} {
-					if l.conn != nil {
-						l.conn.Close()
-					}
-				}
+				s.direct, s.proxied = proxyRunScript(o, script, hdr)
 			}()
 		})
 	}
-	start(&proxyRuns.latency, proxyEventsScript("latency", map[string]string{"X-Accel-Buffering": ""}), nil)
-	start(&proxyRuns.charset, proxyEventsScript("charset", map[string]string{"Content-Type": "text/event-stream; charset=utf-8"}), nil)
+	start(&proxyRuns.latency, proxyLatencyScript(), nil)
+	start(&proxyRuns.charset, proxyCharsetScript(), nil)
 	start(&proxyRuns.normal, proxyNormalScript(), proxyNormalRequest())
+}
+
+// proxyRunScript opens both legs of script and returns them once the
+// origin ended both and their clients saw it (or proxyEndWait after).
+func proxyRunScript(o *origin.Server, script origin.Script, hdr http.Header) (direct, proxied *proxyLeg) {
+	direct, proxied = proxyOpen(o, script, hdr, stream.Options{})
+	last := script.Steps[len(script.Steps)-1].At
+	ctx, cancel := context.WithTimeout(context.Background(), last+proxyEndWait+5*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, l := range []*proxyLeg{direct, proxied} {
+		wg.Go(func() { l.waitEnd(ctx, proxyEndWait) })
+	}
+	wg.Wait()
+	for _, l := range []*proxyLeg{direct, proxied} {
+		if l.conn != nil {
+			l.conn.Close()
+		}
+	}
+	return direct, proxied
 }
 
 // proxyEndWait is how long after the origin ended a response its client
@@ -208,6 +215,15 @@ const (
 	proxyGap    = 100 * time.Millisecond
 	proxyTail   = time.Second
 )
+
+// The scripts of SSE-PROXY-002 and -012, which a re-measure runs again.
+func proxyLatencyScript() origin.Script {
+	return proxyEventsScript("latency", map[string]string{"X-Accel-Buffering": ""})
+}
+
+func proxyCharsetScript() origin.Script {
+	return proxyEventsScript("charset", map[string]string{"Content-Type": "text/event-stream; charset=utf-8"})
+}
 
 // proxyEventsScript is a varied event sequence: step 0 is a comment and a
 // retry field, step i (1…20) the event with id i, of three types, some with

@@ -124,6 +124,7 @@ func Expect(t testing.TB, r *reports.Report, id, want, detail string) {
 	if res == nil {
 		t.Fatalf("%s did not run (results: %d)", id, len(r.Results))
 	}
+	t.Logf("%s: %s: %s", id, res.Verdict, res.Message) // the measured figures, with -v
 	if res.Verdict != want {
 		t.Fatalf("%s: verdict %s, want %s; message: %s", id, res.Verdict, want, res.Message)
 	}

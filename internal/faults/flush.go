@@ -8,9 +8,11 @@ var (
 	_ = register("gzip-no-flush", &Broker{Gzip: true})                  // SSE-FLUSH-001/002: compression holds events back (expressjs/compression #61)
 	_ = register("hold-first-event", &Broker{HoldFirst: true})          // SSE-FLUSH-002: the first event leaves with the second (Lib.AspNetCore.ServerSentEvents #6)
 
-	// Known flush delays, for the latency-accuracy test (and SSE-FLUSH-001
-	// over budget with the 200 ms one).
+	// Known flush delays, for the latency-accuracy test, and either side of
+	// the default 100 ms budget (40 ms passes SSE-FLUSH-001, 180 ms fails it).
+	_ = register("flush-delay-40ms", &Broker{FlushDelay: 40 * time.Millisecond})
 	_ = register("flush-delay-50ms", &Broker{FlushDelay: 50 * time.Millisecond})
 	_ = register("flush-delay-100ms", &Broker{FlushDelay: 100 * time.Millisecond})
+	_ = register("flush-delay-180ms", &Broker{FlushDelay: 180 * time.Millisecond})
 	_ = register("flush-delay-200ms", &Broker{FlushDelay: 200 * time.Millisecond})
 )

@@ -32,7 +32,9 @@ type Proxy struct {
 	MaxStreams       int           // answer 503 beyond this many concurrent requests
 	MaxLine          int           // cut the connection at a longer line
 	Gzip             bool          // gzip for clients that accept it, flushing the compressor only at the end
+	GzipFlush        bool          // with Gzip: flush the compressor after every read (correct compression)
 	DropField        string        // delete the lines of this event-stream field (e.g. "id")
+	Delay            time.Duration // forward each read this long after it arrived: a constant added latency, no buffering
 }
 
 // Proxy faults, one per PROXY check they make fail; "good" passes them all.
@@ -51,6 +53,8 @@ var proxyFaults = map[string]Proxy{
 	"line-limit-64k":      {MaxLine: 64 << 10},                                                   // SSE-PROXY-010
 	"max-50-streams":      {MaxStreams: 50},                                                      // SSE-PROXY-011
 	"charset-buffered":    {BufferUnlessSSE: true},                                               // SSE-PROXY-012
+	"gzip-flushed":        {Gzip: true, GzipFlush: true},                                         // SSE-PROXY-009 passes: compressed, flushed per event
+	"delay-180ms":         {Delay: 180 * time.Millisecond},                                       // SSE-PROXY-002, -011: a constant delay over a 100 ms budget
 }
 
 // ProxyHandler returns the named proxy fault forwarding to upstream
@@ -147,6 +151,14 @@ func (p Proxy) forward(w http.ResponseWriter, r *http.Request, resp *http.Respon
 		defer zw.Close()
 		dst = zw
 		// flush: still rc.Flush, which sends nothing the compressor holds
+		if p.GzipFlush {
+			flush = func() { zw.Flush(); rc.Flush() }
+		}
+	}
+	if p.Delay > 0 {
+		d := newDelayWriter(dst, flush, p.Delay)
+		defer d.close()
+		dst, flush = d, func() {}
 	}
 	w.WriteHeader(status)
 	if !p.HoldHeaders {
@@ -244,3 +256,40 @@ func (f *lineFilter) filter(b []byte) []byte {
 }
 
 func (f *lineFilter) rest() []byte { return f.part }
+
+// delayWriter writes (and flushes) each write delay after it was made, in
+// order, from its own goroutine: the delay stays constant however events
+// are spaced.
+type delayWriter struct {
+	ch   chan delayed
+	done chan struct{}
+}
+
+type delayed struct {
+	b  []byte
+	at time.Time
+}
+
+func newDelayWriter(w io.Writer, flush func(), delay time.Duration) *delayWriter {
+	d := &delayWriter{ch: make(chan delayed, 1024), done: make(chan struct{})}
+	go func() {
+		defer close(d.done)
+		for c := range d.ch {
+			time.Sleep(time.Until(c.at.Add(delay)))
+			w.Write(c.b)
+			flush()
+		}
+	}()
+	return d
+}
+
+func (d *delayWriter) Write(b []byte) (int, error) {
+	d.ch <- delayed{bytes.Clone(b), time.Now()}
+	return len(b), nil
+}
+
+// close sends what is still queued, then returns.
+func (d *delayWriter) close() {
+	close(d.ch)
+	<-d.done
+}
