@@ -74,9 +74,11 @@ func TestHeadersWithFirstEvent(t *testing.T) {
 				want = reports.Skip
 			case name == "held" && res.ID == "SSE-HTTP-010":
 				want, detail = reports.Fail, "the response headers arrive only with the first event"
-			case name == "held" && res.ID == "SSE-KEEP-001":
-				// Its heartbeat is 30 s, --keepalive-max 1 s: the window's
-				// quiet end, after the sample, is a silence that long.
+			case name == "held" && res.ID == "SSE-KEEP-001" && res.Verdict != reports.Pass:
+				// Its heartbeat is 30 s, --keepalive-max 1 s: whether the
+				// window holds a silence that long depends on when the
+				// other checks' published events land in it; if it does,
+				// the failure must name it.
 				want, detail = reports.Fail, "silent for"
 			}
 			if res.Verdict != want || !strings.Contains(res.Message, detail) {
@@ -108,7 +110,6 @@ func TestHeadersWithFirstEvent(t *testing.T) {
 var heldSkips = map[string]string{
 	"SSE-HTTP-011":    "https://",
 	"SSE-HTTP-012":    "--origin",
-	"SSE-FRAME-005":   "stayed open",
 	"SSE-NAME-004":    "--events",
 	"SSE-RESUME-002":  `"replay"`,
 	"SSE-RESUME-005":  "--done-url",

@@ -23,7 +23,7 @@ func TestSampleJudgesPublishOnlyTargets(t *testing.T) {
 		{ID: "SSE-FRAME-003", Fault: "data-unprefixed-lines", Config: publishTo, Detail: `a text line without a colon: "second line"`},
 		{ID: "SSE-FRAME-003", Fault: "raw-crlf-data", Config: publishTo, Detail: `a text line without a colon: "after cr"`},
 		{ID: "SSE-FRAME-004", Fault: "raw-crlf-data", Config: publishTo, Detail: "mixed line endings"},
-		{ID: "SSE-RESUME-003", Fault: "publish-replay-history", Config: publishTo, Detail: "had already received before it connected"},
+		{ID: "SSE-RESUME-003", Fault: "publish-replay-history", Config: publishTo, Detail: "published before it connected"},
 		// The same targets in observe mode: nothing but the preamble and
 		// keepalives, which hide the defect or leave nothing to judge.
 		{ID: "SSE-FRAME-003", Fault: "data-unprefixed-lines-observed", URL: fault("data-unprefixed-lines"), Want: reports.Pass},

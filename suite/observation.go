@@ -72,6 +72,9 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 	}
 	c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, base)
 	DeferCleanup(c.Close)
+	if errors.Is(err, stream.ErrNoHeaders) && sharedGotNoHeaders() {
+		Skipf("%s", NoHeadersSkip) // the shared stream gave up meanwhile: same cause, said once
+	}
 	return c, err
 }
 
