@@ -27,5 +27,8 @@ func TestTRANSPORTChecks(t *testing.T) {
 		{ID: "SSE-HTTP-013", Fault: "transport-br-ok", Want: reports.Pass},
 		{ID: "SSE-HTTP-013", Fault: "transport-zstd-ok", Want: reports.Pass},
 		{ID: "SSE-HTTP-013", Fault: "transport-ends-cleanly", Want: reports.Pass},
+		// Events trickled inside one large HTTP chunk are seen as they arrive.
+		{ID: "SSE-KEEP-001", Fault: "one-chunk-trickle", Want: reports.Pass},
+		{ID: "SSE-FRAME-005", Fault: "one-chunk-trickle", Want: reports.Pass},
 	})
 }

@@ -35,6 +35,8 @@ type Conn struct {
 	openErr error         // why no response came; read after headers is closed
 	opts    Options
 	held    *atomic.Int64 // what this recording holds of the shared budget (budget.go)
+	tap     *tapConn      // the request's connection, when it can be read as it arrives (tap.go)
+	idle    *time.Timer   // ends the recording after IdleTimeout without a byte
 }
 
 // Open sends the request and waits for the response headers (bounded by
@@ -75,7 +77,15 @@ func Start(ctx context.Context, req Request, opts Options) (*Conn, error) {
 	sent := make(chan struct{})
 	var sentOnce sync.Once
 	markSent := func() { sentOnce.Do(func() { close(sent) }) }
-	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { markSent() }}
+	trace := &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { markSent() },
+		GotConn: func(info httptrace.GotConnInfo) {
+			t, _ := info.Conn.(*tapConn) // the last one is the final hop's
+			c.mu.Lock()
+			c.tap = t
+			c.mu.Unlock()
+		},
+	}
 	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), method, req.URL, nil)
 	if err != nil {
 		c.finish(EndError, err)
@@ -131,7 +141,17 @@ func Start(ctx context.Context, req Request, opts Options) (*Conn, error) {
 			go func() { <-c.done; t.Stop() }()
 		}
 		defer stop()
-		c.read(resp.Body)
+		if c.opts.IdleTimeout > 0 {
+			c.idle = time.AfterFunc(c.opts.IdleTimeout, func() {
+				c.finish(EndIdle, fmt.Errorf("nothing received for %v", c.opts.IdleTimeout))
+			})
+			defer c.idle.Stop()
+		}
+		c.mu.Lock()
+		t := c.tap
+		c.mu.Unlock()
+		tapped := t != nil && resp.ProtoMajor == 1 && t.claim(func(b []byte, at time.Time) { c.addAt(b, at) })
+		c.read(resp.Body, tapped)
 	}()
 	<-sent
 	select {
@@ -187,23 +207,20 @@ func (c *Conn) closed() bool {
 	return c.rec.End != EndOpen
 }
 
-func (c *Conn) read(body io.ReadCloser) {
+// read reads the body until it ends. When the connection is tapped, the
+// tap has already recorded each byte as it arrived, and net/http's reads
+// only drive the connection and tell how the body ends.
+func (c *Conn) read(body io.ReadCloser, tapped bool) {
 	defer body.Close()
 	buf := make([]byte, 64<<10)
-	var idle *time.Timer
-	if c.opts.IdleTimeout > 0 {
-		idle = time.AfterFunc(c.opts.IdleTimeout, func() {
-			c.finish(EndIdle, fmt.Errorf("nothing received for %v", c.opts.IdleTimeout))
-		})
-		defer idle.Stop()
-	}
 	for {
 		n, err := body.Read(buf)
 		if n > 0 {
-			if idle != nil {
-				idle.Reset(c.opts.IdleTimeout)
-			}
-			if c.add(buf[:n]) {
+			if tapped {
+				if c.closed() {
+					return
+				}
+			} else if c.add(buf[:n]) {
 				return
 			}
 		}
@@ -218,9 +235,16 @@ func (c *Conn) read(body io.ReadCloser) {
 	}
 }
 
-// add records one chunk; it reports true when a limit ended the recording.
-func (c *Conn) add(b []byte) bool {
-	at := time.Since(c.rec.Start)
+// add records one chunk arriving now; it reports true when a limit ended
+// the recording.
+func (c *Conn) add(b []byte) bool { return c.addAt(b, time.Now()) }
+
+// addAt records one chunk that arrived at when.
+func (c *Conn) addAt(b []byte, when time.Time) bool {
+	if c.idle != nil {
+		c.idle.Reset(c.opts.IdleTimeout)
+	}
+	at := when.Sub(c.rec.Start)
 	c.mu.Lock()
 	if c.rec.End != EndOpen {
 		c.mu.Unlock()

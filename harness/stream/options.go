@@ -58,16 +58,19 @@ func (o Options) withDefaults() Options {
 // bounded dialing, no overall timeout (streams are open-ended), and
 // FollowRedirect's policy.
 func NewClient(insecure bool) *http.Client {
+	dialer := &net.Dialer{Timeout: DefaultConnectTimout}
+	tlsConfig := &tls.Config{InsecureSkipVerify: insecure}
 	tr := &http.Transport{
 		Proxy:                 nil, // the target is what the user named, never an environment proxy
-		DialContext:           (&net.Dialer{Timeout: DefaultConnectTimout}).DialContext,
+		DialContext:           tapDialer(dialer),
+		DialTLSContext:        tapTLSDialer(dialer, tlsConfig), // HTTP/1.1 over TLS is tapped too (tap.go)
 		ForceAttemptHTTP2:     true,
 		DisableCompression:    true,
 		TLSHandshakeTimeout:   DefaultConnectTimout,
 		MaxIdleConnsPerHost:   -1, // every stream gets its own connection; reuse would hide connection limits
 		DisableKeepAlives:     true,
 		ResponseHeaderTimeout: 0, // enforced per request by Open
-		TLSClientConfig:       &tls.Config{InsecureSkipVerify: insecure},
+		TLSClientConfig:       tlsConfig,
 	}
 	return &http.Client{Transport: tr, CheckRedirect: FollowRedirect}
 }

@@ -121,3 +121,30 @@ func closeAfterHeaders(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	http.NewResponseController(w).Flush()
 }
+
+// A correct stream written as one large HTTP chunk with an event every
+// 300 ms inside it (legal chunking; browsers show each event at once). The
+// harness must see each event when it arrives, not when the chunk fills.
+var _ = register("one-chunk-trickle", http.HandlerFunc(oneChunkTrickle))
+
+func oneChunkTrickle(w http.ResponseWriter, r *http.Request) {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	bw := buf.Writer
+	bw.WriteString(sseHead + "Transfer-Encoding: chunked\r\n\r\n")
+	fmt.Fprintf(bw, "%x\r\n", 1<<20)
+	bw.WriteString("retry: 3000\n\n")
+	bw.Flush()
+	for i := 1; i < 3000; i++ {
+		if _, err := fmt.Fprintf(bw, "id: %d\ndata: event %d\n\n", i, i); err != nil {
+			return
+		}
+		if bw.Flush() != nil {
+			return
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
