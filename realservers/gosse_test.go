@@ -60,70 +60,7 @@ func startGoSSE(t *testing.T, withDemo bool) adapter {
 	}
 }
 
-// goSSEBusy is github.com/tmaxmax/go-sse v0.11.0's verdicts with demo
-// events flowing; every fail is in the README's known results.
-var goSSEBusy = map[string]string{
-	"SSE-HTTP-001": "pass",
-	"SSE-HTTP-002": "pass",
-	"SSE-HTTP-003": "pass",
-	"SSE-HTTP-004": "pass",
-	"SSE-HTTP-005": "fail",
-	"SSE-HTTP-006": "fail",
-	"SSE-HTTP-007": "fail",
-	"SSE-HTTP-008": "pass",
-	"SSE-HTTP-009": "pass",
-	"SSE-HTTP-010": "pass",
-	"SSE-HTTP-011": "skip",
-	"SSE-HTTP-012": "skip",
 
-	"SSE-FRAME-001": "pass",
-	"SSE-FRAME-002": "pass",
-	"SSE-FRAME-003": "pass",
-	"SSE-FRAME-004": "pass",
-	"SSE-FRAME-005": "pass",
-	"SSE-FRAME-006": "pass",
-	"SSE-FRAME-007": "skip",
-	"SSE-FRAME-008": "pass",
-	"SSE-FRAME-009": "pass",
 
-	"SSE-KEEP-001": "pass",
-	"SSE-KEEP-002": "pass",
-	"SSE-KEEP-003": "pass",
-	"SSE-KEEP-004": "skip",
-
-	"SSE-FLUSH-001": "pass",
-	"SSE-FLUSH-002": "pass",
-
-	"SSE-NAME-001": "pass",
-	"SSE-NAME-002": "pass",
-	"SSE-NAME-003": "pass",
-	"SSE-NAME-004": "skip",
-
-	"SSE-DATA-001": "fail",
-	"SSE-DATA-002": "pass",
-	"SSE-DATA-003": "pass",
-	"SSE-DATA-004": "pass",
-	"SSE-DATA-005": "pass",
-	"SSE-DATA-006": "fail",
-	"SSE-DATA-007": "pass",
-
-	"SSE-RESUME-001": "pass",
-	"SSE-RESUME-002": "fail",
-	"SSE-RESUME-003": "pass",
-	"SSE-RESUME-004": "fail",
-	"SSE-RESUME-005": "skip",
-	"SSE-RESUME-006": "pass",
-
-	"SSE-CONN-001": "pass",
-	"SSE-CONN-002": "pass",
-	"SSE-CONN-003": "skip",
-}
-
-// goSSEIdle is its verdicts on an idle stream.
-var goSSEIdle = map[string]string{
-	"SSE-HTTP-010": "fail",
-	"SSE-KEEP-001": "fail",
-}
-
-func TestGoSSE(t *testing.T)     { run(t, startGoSSE, true, goSSEBusy) }
-func TestGoSSEIdle(t *testing.T) { run(t, startGoSSE, false, goSSEIdle) }
+func TestGoSSE(t *testing.T)     { run(t, startGoSSE, true, "go-sse-busy") }
+func TestGoSSEIdle(t *testing.T) { run(t, startGoSSE, false, "go-sse-idle") }
