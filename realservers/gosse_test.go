@@ -60,7 +60,5 @@ func startGoSSE(t *testing.T, withDemo bool) adapter {
 	}
 }
 
-
-
 func TestGoSSE(t *testing.T)     { run(t, startGoSSE, true, "go-sse-busy") }
 func TestGoSSEIdle(t *testing.T) { run(t, startGoSSE, false, "go-sse-idle") }

@@ -98,8 +98,6 @@ func startLDEventSource(t *testing.T, withDemo bool) adapter {
 	return adapter{URL: ts.URL + "/events", Publish: emit}
 }
 
-
-
 func TestLDEventSource(t *testing.T)     { run(t, startLDEventSource, true, "launchdarkly-busy") }
 func TestLDEventSourceIdle(t *testing.T) { run(t, startLDEventSource, false, "launchdarkly-idle") }
 

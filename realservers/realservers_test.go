@@ -78,7 +78,6 @@ func run(t *testing.T, start func(t *testing.T, demo bool) adapter, busy bool, n
 	}
 }
 
-
 // demo publishes the reference server's demo events every demoEvery until
 // stop is called: an unnamed two-line event, then one named "tick".
 func demo(emit func(ev publish.Event) error) (stop func()) {

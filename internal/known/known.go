@@ -19,7 +19,7 @@ import (
 
 // Target is one pinned run: what was run and every check's verdict.
 type Target struct {
-	Name    string             `json:"-"`    // the file's name, e.g. "example-flask"
+	Name    string             `json:"-"`       // the file's name, e.g. "example-flask"
 	Target  string             `json:"target"`  // what ran, e.g. "examples/flask" or "tmaxmax/go-sse"
 	Version string             `json:"version"` // the library's or stack's version
 	Run     string             `json:"run"`     // how it ran (mode, filter, demo events)
