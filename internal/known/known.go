@@ -113,15 +113,7 @@ func Compare(t Target, results []reports.Result) []string {
 			ids = append(ids, id)
 		}
 	}
-	slices.SortFunc(ids, func(a, b string) int {
-		switch {
-		case suite.Less(a, b):
-			return -1
-		case suite.Less(b, a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(ids, idCmp)
 	var diffs []string
 	for _, id := range ids {
 		res, ran := got[id]
@@ -138,34 +130,66 @@ func Compare(t Target, results []reports.Result) []string {
 	return diffs
 }
 
-// Table is the README's "Known results" table: one row per pinned verdict
-// that is neither a pass nor a skip without a reason.
+// Table is the README's "Known results": one row per pinned fail or
+// error, then the skips that carry a reason, one row per check and reason
+// with the targets it applies to.
 func Table(targets []Target) string {
 	var b strings.Builder
 	b.WriteString("| target | version | run | ID | verdict | why | source |\n|---|---|---|---|---|---|---|\n")
+	type skip struct{ id, why string }
+	skipped := map[skip][]string{}
 	for _, t := range targets {
-		var ids []string
-		for id, v := range t.Checks {
-			if v.Verdict != reports.Pass && (v.Verdict != reports.Skip || v.Why != "") {
-				ids = append(ids, id)
+		for _, id := range sortedIDs(t.Checks) {
+			v := t.Checks[id]
+			switch {
+			case v.Verdict == reports.Skip && v.Why != "":
+				k := skip{id, v.Why}
+				skipped[k] = append(skipped[k], t.Target)
+			case v.Verdict != reports.Pass && v.Verdict != reports.Skip:
+				level := ""
+				if v.Level != "" {
+					level = " (" + v.Level + ")"
+				}
+				fmt.Fprintf(&b, "| %s | %s | %s | %s%s | %s | %s | %s |\n", t.Target, t.Version, t.Run, id, level, v.Verdict, cell(v.Why), cell(v.Source))
 			}
 		}
-		slices.SortFunc(ids, func(a, b string) int {
-			if suite.Less(a, b) {
-				return -1
+	}
+	if len(skipped) > 0 {
+		var keys []skip
+		for k := range skipped {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b skip) int {
+			if a.id != b.id {
+				return idCmp(a.id, b.id)
 			}
-			return 1
+			return strings.Compare(a.why, b.why)
 		})
-		for _, id := range ids {
-			v := t.Checks[id]
-			level := ""
-			if v.Level != "" {
-				level = " (" + v.Level + ")"
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s%s | %s | %s | %s |\n", t.Target, t.Version, t.Run, id, level, v.Verdict, cell(v.Why), cell(v.Source))
+		b.WriteString("\nSkipped, with the reason:\n\n| ID | targets | why |\n|---|---|---|\n")
+		for _, k := range keys {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", k.id, strings.Join(skipped[k], ", "), cell(k.why))
 		}
 	}
 	return b.String()
+}
+
+func sortedIDs(m map[string]Verdict) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, idCmp)
+	return ids
+}
+
+func idCmp(a, b string) int {
+	switch {
+	case suite.Less(a, b):
+		return -1
+	case suite.Less(b, a):
+		return 1
+	}
+	return 0
 }
 
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
