@@ -116,6 +116,9 @@ var faults = []fault{
 	{"fastapi", "stream-ends", "SSE-FRAME-010", "reconnect"},
 	{"django", "stream-ends", "SSE-FRAME-010", "reconnect"},
 	{"go", "stream-ends", "SSE-FRAME-010", "reconnect"},
+	// Streams polling one shared list by index instead of each having a
+	// queue: events appended while a stream writes are skipped.
+	{"flask", "polled-list", "SSE-CONN-005", "lost"},
 }
 
 // TestExampleFaults switches each pitfall on and asserts that its check

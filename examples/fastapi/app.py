@@ -160,23 +160,16 @@ def publish_event(ev):
     elif "\r" in name or "\n" in name:
         return PlainTextResponse("event name must be one line", status_code=400)
     else:
-        # On the loop for the async hook; from a worker thread for the
-        # thread-unsafe-publish fault's plain def (the pitfall).
         broker.publish(name, data)
     return Response(status_code=204)
 
 
 if PUBLISH:
-    # The suite's publish hook, routed only in test mode.
-    if FAULT == "thread-unsafe-publish":
-        # A plain def runs in Starlette's thread pool: the pitfall.
-        @app.post("/publish")
-        def publish_hook_in_thread(ev: dict):
-            return publish_event(ev)
-    else:
-        @app.post("/publish")
-        async def publish_hook(ev: dict):
-            return publish_event(ev)
+    # The suite's publish hook, routed only in test mode. An async def: it
+    # runs on the loop, where the asyncio queues live.
+    @app.post("/publish")
+    async def publish_hook(ev: dict):
+        return publish_event(ev)
 
 
 def demo_job():
