@@ -126,7 +126,7 @@ var _ = Describe("NAME", func() {
 	suite.Check(suite.Meta{
 		ID: "SSE-NAME-004", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Observe, suite.Publish},
 		Title:       "Emitted event names and frontend listeners agree",
-		Requirement: "Every event name the stream emits has a listener (--events or the names in --templates), and every listened-for name is emitted; with --events-doc, every emitted and listened-for name is in the channel document.",
+		Requirement: "Every event name the stream emits has a listener (--events or the names in --templates), and every listened-for name is emitted; with --events-doc, every emitted and listened-for name is in the channel document; no sse-swap or hx-trigger=\"sse:…\" sits outside every sse-connect in a whole page.",
 	}, func(ctx SpecContext) {
 		cfg := suite.Current()
 		if len(cfg.Events) == 0 && cfg.Templates == "" && cfg.EventsDoc == "" {
@@ -197,6 +197,7 @@ var _ = Describe("NAME", func() {
 		if len(unserved) > 0 {
 			problems = append(problems, fmt.Sprintf("listened for but not emitted in the %v window: %s", cfg.Window, strings.Join(unserved, ", ")))
 		}
+		problems = append(problems, nameOutside(cfg.Templates)...)
 		suite.Require(len(problems) == 0, fmt.Sprintf("the emitted names %q are exactly the listened-for names", sortedKeys(emitted)),
 			"%s", strings.Join(problems, "; "))
 	})

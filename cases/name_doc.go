@@ -64,3 +64,22 @@ func nameAgainstDoc(doc map[string][]templates.Location, emitted map[string]int,
 	}
 	return problems
 }
+
+// nameOutside lists the listeners in --templates that can never fire: on
+// an element with no sse-connect on itself or an ancestor, in a page whose
+// whole structure is in one file (templates.Outside judges nothing else).
+func nameOutside(dir string) []string {
+	if dir == "" {
+		return nil
+	}
+	dead, err := templates.Outside(dir)
+	if err != nil || len(dead) == 0 {
+		return nil
+	}
+	var where []string
+	for _, l := range dead {
+		where = append(where, l.String())
+	}
+	suite.Evidence("outside_sse_connect", where)
+	return []string{"listening outside every sse-connect, so htmx never fires it: " + strings.Join(where, ", ")}
+}

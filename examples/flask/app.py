@@ -126,7 +126,9 @@ class PolledList:
 
 broker = Broker()
 polled = PolledList()
-app = Flask(__name__)
+# The trigger-outside-connect pitfall serves a page whose hx-trigger="sse:refresh"
+# sits outside the sse-connect element (templates-pitfalls/index.html).
+app = Flask(__name__, template_folder="templates-pitfalls" if FAULT == "trigger-outside-connect" else "templates")
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
