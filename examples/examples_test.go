@@ -52,8 +52,9 @@ func config(t *testing.T, stack, fault string, ids ...string) suite.Config {
 		cfg.Templates = filepath.Join(stack, "templates-pitfalls") // the page the pitfall serves
 	}
 	// The examples run on development servers (Werkzeug, Django's
-	// runserver, uvicorn without uvloop) on a two-core CI machine: there the default 100 ms p95 budget measures the
-	// machine. An event held in a buffer waits seconds, far past 500 ms.
+	// runserver, uvicorn without uvloop) on a two-core CI machine: there
+	// the default 100 ms p95 budget measures the machine. An event held
+	// in a buffer waits seconds, far past 500 ms.
 	cfg.LatencyBudget = 500 * time.Millisecond
 	cfg.Browser = "on"
 	return cfg
