@@ -136,7 +136,9 @@ async def stream(q, replay):
 @app.get("/events")
 async def events(request: Request):
     q, replay = broker.subscribe(request.headers.get("last-event-id"))
-    return StreamingResponse(stream(q, replay), media_type="text/event-stream", headers=HEADERS)
+    # Content-Type in headers: media_type would add "; charset=utf-8",
+    # which strict clients (fetch-event-source) reject.
+    return StreamingResponse(stream(q, replay), headers={**HEADERS, "Content-Type": "text/event-stream"})
 
 
 @app.get("/status", response_class=HTMLResponse)

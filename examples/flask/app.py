@@ -172,7 +172,9 @@ def events():
         finally:
             broker.unsubscribe(sub)
 
-    return Response(stream(), mimetype="text/event-stream", headers=HEADERS)
+    # content_type, not mimetype: mimetype would add "; charset=utf-8",
+    # which strict clients (fetch-event-source) reject.
+    return Response(stream(), content_type="text/event-stream", headers=HEADERS)
 
 
 @app.get("/status")

@@ -73,3 +73,25 @@ func TestEveryFailSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+func TestCompare(t *testing.T) {
+	pinned := Target{Name: "x", Checks: map[string]Verdict{
+		"SSE-HTTP-001": {Verdict: reports.Pass},
+		"SSE-HTTP-002": {Verdict: reports.Pass},
+		"SSE-HTTP-003": {Verdict: reports.Fail, Why: "w", Source: "s"},
+	}}
+	got := Compare(pinned, []reports.Result{
+		{ID: "SSE-HTTP-001", Verdict: reports.Pass},
+		{ID: "SSE-HTTP-003", Verdict: reports.Pass},
+		{ID: "SSE-HTTP-004", Verdict: reports.Skip},
+	})
+	want := []string{"SSE-HTTP-002 is pinned", "SSE-HTTP-003: verdict pass, pinned fail", "SSE-HTTP-004 ran (skip) but is not pinned"}
+	if len(got) != len(want) {
+		t.Fatalf("got %q, want %d differences", got, len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("difference %d: %q, want it to start with %q", i, got[i], want[i])
+		}
+	}
+}
