@@ -125,9 +125,9 @@ var faults = []fault{
 	{"fastapi", "stream-ends", "SSE-FRAME-010", "reconnect"},
 	{"django", "stream-ends", "SSE-FRAME-010", "reconnect"},
 	{"go", "stream-ends", "SSE-FRAME-010", "reconnect"},
-	// Streams polling one shared list by index instead of each having a
-	// queue: events appended while a stream writes are skipped.
-	{"flask", "polled-list", "SSE-CONN-005", "lost"},
+	// Streams polling one shared "latest event" instead of each having a
+	// queue: events published between two polls overwrite each other.
+	{"flask", "shared-variable", "SSE-CONN-005", "lost"},
 	// hx-trigger="sse:refresh" on an element outside the sse-connect
 	// subtree: htmx never fires it.
 	{"flask", "trigger-outside-connect", "SSE-NAME-004", "index.html:12 (hx-trigger)"},

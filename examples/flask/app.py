@@ -106,26 +106,26 @@ class Broker:
             pass  # its next get() is a frame; the stream ends once drained
 
 
-class PolledList:
-    """The FAULT polled-list pitfall: streams poll one shared list and
-    remember how far they read, instead of each having a queue. An event
-    appended while a stream is writing is skipped (pos jumps to the end)."""
+class LatestOnly:
+    """The FAULT shared-variable pitfall: the publisher sets one shared
+    "latest event" and every stream polls it, instead of each stream having
+    its own queue. Events published between two polls overwrite each other."""
 
     def __init__(self):
-        self.events = []
+        self.latest = (0, None)  # (seq, frame)
 
     def stream(self):
-        pos = len(self.events)
+        seen = self.latest[0]
         while True:
-            new = self.events[pos:]
-            for frame in new:
+            seq, frame = self.latest
+            if seq != seen:
+                seen = seq
                 yield frame
-            pos = len(self.events)  # the bug: not pos + len(new)
-            time.sleep(0.01)
+            time.sleep(0.05)
 
 
 broker = Broker()
-polled = PolledList()
+latest = LatestOnly()
 # The trigger-outside-connect pitfall serves a page whose hx-trigger="sse:refresh"
 # sits outside the sse-connect element (templates-pitfalls/index.html).
 app = Flask(__name__, template_folder="templates-pitfalls" if FAULT == "trigger-outside-connect" else "templates")
@@ -134,8 +134,8 @@ logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 def publish(name, data):
     broker.publish(name, data)
-    if FAULT == "polled-list":
-        polled.events.append(encode(len(polled.events) + 1, name, data))
+    if FAULT == "shared-variable":
+        latest.latest = (latest.latest[0] + 1, encode(latest.latest[0] + 1, name, data))
 
 
 @app.get("/")
@@ -158,8 +158,8 @@ def events():
                 while not sub.queue.empty():
                     yield sub.queue.get_nowait()
                 return
-            if FAULT == "polled-list":
-                yield from polled.stream()
+            if FAULT == "shared-variable":
+                yield from latest.stream()
             while True:
                 try:
                     frame = sub.queue.get(timeout=KEEPALIVE)
