@@ -126,12 +126,13 @@ var _ = Describe("NAME", func() {
 	suite.Check(suite.Meta{
 		ID: "SSE-NAME-004", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Observe, suite.Publish},
 		Title:       "Emitted event names and frontend listeners agree",
-		Requirement: "Every event name the stream emits has a listener (--events or the names in --templates), and every listened-for name is emitted.",
+		Requirement: "Every event name the stream emits has a listener (--events or the names in --templates), and every listened-for name is emitted; with --events-doc, every emitted and listened-for name is in the channel document; no sse-swap or hx-trigger=\"sse:…\" sits outside every sse-connect in a whole page.",
 	}, func(ctx SpecContext) {
 		cfg := suite.Current()
-		if len(cfg.Events) == 0 && cfg.Templates == "" {
-			suite.Skipf("needs the frontend's listener names: pass --events a,b,c and/or --templates DIR (sse-swap, sse-close, hx-trigger=\"sse:…\", addEventListener are read from HTML/Jinja/templ/JSX/FastHTML files)")
+		if len(cfg.Events) == 0 && cfg.Templates == "" && cfg.EventsDoc == "" {
+			suite.Skipf("needs the frontend's listener names: pass --events a,b,c and/or --templates DIR (sse-swap, sse-close, hx-trigger=\"sse:…\", addEventListener are read from HTML/Jinja/templ/JSX/FastHTML files), or the channel document with --events-doc FILE")
 		}
+		documented := nameDocumented(cfg.EventsDoc)
 		listeners := map[string][]string{} // name → where it is listened for
 		for _, e := range cfg.Events {
 			listeners[e] = append(listeners[e], "--events")
@@ -149,7 +150,7 @@ var _ = Describe("NAME", func() {
 					listeners[name] = append(listeners[name], l.String())
 				}
 			}
-			if len(listeners) == 0 {
+			if len(listeners) == 0 && documented == nil {
 				suite.Skipf("no listener names found in --templates %s (looked for sse-swap, sse-close, hx-trigger=\"sse:…\", addEventListener on an EventSource); pass --events a,b,c", cfg.Templates)
 			}
 		}
@@ -184,12 +185,19 @@ var _ = Describe("NAME", func() {
 		sort.Strings(unheard)
 		sort.Strings(unserved)
 		var problems []string
+		if documented != nil {
+			if len(listeners) == 0 { // only the document was given: judge against it alone
+				unheard, unserved = nil, nil
+			}
+			problems = append(problems, nameAgainstDoc(documented, emitted, listeners)...)
+		}
 		if len(unheard) > 0 {
 			problems = append(problems, "emitted but no listener: "+strings.Join(unheard, ", "))
 		}
 		if len(unserved) > 0 {
 			problems = append(problems, fmt.Sprintf("listened for but not emitted in the %v window: %s", cfg.Window, strings.Join(unserved, ", ")))
 		}
+		problems = append(problems, nameOutside(cfg.Templates)...)
 		suite.Require(len(problems) == 0, fmt.Sprintf("the emitted names %q are exactly the listened-for names", sortedKeys(emitted)),
 			"%s", strings.Join(problems, "; "))
 	})

@@ -98,74 +98,8 @@ func startLDEventSource(t *testing.T, withDemo bool) adapter {
 	return adapter{URL: ts.URL + "/events", Publish: emit}
 }
 
-// ldBusy is github.com/launchdarkly/eventsource v1.11.0's verdicts with
-// demo events flowing; every fail is in the README's known results.
-var ldBusy = map[string]string{
-	"SSE-HTTP-001": "pass",
-	"SSE-HTTP-002": "pass",
-	"SSE-HTTP-003": "pass",
-	"SSE-HTTP-004": "pass",
-	"SSE-HTTP-005": "pass",
-	"SSE-HTTP-006": "fail",
-	"SSE-HTTP-007": "fail",
-	"SSE-HTTP-008": "pass",
-	"SSE-HTTP-009": "pass",
-	"SSE-HTTP-010": "pass",
-	"SSE-HTTP-011": "skip",
-	"SSE-HTTP-012": "skip",
-
-	"SSE-FRAME-001": "pass",
-	"SSE-FRAME-002": "pass",
-	"SSE-FRAME-003": "fail",
-	"SSE-FRAME-004": "fail",
-	"SSE-FRAME-005": "pass",
-	"SSE-FRAME-006": "pass",
-	"SSE-FRAME-007": "skip",
-	"SSE-FRAME-008": "pass",
-	"SSE-FRAME-009": "pass",
-
-	"SSE-KEEP-001": "pass",
-	"SSE-KEEP-002": "pass",
-	"SSE-KEEP-003": "pass",
-	"SSE-KEEP-004": "skip",
-
-	"SSE-FLUSH-001": "pass",
-	"SSE-FLUSH-002": "pass",
-
-	"SSE-NAME-001": "pass",
-	"SSE-NAME-002": "pass",
-	"SSE-NAME-003": "fail",
-	"SSE-NAME-004": "skip",
-
-	"SSE-DATA-001": "pass",
-	"SSE-DATA-002": "fail",
-	"SSE-DATA-003": "pass",
-	"SSE-DATA-004": "pass",
-	"SSE-DATA-005": "pass",
-	"SSE-DATA-006": "pass",
-	"SSE-DATA-007": "pass",
-
-	"SSE-RESUME-001": "pass",
-	"SSE-RESUME-002": "fail",
-	"SSE-RESUME-003": "pass",
-	"SSE-RESUME-004": "fail",
-	"SSE-RESUME-005": "skip",
-	"SSE-RESUME-006": "pass",
-
-	"SSE-CONN-001": "pass",
-	"SSE-CONN-002": "pass",
-	"SSE-CONN-003": "skip",
-	"SSE-CONN-004": "pass",
-}
-
-// ldIdle is its verdicts on an idle stream.
-var ldIdle = map[string]string{
-	"SSE-HTTP-010": "pass",
-	"SSE-KEEP-001": "fail",
-}
-
-func TestLDEventSource(t *testing.T)     { run(t, startLDEventSource, true, ldBusy) }
-func TestLDEventSourceIdle(t *testing.T) { run(t, startLDEventSource, false, ldIdle) }
+func TestLDEventSource(t *testing.T)     { run(t, startLDEventSource, true, "launchdarkly-busy") }
+func TestLDEventSourceIdle(t *testing.T) { run(t, startLDEventSource, false, "launchdarkly-idle") }
 
 // TestLDEventSourceReplayDeadlock pins why the adapter wraps the
 // repository (ldDrained): with the SliceRepository as shipped, clients that

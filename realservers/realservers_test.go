@@ -3,7 +3,7 @@
 // wrote: github.com/tmaxmax/go-sse and github.com/launchdarkly/eventsource.
 // Each library gets a small adapter — its own stream handler on
 // /events and a publish function using its own API — and each run's
-// verdicts are pinned in a golden map, so a change in the suite's judgement
+// verdicts are pinned in testdata/known/*.json, so a change in the suite's judgement
 // shows up here as a test failure. Every fail is explained (what the
 // library does, in which file) in the README's "known results" table.
 //
@@ -13,7 +13,7 @@
 // Each library is run twice:
 //   - busy: the adapter publishes a demo event every 200 ms through the
 //     library, like the reference server's test setup, so the observe checks
-//     have events to judge; the golden covers every area that exists.
+//     have events to judge; the pinned verdicts cover every area that exists.
 //   - idle: no demo events, and only the checks about an idle stream
 //     (SSE-HTTP-010 headers at once, SSE-KEEP-001 keepalives), which the
 //     busy run cannot see: there, the demo events hide both.
@@ -22,20 +22,19 @@ package realservers_test
 import (
 	"context"
 	"fmt"
-	"sort"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/internal/casetest"
-	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/internal/known"
 	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
 )
 
-// busyFilter selects the areas whose checks all existed when these goldens
-// were recorded; add an area (and its verdicts to every golden) once its
+// busyFilter selects the areas whose checks all existed when these verdicts
+// were pinned; add an area (and its verdicts to every known file) once its
 // checks are complete.
 const busyFilter = "area:HTTP || area:FRAME || area:KEEP || area:FLUSH || area:NAME || area:DATA || area:RESUME || area:CONN"
 
@@ -54,8 +53,9 @@ type adapter struct {
 
 // run starts the adapter (inside the test function: ssespectest's child
 // process runs this function again and needs its own server), runs the
-// suite against it and compares the verdicts with golden.
-func run(t *testing.T, start func(t *testing.T, demo bool) adapter, busy bool, golden map[string]string) {
+// suite against it and compares the verdicts with the ones pinned in
+// testdata/known/<name>.json (which the README's known results list).
+func run(t *testing.T, start func(t *testing.T, demo bool) adapter, busy bool, name string) {
 	t.Parallel()
 	a := start(t, busy)
 	cfg := casetest.FastConfig(a.URL)
@@ -66,39 +66,15 @@ func run(t *testing.T, start func(t *testing.T, demo bool) adapter, busy bool, g
 	cfg.PublishFunc = a.Publish
 	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay}
 	r := ssespectest.Check(t, cfg)
-	expect(t, r, golden)
-}
-
-// expect compares every verdict with the golden and logs the messages,
-// which are the evidence for the README's known results.
-func expect(t *testing.T, r *reports.Report, golden map[string]string) {
-	t.Helper()
-	got := map[string]reports.Result{}
+	pinned, err := known.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, res := range r.Results {
-		got[res.ID] = res
 		t.Logf("%s %s %s (%d ms): %s", res.ID, res.Level, res.Verdict, res.DurationMS, res.Message)
 	}
-	var ids []string
-	for id := range got {
-		ids = append(ids, id)
-	}
-	for id := range golden {
-		if _, ok := got[id]; !ok {
-			ids = append(ids, id)
-		}
-	}
-	sort.Slice(ids, func(i, j int) bool { return suite.Less(ids[i], ids[j]) })
-	for _, id := range ids {
-		res, ran := got[id]
-		want, pinned := golden[id]
-		switch {
-		case !ran:
-			t.Errorf("%s is in the golden (%s) but did not run", id, want)
-		case !pinned:
-			t.Errorf("%s ran (%s) but is not in the golden: add %q: %q, and explain a fail in the README; message: %s", id, res.Verdict, id, res.Verdict, res.Message)
-		case res.Verdict != want:
-			t.Errorf("%s: verdict %s, golden %s; message: %s", id, res.Verdict, want, res.Message)
-		}
+	for _, d := range known.Compare(pinned, r.Results) {
+		t.Error(d)
 	}
 }
 

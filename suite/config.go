@@ -61,6 +61,7 @@ type Config struct {
 	DoneURL      string
 	Events       []string // event names the frontend listens for
 	Templates    string   // directory scanned for listener names
+	EventsDoc    string   // Markdown channel document listing the event names (SSE-NAME-004)
 
 	Browser     string // auto, on or off
 	BrowserPath string

@@ -70,6 +70,7 @@ func (f *runFlags) registerPublish(fs *flag.FlagSet) {
 		return nil
 	})
 	fs.StringVar(&f.cfg.Templates, "templates", "", "directory of HTML/Jinja/templ/JSX templates scanned for sse-swap, sse-close, hx-trigger=\"sse:…\" and addEventListener names (SSE-NAME-004)")
+	fs.StringVar(&f.cfg.EventsDoc, "events-doc", "", "Markdown channel document (a docs/SSE_EVENTS.md: a table of event name, payload) compared with the emitted and listened-for names (SSE-NAME-004)")
 }
 
 func splitList(v string) []string {
