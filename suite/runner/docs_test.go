@@ -41,7 +41,7 @@ func TestChecksDocInStep(t *testing.T) {
 // proof is one row of a cases/*_test.go fault table.
 type proof struct {
 	target, file string
-	pass         bool
+	want         string // pass, skip, error or fail (the default)
 }
 
 // caseRow matches a casetest.Case row that names its check and target on
@@ -66,8 +66,13 @@ func faultProofs(dir string) (map[string][]proof, error) {
 			return nil, err
 		}
 		for _, m := range caseRow.FindAllStringSubmatch(string(b), -1) {
-			pass := strings.Contains(m[3], "Want: reports.Pass") || strings.Contains(m[3], `Want: "pass"`)
-			out[m[1]] = append(out[m[1]], proof{target: m[2], file: "cases/" + filepath.Base(f), pass: pass})
+			want := "fail"
+			for _, v := range []string{"pass", "skip", "error"} {
+				if strings.Contains(m[3], "Want: reports."+strings.ToUpper(v[:1])+v[1:]) || strings.Contains(m[3], `Want: "`+v+`"`) {
+					want = v
+				}
+			}
+			out[m[1]] = append(out[m[1]], proof{target: m[2], file: "cases/" + filepath.Base(f), want: want})
 		}
 		for _, id := range slices.Compact(checkID.FindAllString(string(b), -1)) {
 			if !slices.ContainsFunc(out[id], func(p proof) bool { return p.file == "cases/"+filepath.Base(f) }) {
@@ -106,15 +111,18 @@ func checksDoc(checks []suite.Meta, proofs map[string][]proof) string {
 		if c.Tolerates != "" {
 			fmt.Fprintf(&b, "\n*Passes, though unlike the reference:* %s\n", c.Tolerates)
 		}
-		var fails, passes, files []string
+		var fails, passes, others, files []string
 		for _, p := range proofs[c.ID] {
 			s := fmt.Sprintf("`%s` (%s)", p.target, p.file)
-			if p.target == "" {
+			switch {
+			case p.target == "":
 				files = append(files, p.file)
-			} else if p.pass {
+			case p.want == "pass":
 				passes = append(passes, s)
-			} else {
+			case p.want == "fail":
 				fails = append(fails, s)
+			default:
+				others = append(others, fmt.Sprintf("`%s` → %s (%s)", p.target, p.want, p.file))
 			}
 		}
 		if fails = slices.Compact(fails); len(fails) > 0 {
@@ -123,7 +131,10 @@ func checksDoc(checks []suite.Meta, proofs map[string][]proof) string {
 		if passes = slices.Compact(passes); len(passes) > 0 {
 			fmt.Fprintf(&b, "\n*Also passes:* %s\n", strings.Join(passes, ", "))
 		}
-		if len(fails)+len(passes) == 0 && len(files) > 0 {
+		if others = slices.Compact(others); len(others) > 0 {
+			fmt.Fprintf(&b, "\n*Other verdicts pinned:* %s\n", strings.Join(others, ", "))
+		}
+		if len(fails)+len(passes)+len(others) == 0 && len(files) > 0 {
 			fmt.Fprintf(&b, "\n*Tested in:* %s\n", strings.Join(files, ", "))
 		}
 	}
