@@ -126,6 +126,19 @@ func compressionMeasure(ctx SpecContext, ctl *latencyControl, n int) *compressio
 		zc.Close()
 		suite.AttachRecording("accept-encoding", zr)
 		if ierr == nil && strings.Contains(zerr.Error(), "no response headers") {
+			// A server that serves one connection at a time answers the
+			// compressed request only once the identity one is gone: ask
+			// again alone before calling the compressed request unanswered.
+			ic.Close()
+			alone := opts
+			alone.Duration, alone.HeaderTimeout = time.Second, 5*time.Second
+			h := suite.BrowserLikeHeader()
+			h.Set("Accept-Encoding", "gzip, br")
+			ac, aerr := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, alone)
+			ac.Close()
+			if aerr == nil {
+				suite.Undecided("the request with Accept-Encoding: gzip, br got no response while the identity request was open, and one at once when asked alone: the target serves one connection at a time, so the two could not be compared (an SSE endpoint holds a connection per client: serve it with threads, an async server or more workers)")
+			}
 			suite.Failf("response headers for the request with Accept-Encoding: gzip, br",
 				"none within the %v window, while the request with Accept-Encoding: identity had them after %v",
 				cfg.Window, ir.HeadersAt.Round(time.Millisecond))

@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/ssespec/ssespec/harness/stream"
 )
 
 // A target that dies or deadlocks mid-run (a library that hangs after a
@@ -37,6 +40,9 @@ func ResetHealth() {
 	health.Lock()
 	health.down = ""
 	health.Unlock()
+	servedConcurrently.Store(false)
+	unansweredWhileBusy.Store(0)
+	openStreams.Store(0)
 	resetHookHealth()
 }
 
@@ -97,6 +103,11 @@ func probeHealth(cfg Config) string {
 			return ""
 		}
 	}
+	if sharedStillOpen() && !servedConcurrently.Load() {
+		return "it serves one connection at a time: while the suite's first stream is open no other request gets a response " +
+			"(a single-threaded server, such as a development server run without threads or with one worker); " +
+			"an SSE endpoint holds a connection per client, so serve it with threads, an async server or more workers"
+	}
 	return fmt.Sprintf("it accepts connections but sent no response headers within %v and then %v (%v): deadlocked or overloaded; look at its logs", healthProbeTimeout, 2*healthProbeTimeout, bareError(err))
 }
 
@@ -115,6 +126,57 @@ func askForHeaders(cfg Config, wait time.Duration) error {
 	}
 	resp.Body.Close()
 	return nil
+}
+
+// servedConcurrently is set once a check's own stream got its headers
+// while another of the suite's streams was open: the target serves streams
+// side by side. unansweredWhileBusy counts streams that got no headers
+// while another was open; openStreams counts the checks' open streams.
+var (
+	servedConcurrently  atomic.Bool
+	unansweredWhileBusy atomic.Int32
+	openStreams         atomic.Int32
+)
+
+// noteOpened records how a check's stream request went; the returned func
+// marks it closed.
+func noteOpened(err error) func() {
+	busy := openStreams.Load() > 0 || sharedStillOpen()
+	switch {
+	case err == nil && busy:
+		servedConcurrently.Store(true)
+	case errors.Is(err, stream.ErrNoHeaders) && busy:
+		unansweredWhileBusy.Add(1)
+	}
+	if err != nil {
+		return func() {}
+	}
+	openStreams.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { openStreams.Add(-1) }) }
+}
+
+// SerialHint says, when the run suggests it, that the target serves one
+// connection at a time; "" otherwise.
+func SerialHint() string {
+	if n := unansweredWhileBusy.Load(); n >= 2 && !servedConcurrently.Load() {
+		return fmt.Sprintf("%d of the suite's streams got no response while another stream to the target was open, and none was ever answered alongside another: "+
+			"the target seems to serve one connection at a time (a single-threaded server, such as a development server without threads or one worker). "+
+			"An SSE endpoint holds a connection per client: serve it with threads, an async server or more workers; checks that need two streams at once could not be judged", n)
+	}
+	return ""
+}
+
+// sharedStillOpen reports whether the shared stream is being served.
+func sharedStillOpen() bool {
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.conn == nil || shared.err != nil {
+		return false
+	}
+	open := false
+	shared.conn.View(func(r *stream.Recording) { open = r.End == stream.EndOpen })
+	return open
 }
 
 // sharedAnsweredPromptly reports whether the shared stream got its headers

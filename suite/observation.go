@@ -71,6 +71,8 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 		h[k] = v
 	}
 	c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, base)
+	closed := noteOpened(err)
+	go func() { <-c.Done(); closed() }()
 	DeferCleanup(c.Close)
 	if errors.Is(err, stream.ErrNoHeaders) && sharedGotNoHeaders() {
 		Skipf("%s", NoHeadersSkip) // the shared stream gave up meanwhile: same cause, said once

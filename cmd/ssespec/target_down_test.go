@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -81,5 +84,70 @@ func TestTargetThatDiesIsOneFinding(t *testing.T) {
 				t.Errorf("exit %d in %v, want 1 in bounded time", r.code, r.took)
 			}
 		})
+	}
+}
+
+// singleThreaded serves one connection at a time, as a development server
+// without threads does: the next connection waits until the stream ends.
+func singleThreaded(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done); ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			br := bufio.NewReader(c)
+			for { // the request head
+				line, err := br.ReadString('\n')
+				if err != nil || line == "\r\n" || line == "\n" {
+					break
+				}
+			}
+			fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\nretry: 1000\n\n")
+			for i := 1; ; i++ {
+				if _, err := fmt.Fprintf(c, "id: %d\ndata: tick %d\n\n", i, i); err != nil {
+					break
+				}
+				select {
+				case <-done:
+				case <-time.After(200 * time.Millisecond):
+					continue
+				}
+				break
+			}
+			c.Close()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/events"
+}
+
+// TestSingleThreadedTargetIsNamed: a target that serves one connection at
+// a time gets one sentence saying so, not a page of timeouts.
+func TestSingleThreadedTargetIsNamed(t *testing.T) {
+	dir := t.TempDir()
+	r := cli(t, "run", "--url", singleThreaded(t), "--keepalive-max", "1s", "--window", "3s", "--browser", "off", "--report-dir", dir)
+	rep, err := reports.ReadJSON(filepath.Join(dir, reports.JSONFile))
+	if err != nil {
+		t.Fatalf("exit %d, no report: %v\n%s", r.code, err, r.stderr)
+	}
+	t.Logf("exit %d in %v: %s", r.code, r.took.Round(100*time.Millisecond), rep.TargetStopped)
+	said := rep.TargetStopped + strings.Join(rep.Warnings, " ")
+	if !strings.Contains(said, "one connection at a time") {
+		for _, res := range rep.Results {
+			t.Logf("%s %s %d ms: %.200s", res.ID, res.Verdict, res.DurationMS, res.Message)
+		}
+		t.Fatalf("target_stopped = %q, warnings %q", rep.TargetStopped, rep.Warnings)
+	}
+	if r.took > 60*time.Second {
+		t.Errorf("took %v", r.took)
+	}
+	if res := rep.Result("SSE-HTTP-008"); res != nil && res.Verdict == reports.Fail {
+		t.Errorf("SSE-HTTP-008 fails a server only because it serves one connection at a time: %s", res.Message)
 	}
 }

@@ -112,6 +112,9 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	r := reports.BuildRun(gr, info, names, recs)
 	r.TargetStopped = suite.TargetDown()
 	r.HookStopped = suite.HookDown()
+	if hint := suite.SerialHint(); hint != "" {
+		r.Warnings = append(r.Warnings, hint)
+	}
 	if cfg.ReportDir != "" && !opts.DryRun {
 		if _, err := reports.WriteAll(r, gr, cfg.ReportDir); err != nil {
 			return r, fmt.Errorf("writing reports: %w", err)
