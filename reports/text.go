@@ -12,7 +12,7 @@ var marks = map[string]string{Pass: "✔", Fail: "✖", Skip: "-", Error: "!"}
 func ProgressLine(r Result) string {
 	line := fmt.Sprintf("%s %-15s %-6s %-5s %s (%dms)", marks[r.Verdict], r.ID, r.Level, r.Verdict, r.Title, r.DurationMS)
 	if r.Verdict != Pass && r.Message != "" {
-		line += "\n    " + firstLine(r.Message)
+		line += "\n    " + firstLine(cutLines(r.Message))
 	}
 	return line
 }
@@ -33,6 +33,12 @@ func WriteText(w io.Writer, r *Report) {
 			fmt.Fprintf(w, "      Expected: %s\n      Actual:   %s\n", res.Expected, indent(res.Actual))
 		case res.Verdict != Pass && res.Message != "":
 			fmt.Fprintf(w, "      %s: %s\n", res.Verdict, indent(res.Message))
+		}
+	}
+	if t := r.Truncated; t != nil {
+		fmt.Fprintf(w, "\nNote: %d value(s) the target sent (up to %d bytes) are shown cut, with their length and SHA-256, in %s\n", t.Values, t.Longest, strings.Join(t.Fields, ", "))
+		if t.Budget != "" {
+			fmt.Fprintf(w, "Note: %s\n", t.Budget)
 		}
 	}
 	for _, warn := range r.Warnings {

@@ -51,6 +51,10 @@ func TestHostileCorpus(t *testing.T) {
 			dir := t.TempDir()
 			args := append([]string{"run", "--url", url, "--keepalive-max", "1s", "--window", "2s", "--browser", "off", "--report-dir", dir}, append(extra, hc.args...)...)
 			r := cli(t, args...)
+			if os.Getenv("SSESPEC_KEEP") != "" {
+				os.WriteFile(filepath.Join(os.Getenv("SSESPEC_KEEP"), hc.name+".out"), []byte(r.stdout+r.stderr), 0o644)
+				t.Cleanup(func() { os.CopyFS(filepath.Join(os.Getenv("SSESPEC_KEEP"), hc.name), os.DirFS(dir)) })
+			}
 			exits := hc.exits
 			if exits == nil {
 				exits = []int{exitOK, exitFailed}
@@ -67,6 +71,9 @@ func TestHostileCorpus(t *testing.T) {
 			}
 			if bytes.IndexByte([]byte(r.stdout+r.stderr), 0x1b) >= 0 {
 				t.Errorf("the target's escape sequences reached the terminal")
+			}
+			if n := longestLine(r.stdout + r.stderr); n > 4<<10 {
+				t.Errorf("the console printed a %d-byte line, want ≤ 4 KiB", n)
 			}
 			if r.code == exitUsage {
 				return // refused before any check: no reports, by design
@@ -95,7 +102,9 @@ func hostileReports(t *testing.T, dir string) *reports.Report {
 	if err != nil || len(rep.Results) == 0 {
 		t.Fatalf("report.json not usable: %v", err)
 	}
-	if st, _ := os.Stat(filepath.Join(dir, reports.JSONFile)); st.Size() > 20<<20 {
+	st, _ := os.Stat(filepath.Join(dir, reports.JSONFile))
+	t.Logf("report.json: %d bytes", st.Size())
+	if st.Size() > 20<<20 {
 		t.Errorf("report.json is %d MiB, want ≤ 20 MiB", st.Size()>>20)
 	}
 	junit, err := os.ReadFile(filepath.Join(dir, reports.JUnitFile))
@@ -117,6 +126,21 @@ func hostileReports(t *testing.T, dir string) *reports.Report {
 		}
 	}
 	return rep
+}
+
+func longestLine(s string) int {
+	n := 0
+	for line := range strings.Lines(s) {
+		n = max(n, len(line))
+	}
+	return n
+}
+
+// reportsCut checks a target of huge values is told it was cut.
+func reportsCut(t *testing.T, rep *reports.Report) {
+	if rep.Truncated == nil {
+		t.Errorf("report.json does not say what was cut")
+	}
 }
 
 func tail(s string) string {
@@ -152,6 +176,10 @@ func hostileCorpus() []hostileCase {
 		{name: "hostile-ansi", want: map[string]string{"SSE-HTTP-001": pass}},
 		{name: "hostile-markup-everywhere", want: map[string]string{"SSE-FRAME-007": fail}},
 		{name: "hostile-script"},
+		{name: "hostile-1mb-ids", check: reportsCut},
+		{name: "hostile-1mb-event-names", check: reportsCut},
+		{name: "hostile-1mb-id-sticky", check: reportsCut},
+		{name: "hostile-1mb-comments", check: reportsCut},
 		{name: "transport-reset-mid-event", want: map[string]string{"SSE-FRAME-010": fail}},
 		{name: "transport-bad-chunk", want: map[string]string{"SSE-FRAME-010": fail}},
 		{name: "transport-short-body", want: map[string]string{"SSE-FRAME-010": fail}},
