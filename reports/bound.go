@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"unicode/utf8"
 )
 
 // cutResult cuts the target-derived text of one result: message lines,
@@ -98,7 +99,8 @@ func (c *cutter) merge(o *cutter) {
 // budgetRecordings lists fewer wire lines, events and headers of the
 // largest recordings until report.json fits in MaxJSON (with a margin for
 // what is added after Build): each recording gets a fair share of what the
-// results leave, small ones whole.
+// results leave, small ones whole. Sizes are estimated from the values
+// (jsonLen), not by encoding megabytes over and over.
 func budgetRecordings(r *Report, c *cutter) {
 	recs := r.Recordings
 	r.Recordings = nil
@@ -108,7 +110,7 @@ func budgetRecordings(r *Report, c *cutter) {
 	sizes := map[string]int{}
 	total := 0
 	for name, rec := range recs {
-		sizes[name] = jsonSize(rec)
+		sizes[name] = recSize(&rec)
 		total += sizes[name]
 	}
 	if total <= allowance {
@@ -127,34 +129,101 @@ func budgetRecordings(r *Report, c *cutter) {
 	c.budget = fmt.Sprintf("recordings list fewer wire lines, events and headers (see their *_truncated counts) to keep report.json under %d MiB", MaxJSON>>20)
 }
 
-// shrink drops the tail of rec's lists until its JSON is at most max
-// bytes, and returns its size.
+// Per-item overhead in indented report.json beyond the strings: keys,
+// numbers, indentation (generous).
+const (
+	wireLineOverhead = 160
+	eventOverhead    = 140
+	headerOverhead   = 24
+	chunkTimeSize    = 32
+)
+
+func wireSize(l WireLine) int  { return wireLineOverhead + jsonLen(l.Kind) + jsonLen(l.Ending) + jsonLen(l.Text) }
+func eventSize(e EventView) int { return eventOverhead + jsonLen(e.Type) + jsonLen(e.Data) + jsonLen(e.ID) }
+
+// recSize estimates rec's size in report.json from above.
+func recSize(rec *Recording) int {
+	bare := *rec
+	bare.Wire, bare.Events, bare.ChunkTimes, bare.Header = nil, nil, nil, nil
+	n := jsonSize(bare) + chunkTimeSize*len(rec.ChunkTimes)
+	for k, vals := range rec.Header {
+		n += jsonLen(k) + headerOverhead
+		for _, v := range vals {
+			n += jsonLen(v) + headerOverhead
+		}
+	}
+	for _, l := range rec.Wire {
+		n += wireSize(l)
+	}
+	for _, e := range rec.Events {
+		n += eventSize(e)
+	}
+	return n
+}
+
+// shrink drops the tail of rec's lists until its estimated size is at
+// most max bytes, and returns that size. Headers go last, chunk times
+// (the timeline) first; wire lines and events share what is left.
 func shrink(rec *Recording, max int) int {
-	size := jsonSize(rec)
-	for range 12 {
+	size := recSize(rec)
+	if size <= max {
+		return size
+	}
+	if len(rec.ChunkTimes) > 0 {
+		rec.ChunkTimes = rec.ChunkTimes[:0]
+	}
+	size = recSize(rec)
+	for size > max && (len(rec.Wire) > 0 || len(rec.Events) > 0) {
+		// Drop from whichever list is larger, one item at a time.
+		if len(rec.Wire) > 0 && (len(rec.Events) == 0 || len(rec.Wire) >= 2*len(rec.Events)) {
+			size -= wireSize(rec.Wire[len(rec.Wire)-1])
+			rec.Wire = rec.Wire[:len(rec.Wire)-1]
+			rec.WireCut++
+		} else {
+			size -= eventSize(rec.Events[len(rec.Events)-1])
+			rec.Events = rec.Events[:len(rec.Events)-1]
+			rec.EventsCut++
+		}
+	}
+	for _, k := range slices.Backward(slices.Sorted(maps.Keys(rec.Header))) {
 		if size <= max {
 			break
 		}
-		keep := func(n int) int { return int(float64(n) * float64(max) / float64(size) * 0.9) }
-		if w := keep(len(rec.Wire)); w < len(rec.Wire) {
-			rec.WireCut += len(rec.Wire) - w
-			rec.Wire = rec.Wire[:w]
-		}
-		if e := keep(len(rec.Events)); e < len(rec.Events) {
-			rec.EventsCut += len(rec.Events) - e
-			rec.Events = rec.Events[:e]
-		}
-		rec.ChunkTimes = rec.ChunkTimes[:keep(len(rec.ChunkTimes))]
-		if len(rec.Wire) == 0 && len(rec.Events) == 0 {
-			n := keep(len(rec.Header))
-			for _, k := range slices.Sorted(maps.Keys(rec.Header))[n:] {
-				rec.HeadersCut += len(rec.Header[k])
-				delete(rec.Header, k)
-			}
-		}
-		size = jsonSize(rec)
+		rec.HeadersCut += len(rec.Header[k])
+		delete(rec.Header, k)
+		size = recSize(rec)
 	}
 	return size
+}
+
+// jsonLen is an upper bound on the length of s encoded as a JSON string
+// by encoding/json: controls, <, >, & and invalid bytes become \uXXXX.
+func jsonLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				n += 6
+			case c == '"' || c == '\\':
+				n += 2
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1, r == '\u2028', r == '\u2029':
+			n += 6
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
 }
 
 // jsonSize is v's size in report.json, indented as WriteJSON does (two

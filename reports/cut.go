@@ -36,8 +36,11 @@ func Cut(s string, max int) string {
 		return s
 	}
 	n := max
-	for i := 0; i < utf8.UTFMax && n > 0 && !utf8.RuneStart(s[n]); i++ {
+	for i := 0; i < utf8.UTFMax-1 && n > 0 && !utf8.RuneStart(s[n]); i++ {
 		n--
+	}
+	if r, size := utf8.DecodeRuneInString(s[n:]); r == utf8.RuneError && size <= 1 || n+size <= max {
+		n = max // not a rune straddling the limit: invalid bytes are cut where they are
 	}
 	sum := sha256.Sum256([]byte(s))
 	return fmt.Sprintf("%s%s%d bytes, sha256:%x]", s[:n], cutMark, len(s), sum[:8])
