@@ -12,7 +12,8 @@ import (
 // copied into 200 events made a 210 MB report.json).
 const (
 	MaxValue       = 2048     // bytes kept of one target-derived value: an event field, a header, an evidence string
-	maxMessageLine = 512      // bytes kept of one line of a message, Expected or Actual: ≤ 3 KiB on a terminal after Printable
+	maxMessageLine = MaxValue // bytes kept of one line of a message, Expected or Actual
+	maxConsoleLine = 512      // bytes of one such line printed on the console: ≤ 3 KiB after Printable
 	maxMessage     = 8 << 10  // bytes kept of a whole message
 	maxEvidence    = 16 << 10 // JSON bytes of one evidence value before its strings and lists are cut harder
 	maxScreenshot  = 2 << 20  // a screenshot larger than this is replaced by its cut text
@@ -28,22 +29,48 @@ const cutMark = "… [cut: "
 // a UTF-8 boundary) followed by its full length and the start of its
 // SHA-256, so a reader sees how it began and can tell two cut values apart:
 //
-//	xxxx… [cut: 1048583 bytes, sha256:3b1c0a55e2f0d6c4]
+//	xxxx… [cut: 1048576 bytes, sha256:8f990ba0b577b51c]  (1 MiB of "x")
 //
 // A value Cut already returned is returned unchanged.
 func Cut(s string, max int) string {
 	if len(s) <= max || isCut(s, max) {
 		return s
 	}
+	sum := sha256.Sum256([]byte(s))
+	return fmt.Sprintf("%s%s%d bytes, sha256:%x]", s[:cutPoint(s, max)], cutMark, len(s), sum[:8])
+}
+
+// cutPoint is max, or the start of a rune straddling it.
+func cutPoint(s string, max int) int {
 	n := max
 	for i := 0; i < utf8.UTFMax-1 && n > 0 && !utf8.RuneStart(s[n]); i++ {
 		n--
 	}
 	if r, size := utf8.DecodeRuneInString(s[n:]); r == utf8.RuneError && size <= 1 || n+size <= max {
-		n = max // not a rune straddling the limit: invalid bytes are cut where they are
+		return max // not a rune straddling the limit: invalid bytes are cut where they are
 	}
-	sum := sha256.Sum256([]byte(s))
-	return fmt.Sprintf("%s%s%d bytes, sha256:%x]", s[:n], cutMark, len(s), sum[:8])
+	return n
+}
+
+// consoleText cuts each line of s to maxConsoleLine bytes for the
+// terminal. A line the report already cut keeps that cut's length and
+// hash, which describe the whole value.
+func consoleText(s string) string {
+	if len(s) <= maxConsoleLine {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if len(l) <= maxConsoleLine {
+			continue
+		}
+		if m := strings.LastIndex(l, cutMark); m > maxConsoleLine && isCut(l, m) {
+			lines[i] = l[:cutPoint(l, maxConsoleLine)] + l[m:]
+		} else {
+			lines[i] = Cut(l, maxConsoleLine)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // isCut tells whether s is Cut's output for max.

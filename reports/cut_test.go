@@ -81,7 +81,10 @@ func TestConsoleLinesStayBounded(t *testing.T) {
 	if longest > 4<<10 {
 		t.Errorf("longest console line %d bytes, want ≤ 4 KiB", longest)
 	}
-	if !strings.Contains(b.String(), "shown cut") {
+	if !strings.Contains(b.String(), "[cut: 1048579 bytes") { // the console shows the whole value's length, not the report's cut
+		t.Errorf("the console does not give the value's length:\n%.2000s", b.String())
+	}
+	if !strings.Contains(b.String(), "long value(s)") {
 		t.Errorf("the console does not say values were cut:\n%.2000s", b.String())
 	}
 }
