@@ -138,8 +138,12 @@ const (
 	chunkTimeSize    = 32
 )
 
-func wireSize(l WireLine) int  { return wireLineOverhead + jsonLen(l.Kind) + jsonLen(l.Ending) + jsonLen(l.Text) }
-func eventSize(e EventView) int { return eventOverhead + jsonLen(e.Type) + jsonLen(e.Data) + jsonLen(e.ID) }
+func wireSize(l WireLine) int {
+	return wireLineOverhead + jsonLen(l.Kind) + jsonLen(l.Ending) + jsonLen(l.Text)
+}
+func eventSize(e EventView) int {
+	return eventOverhead + jsonLen(e.Type) + jsonLen(e.Data) + jsonLen(e.ID)
+}
 
 // recSize estimates rec's size in report.json from above.
 func recSize(rec *Recording) int {

@@ -142,3 +142,17 @@ func TestJSONLenBoundsTheEncoding(t *testing.T) {
 		}
 	}
 }
+
+func TestHTMLSaysWhatWasCut(t *testing.T) {
+	r := sampleReport()
+	r.Truncated = &Truncation{Values: 3, Longest: 1 << 20, Fields: []string{"recordings.events.last_event_id"}, Budget: "recordings list fewer wire lines"}
+	out := renderHTML(t, r)
+	for _, want := range []string{`id="truncated"`, "3 long value(s)", "up to 1048576 bytes", "<code>recordings.events.last_event_id</code>", "recordings list fewer wire lines"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	if strings.Contains(renderHTML(t, sampleReport()), `id="truncated"`) {
+		t.Error("report.html says values were cut when none were")
+	}
+}

@@ -54,7 +54,7 @@ type WireLine struct {
 	Offset int64   `json:"offset"`
 	Kind   string  `json:"kind"`
 	Ending string  `json:"ending"`
-	Text   string  `json:"text"` // cut to 2048 bytes with a marker (Cut)
+	Text   string  `json:"text"`          // cut to 2048 bytes with a marker (Cut)
 	Cut    int     `json:"cut,omitempty"` // bytes left out of Text
 }
 
