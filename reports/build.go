@@ -45,6 +45,7 @@ func BuildRun(gr types.Report, info RunInfo, recNames []string, recs map[string]
 		r.Results = append(r.Results, res)
 	}
 	sort.SliceStable(r.Results, func(i, j int) bool { return suite.Less(r.Results[i].ID, r.Results[j].ID) })
+	c := &cutter{}
 	for _, name := range recNames {
 		redact.RegisterCookies(recs[name].Header)
 	}
@@ -55,14 +56,22 @@ func BuildRun(gr types.Report, info RunInfo, recNames []string, recs map[string]
 			}
 		}
 		if referenced(r, name) {
-			r.Recordings[name] = ViewRecording(recs[name])
+			r.Recordings[name] = viewRecording(recs[name], c)
 		}
+	}
+	for i := range r.Results {
+		cutResult(&r.Results[i], c)
+	}
+	for i, w := range r.Warnings {
+		r.Warnings[i] = c.lines("warnings", w)
 	}
 	r.Summary = summarize(r.Results)
 	r.Interrupted = interruptCause(gr, info.Interrupted)
 	if r.Interrupted != "" {
 		r.NotRun = notRun(gr, info.Filter)
 	}
+	budgetRecordings(r, c)
+	r.Truncated = c.truncation()
 	return r
 }
 

@@ -68,6 +68,7 @@ type htmlPage struct {
 	Levels                                         []*countRow
 	Areas                                          []*areaView
 	Warnings                                       []string
+	Truncated                                      *Truncation
 }
 
 // countRow counts verdicts for a level or an area.
@@ -109,7 +110,7 @@ func newHTMLPage(r *Report) *htmlPage {
 	p := &htmlPage{
 		Tool: r.Tool, Version: r.Version, Target: r.Target, Mode: r.Mode,
 		Started: "—", Duration: (time.Duration(r.DurationMS) * time.Millisecond).Round(100 * time.Millisecond).String(),
-		Summary: summarize(r.Results), Warnings: r.Warnings,
+		Summary: summarize(r.Results), Warnings: r.Warnings, Truncated: r.Truncated,
 	}
 	if p.Tool == "" {
 		p.Tool = "ssespec"

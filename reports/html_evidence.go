@@ -265,6 +265,9 @@ func wireRows(rec *Recording) []wireRow {
 		if kindClasses[l.Kind] {
 			w.KindClass = l.Kind
 		}
+		if strings.Contains(l.Text, cutMark) {
+			w.Cut = 0 // the text says it (reports before Cut only counted)
+		}
 		text := l.Text
 		if name, rest, ok := strings.Cut(text, ":"); ok && l.Kind == "field" {
 			w.Name, text = visible(name, true), ":"+rest

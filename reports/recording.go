@@ -1,8 +1,10 @@
 package reports
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/stream"
@@ -24,6 +26,7 @@ type Recording struct {
 	Proto      string      `json:"proto,omitempty"`
 	Status     int         `json:"status"`
 	Header     http.Header `json:"headers,omitempty"`
+	HeadersCut int         `json:"headers_truncated,omitempty"` // header lines left out
 	HeadersMS  float64     `json:"headers_ms"`
 	End        string      `json:"end"`
 	EndMS      float64     `json:"end_ms"`
@@ -51,7 +54,7 @@ type WireLine struct {
 	Offset int64   `json:"offset"`
 	Kind   string  `json:"kind"`
 	Ending string  `json:"ending"`
-	Text   string  `json:"text"`
+	Text   string  `json:"text"`          // cut to 2048 bytes with a marker (Cut)
 	Cut    int     `json:"cut,omitempty"` // bytes left out of Text
 }
 
@@ -65,22 +68,29 @@ type EventView struct {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// ViewRecording renders a finished recording for the report.
-func ViewRecording(rec *stream.Recording) Recording {
+// ViewRecording renders a finished recording for the report. Every value
+// the target chose is cut to MaxValue (Cut).
+func ViewRecording(rec *stream.Recording) Recording { return viewRecording(rec, &cutter{}) }
+
+func viewRecording(rec *stream.Recording, c *cutter) Recording {
 	v := Recording{
-		URL: redact.URL(rec.URL), Proto: rec.Proto, Status: rec.Status, Header: redact.Header(rec.Header),
+		URL: redact.URL(rec.URL), Proto: c.cut("recordings.proto", rec.Proto, 64), Status: rec.Status,
 		HeadersMS: ms(rec.HeadersAt), End: string(rec.End), EndMS: ms(rec.EndAt),
 		Bytes: rec.Bytes, Chunks: len(rec.Chunks),
 	}
+	v.Header, v.HeadersCut = viewHeader(redact.Header(rec.Header), c)
 	if rec.Err != nil {
-		v.Error = rec.Err.Error()
+		v.Error = c.cut("recordings.error", rec.Err.Error(), MaxValue)
 	}
 	v.Redirects = redirects(rec)
-	for i, c := range rec.Chunks {
+	for i := range v.Redirects {
+		v.Redirects[i].To = c.cut("recordings.redirects", v.Redirects[i].To, MaxValue)
+	}
+	for i, ch := range rec.Chunks {
 		if i >= 2000 {
 			break
 		}
-		v.ChunkTimes = append(v.ChunkTimes, ms(c.At))
+		v.ChunkTimes = append(v.ChunkTimes, ms(ch.At))
 	}
 	p := rec.Parse
 	if p == nil {
@@ -91,25 +101,48 @@ func ViewRecording(rec *stream.Recording) Recording {
 			v.WireCut = len(p.Lines) - maxWireLines
 			break
 		}
-		text, cut := l.Raw, 0
-		if len(text) > maxLineText {
-			cut = len(text) - maxLineText
-			text = text[:maxLineText]
+		text, cut := c.cut("recordings.wire", string(l.Raw), maxLineText), 0
+		if len(l.Raw) > maxLineText {
+			cut = len(l.Raw) - maxLineText
 		}
-		v.Wire = append(v.Wire, WireLine{MS: ms(l.At), Offset: l.Offset, Kind: string(l.Kind), Ending: string(l.Ending), Text: string(text), Cut: cut})
+		v.Wire = append(v.Wire, WireLine{MS: ms(l.At), Offset: l.Offset, Kind: string(l.Kind), Ending: string(l.Ending), Text: text, Cut: cut})
 	}
 	for i, e := range p.Events {
 		if i >= maxEvents {
 			v.EventsCut = len(p.Events) - maxEvents
 			break
 		}
-		data := e.Data
-		if len(data) > maxLineText {
-			data = data[:maxLineText] + "…"
-		}
-		v.Events = append(v.Events, EventView{MS: ms(e.At), Type: e.Type, Data: data, ID: e.LastEventID})
+		v.Events = append(v.Events, EventView{MS: ms(e.At),
+			Type: c.cut("recordings.events.type", e.Type, MaxValue),
+			Data: c.cut("recordings.events.data", e.Data, MaxValue),
+			ID:   c.cut("recordings.events.last_event_id", e.LastEventID, MaxValue)})
 	}
 	return v
+}
+
+// viewHeader cuts names and values and lists at most maxHeaders lines,
+// in name order; it returns how many lines it left out.
+func viewHeader(h http.Header, c *cutter) (http.Header, int) {
+	if h == nil {
+		return nil, 0
+	}
+	names := slices.Sorted(maps.Keys(h))
+	out, kept, left := http.Header{}, 0, 0
+	for _, k := range names {
+		for _, val := range h[k] {
+			if kept >= maxHeaders {
+				left++
+				continue
+			}
+			kept++
+			name := c.cut("recordings.headers", k, MaxValue)
+			out[name] = append(out[name], c.cut("recordings.headers", val, MaxValue))
+		}
+	}
+	if left > 0 {
+		c.mark("recordings.headers_truncated")
+	}
+	return out, left
 }
 
 // redirects lists rec's hops, each marked when it left the origin of the

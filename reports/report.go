@@ -34,6 +34,9 @@ type Report struct {
 	// HookStopped says when the publish hook stopped answering, or "".
 	HookStopped string   `json:"publish_hook_stopped,omitempty"`
 	Warnings    []string `json:"warnings,omitempty"` // findings outside any check, e.g. a redirect to another origin
+	// Truncated says what was cut to keep the report readable and under
+	// MaxJSON (20 MiB) whatever the target sent; absent when nothing was.
+	Truncated *Truncation `json:"truncated,omitempty"`
 }
 
 // Summary counts verdicts; must_failed decides the exit status.

@@ -12,7 +12,7 @@ var marks = map[string]string{Pass: "✔", Fail: "✖", Skip: "-", Error: "!"}
 func ProgressLine(r Result) string {
 	line := fmt.Sprintf("%s %-15s %-6s %-5s %s (%dms)", marks[r.Verdict], r.ID, r.Level, r.Verdict, r.Title, r.DurationMS)
 	if r.Verdict != Pass && r.Message != "" {
-		line += "\n    " + firstLine(r.Message)
+		line += "\n    " + consoleText(firstLine(cutLines(r.Message)))
 	}
 	return line
 }
@@ -30,22 +30,28 @@ func WriteText(w io.Writer, r *Report) {
 		fmt.Fprintf(w, "  %s %-15s %-6s %s\n", marks[res.Verdict], res.ID, res.Level, res.Title)
 		switch {
 		case res.Verdict == Fail && res.Expected != "":
-			fmt.Fprintf(w, "      Expected: %s\n      Actual:   %s\n", res.Expected, indent(res.Actual))
+			fmt.Fprintf(w, "      Expected: %s\n      Actual:   %s\n", consoleText(res.Expected), indent(consoleText(res.Actual)))
 		case res.Verdict != Pass && res.Message != "":
-			fmt.Fprintf(w, "      %s: %s\n", res.Verdict, indent(res.Message))
+			fmt.Fprintf(w, "      %s: %s\n", res.Verdict, indent(consoleText(res.Message)))
+		}
+	}
+	if t := r.Truncated; t != nil {
+		fmt.Fprintf(w, "\nNote: the report shows %d long value(s) (up to %d bytes) cut, with their length and SHA-256; cut: %s\n", t.Values, t.Longest, strings.Join(t.Fields, ", "))
+		if t.Budget != "" {
+			fmt.Fprintf(w, "Note: %s\n", t.Budget)
 		}
 	}
 	for _, warn := range r.Warnings {
-		fmt.Fprintf(w, "\nWarning: %s\n", warn)
+		fmt.Fprintf(w, "\nWarning: %s\n", consoleText(warn))
 	}
 	s := r.Summary
 	fmt.Fprintf(w, "\n%d checks: %d pass, %d fail, %d skip, %d error — %d MUST failed, %d MUST errored, %d SHOULD failed (%.1fs)\n",
 		len(r.Results), s.Pass, s.Fail, s.Skip, s.Error, s.MustFailed, s.MustErrored, s.ShouldFailed, r.Duration().Seconds())
 	if r.TargetStopped != "" {
-		fmt.Fprintf(w, "TARGET DOWN: %s; the checks after it were not run\n", r.TargetStopped)
+		fmt.Fprintf(w, "TARGET DOWN: %s; the checks after it were not run\n", consoleText(r.TargetStopped))
 	}
 	if r.HookStopped != "" {
-		fmt.Fprintf(w, "PUBLISH HOOK DOWN: %s\n", r.HookStopped)
+		fmt.Fprintf(w, "PUBLISH HOOK DOWN: %s\n", consoleText(r.HookStopped))
 	}
 	if r.Interrupted != "" {
 		fmt.Fprintf(w, "INTERRUPTED (%s): %d selected check(s) did not run: %s\n", r.Interrupted, len(r.NotRun), strings.Join(r.NotRun, " "))

@@ -49,7 +49,7 @@ func ReadJSON(path string) (*Report, error) {
 }
 
 // WriteJUnit writes junit.xml with Ginkgo's reporter, without suite-setup
-// pseudo-cases.
+// pseudo-cases, with the target's values cut as in report.json.
 func WriteJUnit(gr types.Report, path string) error {
 	// Ginkgo's reporter only writes files: it writes a scratch file that is
 	// scrubbed into path, so no secret is left on disk.
@@ -59,7 +59,7 @@ func WriteJUnit(gr types.Report, path string) error {
 	}
 	tmp.Close()
 	defer os.Remove(tmp.Name())
-	if err := reporters.GenerateJUnitReportWithConfig(gr, tmp.Name(), reporters.JunitReportConfig{
+	if err := reporters.GenerateJUnitReportWithConfig(boundGinkgo(gr), tmp.Name(), reporters.JunitReportConfig{
 		OmitSuiteSetupNodes: true, OmitLeafNodeType: true, OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped,
 	}); err != nil {
 		return err

@@ -68,6 +68,9 @@ func TestHostileCorpus(t *testing.T) {
 			if bytes.IndexByte([]byte(r.stdout+r.stderr), 0x1b) >= 0 {
 				t.Errorf("the target's escape sequences reached the terminal")
 			}
+			if n := longestLine(r.stdout + r.stderr); n > 4<<10 {
+				t.Errorf("the console printed a %d-byte line, want ≤ 4 KiB", n)
+			}
 			if r.code == exitUsage {
 				return // refused before any check: no reports, by design
 			}
@@ -95,7 +98,9 @@ func hostileReports(t *testing.T, dir string) *reports.Report {
 	if err != nil || len(rep.Results) == 0 {
 		t.Fatalf("report.json not usable: %v", err)
 	}
-	if st, _ := os.Stat(filepath.Join(dir, reports.JSONFile)); st.Size() > 20<<20 {
+	st, _ := os.Stat(filepath.Join(dir, reports.JSONFile))
+	t.Logf("report.json: %d bytes", st.Size())
+	if st.Size() > 20<<20 {
 		t.Errorf("report.json is %d MiB, want ≤ 20 MiB", st.Size()>>20)
 	}
 	junit, err := os.ReadFile(filepath.Join(dir, reports.JUnitFile))
@@ -117,6 +122,31 @@ func hostileReports(t *testing.T, dir string) *reports.Report {
 		}
 	}
 	return rep
+}
+
+func longestLine(s string) int {
+	n := 0
+	for line := range strings.Lines(s) {
+		n = max(n, len(line))
+	}
+	return n
+}
+
+// reportsCut checks that a target of huge values in field is told they
+// were cut, and that no recorded event keeps more than a cut value's size.
+func reportsCut(field string) func(*testing.T, *reports.Report) {
+	return func(t *testing.T, rep *reports.Report) {
+		if rep.Truncated == nil || !slices.Contains(rep.Truncated.Fields, field) || rep.Truncated.Longest < 1<<20 {
+			t.Errorf("report.json does not say %s was cut: %+v", field, rep.Truncated)
+		}
+		for name, rec := range rep.Recordings {
+			for _, e := range rec.Events {
+				if n := max(len(e.ID), len(e.Type), len(e.Data)); n > reports.MaxValue+64 {
+					t.Fatalf("recording %s lists an event with a %d-byte value", name, n)
+				}
+			}
+		}
+	}
 }
 
 func tail(s string) string {
@@ -152,6 +182,10 @@ func hostileCorpus() []hostileCase {
 		{name: "hostile-ansi", want: map[string]string{"SSE-HTTP-001": pass}},
 		{name: "hostile-markup-everywhere", want: map[string]string{"SSE-FRAME-007": fail}},
 		{name: "hostile-script"},
+		{name: "hostile-1mb-ids", check: reportsCut("recordings.events.last_event_id")},
+		{name: "hostile-1mb-event-names", check: reportsCut("recordings.events.type")},
+		{name: "hostile-1mb-id-sticky", check: reportsCut("recordings.events.last_event_id")},
+		{name: "hostile-1mb-comments", check: reportsCut("recordings.wire")},
 		{name: "transport-reset-mid-event", want: map[string]string{"SSE-FRAME-010": fail}},
 		{name: "transport-bad-chunk", want: map[string]string{"SSE-FRAME-010": fail}},
 		{name: "transport-short-body", want: map[string]string{"SSE-FRAME-010": fail}},

@@ -110,8 +110,8 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 		info.Interrupted = opts.Interrupted()
 	}
 	r := reports.BuildRun(gr, info, names, recs)
-	r.TargetStopped = suite.TargetDown()
-	r.HookStopped = suite.HookDown()
+	r.TargetStopped = reports.CutText(suite.TargetDown())
+	r.HookStopped = reports.CutText(suite.HookDown())
 	if hint := suite.SerialHint(); hint != "" {
 		r.Warnings = append(r.Warnings, hint)
 	}
