@@ -34,7 +34,7 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 		name = names[0]
 	}
 	s.close.Name = name
-	page := browser.Page{StreamURL: cfg.URL, Close: name, Swaps: []browser.Swap{
+	page := browser.Page{StreamURL: suite.BrowserStreamURL(), Close: name, Swaps: []browser.Swap{
 		{ID: "close-event", Names: name, HXSwap: "textContent"},
 		{ID: "message", Names: "message", HXSwap: "textContent"},
 	}}

@@ -22,7 +22,7 @@ func bwRunSwap(ctx context.Context, b *browser.Browser, s, recon, closing *bwSce
 	s.publish = p != nil
 	nonce := suite.Nonce()
 	s.trigger = browser.Trigger{ID: "trigger", GetURL: "/__ssespec/trigger-" + nonce}
-	page := browser.Page{StreamURL: cfg.URL}
+	page := browser.Page{StreamURL: suite.BrowserStreamURL()}
 	if s.publish {
 		s.trigger.Event = bwTrigger
 		page.Swaps = []browser.Swap{

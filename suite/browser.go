@@ -2,8 +2,11 @@ package suite
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -126,12 +129,34 @@ func startBrowser(cfg Config, ready chan struct{}) {
 }
 
 // BrowserOpenOptions are the tab options every browser check uses: the
-// run's --header values on every request the page makes.
+// run's --header values on every request the page makes, and the URL's
+// user:password as Basic authorization (see BrowserStreamURL).
 func BrowserOpenOptions() []browser.OpenOption {
-	if h := Current().Header; len(h) > 0 {
+	h := Current().Header.Clone()
+	if u, err := url.Parse(Current().URL); err == nil && u.User != nil && h.Get("Authorization") == "" {
+		pw, _ := u.User.Password()
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.User.Username()+":"+pw)))
+	}
+	if len(h) > 0 {
 		return []browser.OpenOption{browser.WithHeader(h)}
 	}
 	return nil
+}
+
+// BrowserStreamURL is the stream URL a page's EventSource opens: without
+// user:password, since browsers refuse subresource URLs that carry
+// credentials (the EventSource would fail with no reason given); they go
+// in the Authorization header instead.
+func BrowserStreamURL() string {
+	u, err := url.Parse(Current().URL)
+	if err != nil || u.User == nil {
+		return Current().URL
+	}
+	u.User = nil
+	return u.String()
 }
 
 // OnStopBrowser registers f to run when the run's browser stops, before it
