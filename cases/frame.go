@@ -163,8 +163,8 @@ var _ = Describe("FRAME", func() {
 		case stream.EndCap:
 			// A limit is the harness giving up, not a verdict on the target:
 			// error (which a MUST turns into exit 1), never a quiet skip.
-			suite.Undecided("the recording stopped at the harness's limit after %d bytes (%s), before the stream ended: %v; raise --max-line or --max-bytes, or shorten --window, to judge it",
-				rec.Bytes, frameMS(rec.EndAt), rec.Err)
+			suite.Undecided("the recording stopped at the harness's limit after %d bytes (%s), before the stream ended: %v; to judge it, %s",
+				rec.Bytes, frameMS(rec.EndAt), rec.Err, suite.LimitRemedy(rec.Err))
 		default:
 			suite.Skipf("the recording ended with %s (%v), not with the server closing the stream; nothing to judge", rec.End, rec.Err)
 		}

@@ -29,7 +29,7 @@ func TestFRAMEChecksFail(t *testing.T) {
 		// A harness limit is an error, never a quiet skip: a line past
 		// --max-line, and (the same clean stream as above) past --max-bytes.
 		{ID: "SSE-FRAME-005", Fault: "hostile-endless-line", Want: reports.Error, Detail: "line exceeds the maximum line length"},
-		{ID: "SSE-FRAME-005", Fault: "closes-cleanly", Want: reports.Error, Config: func(c *suite.Config) { c.MaxBytes = 10 }, Detail: "raise --max-line or --max-bytes"},
+		{ID: "SSE-FRAME-005", Fault: "closes-cleanly", Want: reports.Error, Config: func(c *suite.Config) { c.MaxBytes = 10 }, Detail: "raise --max-bytes"},
 		{ID: "SSE-FRAME-006", Fault: "event-without-data", Detail: `"event: x\n"`},
 		{ID: "SSE-FRAME-006", Fault: "id-without-data", Detail: `"id: 3\n"`},
 		{ID: "SSE-FRAME-007", Fault: "retry-with-unit", Detail: `value "3s"`},

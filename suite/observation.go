@@ -10,6 +10,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
 )
 
@@ -249,4 +250,18 @@ func WaitObservation(ctx context.Context) (*stream.Recording, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// LimitRemedy says what the user can do about the harness limit that ended
+// a recording (err is the recording's Err): only flags that exist.
+func LimitRemedy(err error) string {
+	switch {
+	case errors.Is(err, parser.ErrLineTooLong):
+		return "raise --max-line"
+	case errors.Is(err, stream.ErrBudget):
+		return "shorten --window, or select fewer checks at once with --label-filter (the suite keeps at most 128 MiB of all streams' bodies)"
+	case errors.Is(err, parser.ErrDataTooLong), errors.Is(err, parser.ErrTooManyLines):
+		return "shorten --window (the parser's own limits have no flag)"
+	}
+	return "raise --max-bytes or shorten --window"
 }
