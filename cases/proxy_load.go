@@ -86,7 +86,7 @@ func checkProxyFanout(ctx SpecContext) {
 	cfg := suite.Current()
 	budget := cfg.LatencyBudget
 	o := proxyOrigin()
-	script := origin.Script{Name: "fanout", Steps: []origin.Step{{Data: ": fanout\n\n"}}}
+	script := origin.Script{Name: "fanout", Header: proxyAppHeader(cfg), Steps: []origin.Step{{Data: ": fanout\n\n"}}}
 	scs := map[string]*origin.Scenario{"direct": o.Add(script), "proxied": o.Add(script)}
 	base := map[string]string{"direct": o.URL(), "proxied": proxyVia(cfg)}
 	legs := map[string][]*proxyLeg{}
@@ -142,7 +142,9 @@ func checkProxyFanout(ctx SpecContext) {
 	last := fmt.Sprint(proxyBroadcasts)
 	for _, ls := range legs {
 		for _, l := range ls {
-			wg.Go(func() { l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return proxyHasID(r, last) }) })
+			wg.Go(func() {
+				l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return proxyHasIDIn(proxyEventsOf(r), last) })
+			})
 		}
 	}
 	wg.Wait()
@@ -153,7 +155,7 @@ func checkProxyFanout(ctx SpecContext) {
 		for _, l := range ls {
 			got := map[string]time.Time{} // event id → arrival
 			l.conn.View(func(r *stream.Recording) {
-				for _, ev := range r.Parse.Events {
+				for _, ev := range proxyEventsOf(r) {
 					if ev.ID != nil {
 						got[*ev.ID] = r.Start.Add(ev.At)
 					}

@@ -75,7 +75,7 @@ func (l *proxyLeg) open(hdr http.Header, opts stream.Options) {
 	if opts.MaxLine != 0 {
 		base.MaxLine = opts.MaxLine
 	}
-	h := suite.BrowserLikeHeader()
+	h := proxyBrowserHeader()
 	for k, v := range hdr {
 		h[k] = v
 	}
@@ -154,6 +154,8 @@ type proxyShared struct {
 // at once, so the run waits for the longest of them, not their sum.
 var proxyRuns struct {
 	latency, normal, charset proxyShared
+	// the same scenarios with one SSE-friendly header each (proxyVariants)
+	latencyWith, normalWith [2]proxyShared
 }
 
 func proxyStartShared(o *origin.Server) {
@@ -179,9 +181,15 @@ func proxyStartShared(o *origin.Server) {
 			}()
 		})
 	}
-	start(&proxyRuns.latency, proxyEventsScript("latency", map[string]string{"X-Accel-Buffering": ""}), nil)
-	start(&proxyRuns.charset, proxyEventsScript("charset", map[string]string{"Content-Type": "text/event-stream; charset=utf-8"}), nil)
-	start(&proxyRuns.normal, proxyNormalScript(), proxyNormalRequest())
+	cfg := suite.Current()
+	start(&proxyRuns.latency, proxyEventsScript("latency", proxyAppHeader(cfg)), nil)
+	start(&proxyRuns.charset, proxyEventsScript("charset", proxyWith(cfg, map[string]string{"Content-Type": "text/event-stream; charset=utf-8"})), nil)
+	start(&proxyRuns.normal, proxyNormalScript(proxyAppHeader(cfg)), proxyNormalRequest())
+	for i, v := range proxyVariants {
+		with := proxyWith(cfg, map[string]string{v.header: v.value})
+		start(&proxyRuns.latencyWith[i], proxyEventsScript("latency-with", with), nil)
+		start(&proxyRuns.normalWith[i], proxyNormalScript(with), proxyNormalRequest())
+	}
 }
 
 // proxyEndWait is how long after the origin ended a response its client
@@ -242,7 +250,7 @@ func proxyEventsScript(name string, header map[string]string) origin.Script {
 // more, then the origin ends the stream.
 const proxyNormalFirst = time.Second
 
-func proxyNormalScript() origin.Script {
+func proxyNormalScript(header map[string]string) origin.Script {
 	var steps []origin.Step
 	for i := range 6 {
 		steps = append(steps, origin.Step{
@@ -250,7 +258,7 @@ func proxyNormalScript() origin.Script {
 			Data: fmt.Sprintf("id: %d\ndata: normal %d\n\n", i, i),
 		})
 	}
-	return origin.Script{Name: "normal", Steps: steps, End: true}
+	return origin.Script{Name: "normal", Header: header, Steps: steps, End: true}
 }
 
 // proxyNormalRequest is a browser's reconnect: what SSE-PROXY-005 follows
@@ -260,7 +268,7 @@ func proxyNormalRequest() http.Header {
 	h.Set("Accept", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Last-Event-ID", "ssespec-resume-42")
-	h.Set("Accept-Encoding", "gzip, br")
+	h.Set("Accept-Encoding", "gzip, deflate, br, zstd")
 	return h
 }
 
