@@ -51,8 +51,9 @@ var _ = Describe("PROXY", func() {
 			suite.Failf(fmt.Sprintf("all %d events", len(dev)), "only %d of %d events came through; %s", len(pev), len(dev), end)
 		}
 		suite.Require(len(pev) == len(dev), fmt.Sprintf("%d events", len(dev)), "%d events: the proxy added %d", len(pev), len(pev)-len(dev))
-		suite.Require(pr.Parse.RetrySet == dr.Parse.RetrySet && pr.Parse.Retry == dr.Parse.Retry,
-			fmt.Sprintf("retry %v", dr.Parse.Retry), "retry %v (set: %v)", pr.Parse.Retry, pr.Parse.RetrySet)
+		pp := p.parsed()
+		suite.Require(pp.RetrySet == dr.Parse.RetrySet && pp.Retry == dr.Parse.Retry,
+			fmt.Sprintf("retry %v", dr.Parse.Retry), "retry %v (set: %v)", pp.Retry, pp.RetrySet)
 		if dc, pc := proxyComments(dr), proxyComments(pr); dc != pc && len(contentCodings(pr.Header)) == 0 {
 			suite.Note("the proxy delivered %d of %d comment lines; intermediaries that filter comments defeat keepalives", pc, dc)
 		}
@@ -271,7 +272,7 @@ var _ = Describe("PROXY", func() {
 			}
 			fix := proxyVariantsNote(ctx, &proxyRuns.normalWith, proxyName(pr.Header)+" compresses the stream", proxyDecodedJudge)
 			suite.Failf(fmt.Sprintf("each %s-compressed event decodable within %v", coding[0], budget),
-				"%d of 6 events decodable in time (p95 %v, worst %v), %d only once the origin had ended the stream%s: the proxy's compressor holds events back; "+
+				"%d of 6 events decoded (p95 %v, worst %v), %d only once the origin had ended the stream%s: the proxy's compressor holds events back; "+
 					"keep text/event-stream out of the proxy's compression (HAProxy: compression type; Caddy: encode; nginx: gzip_types); %s",
 				len(lat.lat), proxyRound(p95), proxyRound(lat.worst()), lat.atEnd, why, fix)
 		}

@@ -72,22 +72,32 @@ func proxyBrowserHeader() http.Header {
 // events is the leg's parsed events, decompressed when the proxy
 // compressed the stream (each event stamped with the arrival of the
 // compressed bytes that made it decodable).
-func (l *proxyLeg) events() []parser.Event {
-	evs, _ := proxyDecoded(l.rec())
-	return evs
+func (l *proxyLeg) events() []parser.Event { return l.parsed().Events }
+
+// parsed is the leg's parse result, decompressed like events.
+func (l *proxyLeg) parsed() *parser.Result {
+	res, _ := proxyDecodedResult(l.rec())
+	return res
 }
 
 // proxyDecoded parses r's body, decoding its Content-Encoding.
 func proxyDecoded(r *stream.Recording) ([]parser.Event, error) {
+	res, err := proxyDecodedResult(r)
+	return res.Events, err
+}
+
+func proxyDecodedResult(r *stream.Recording) (*parser.Result, error) {
 	coding := contentCodings(r.Header)
 	if len(coding) == 0 {
-		return r.Parse.Events, nil
+		if r.Parse == nil {
+			return &parser.Result{}, nil
+		}
+		return r.Parse, nil
 	}
 	if len(coding) > 1 {
-		return nil, fmt.Errorf("Content-Encoding %q: more than one coding", r.Header.Get("Content-Encoding"))
+		return &parser.Result{}, fmt.Errorf("Content-Encoding %q: more than one coding", r.Header.Get("Content-Encoding"))
 	}
-	res, err := proxyDecode(r.Chunks, coding[0], max(suite.Current().MaxLine, parser.DefaultMaxLine))
-	return res.Events, err
+	return proxyDecode(r.Chunks, coding[0], max(suite.Current().MaxLine, parser.DefaultMaxLine))
 }
 
 // proxyDecode decompresses chunks incrementally and parses the output.
@@ -198,6 +208,9 @@ func proxyName(h http.Header) string {
 // stream, or a pointer to the docs.
 func proxyBufferingFix(h http.Header) string {
 	name := strings.ToLower(proxyName(h))
+	if c := h.Get("Content-Encoding"); c != "" {
+		return fmt.Sprintf("it %s-compresses the stream: keep text/event-stream out of its compression (HAProxy: compression type; Caddy: encode; nginx: gzip_types; Apache: SetEnv no-gzip 1)", c)
+	}
 	switch {
 	case strings.Contains(name, "nginx"):
 		return "nginx: proxy_buffering off, or X-Accel-Buffering: no from the app"

@@ -36,12 +36,13 @@ func checkProxyBigEvent(ctx SpecContext) {
 	}
 	intact := func(r *stream.Recording) (string, bool) {
 		var big, after *parser.Event
-		for i, ev := range r.Parse.Events {
+		evs := proxyEventsOf(r) // decoded, if the proxy compressed it
+		for i, ev := range evs {
 			switch {
 			case ev.ID != nil && *ev.ID == "1":
-				big = &r.Parse.Events[i]
+				big = &evs[i]
 			case ev.ID != nil && *ev.ID == "2":
-				after = &r.Parse.Events[i]
+				after = &evs[i]
 			}
 		}
 		switch {

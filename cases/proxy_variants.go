@@ -41,7 +41,7 @@ func proxyVariantsNote(ctx context.Context, runs *[2]proxyShared, who string, ju
 	}
 	suite.Evidence("with_sse_headers", got)
 	if len(fixes) > 0 {
-		return fmt.Sprintf("%s does this unless the app sends %s", who, strings.Join(fixes, " or "))
+		return fmt.Sprintf("%s unless the app sends %s", who, strings.Join(fixes, " or "))
 	}
 	if len(none) == 0 {
 		return ""

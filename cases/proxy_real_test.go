@@ -1,0 +1,84 @@
+package cases_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ssespec/ssespec/internal/proxies"
+	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/ssespectest"
+)
+
+// Real proxies, pinned: for each, what its first-written (stock)
+// configuration fails against a bare app, and that docs/proxies.md's
+// recipe passes every check. A recipe that rots, or a proxy release that
+// changes behaviour, fails here.
+
+// realProxy returns a startProxy for kind with conf.
+func realProxy(t *testing.T, kind *proxies.Kind, conf string) func(string) string {
+	return func(upstream string) string { return kind.Start(t, upstream, conf).URL }
+}
+
+// realCase is one proxy configuration and the checks it fails (ID →
+// substring of the message); every other PROXY check passes. A recipe
+// (no fails) also runs the slow check, with a short --hold.
+type realCase struct {
+	name  string
+	kind  *proxies.Kind
+	conf  string
+	fails map[string]string
+}
+
+// Measured here (Debian 12: HAProxy 2.6.12, Caddy 2.6.2), bare origin,
+// browser-like client; docs/proxies.md quotes these results.
+var realCases = []realCase{
+	// HAProxy holds each response chunk ~200 ms for more data (no
+	// option http-no-delay): every latency check misses 100 ms.
+	{"haproxy/stock", proxies.HAProxy, proxies.HAProxyStock, map[string]string{
+		"SSE-PROXY-002": "http-no-delay", "SSE-PROXY-011": "p95 2", "SSE-PROXY-012": "fix SSE-PROXY-002 first"}},
+	{"haproxy/recipe", proxies.HAProxy, proxies.HAProxyRecipe, nil},
+	// compression type text/event-stream: gzip holds events until the
+	// stream ends; the app's Cache-Control: no-transform stops it.
+	{"haproxy/compress", proxies.HAProxy, proxies.HAProxyCompress, map[string]string{
+		"SSE-PROXY-002": "unless the app sends Cache-Control: no-cache, no-transform",
+		"SSE-PROXY-009": "compressor holds events back",
+		"SSE-PROXY-011": "deliveries missing",
+		"SSE-PROXY-012": "fix SSE-PROXY-002 first"}},
+	{"caddy/stock", proxies.Caddy, proxies.CaddyStock, nil},
+	{"caddy/recipe", proxies.Caddy, proxies.CaddyRecipe, nil},
+	// encode on the route: Caddy holds the headers until the first
+	// compressed bytes, whatever the app sends.
+	{"caddy/encode", proxies.Caddy, proxies.CaddyEncode, map[string]string{
+		"SSE-PROXY-003": "would not help"}},
+}
+
+func TestPROXYRealProxies(t *testing.T) {
+	only := os.Getenv("SSESPEC_PROXY") // e.g. "haproxy" to run one proxy's cases
+	limit := make(chan struct{}, 2)    // two cores; the checks measure time
+	for _, c := range realCases {
+		if only != "" && !strings.HasPrefix(c.name, only) {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			c.kind.Need(t)
+			t.Parallel()
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			cfg := proxyConfig(t, realProxy(t, c.kind, c.conf), proxyIDs...)
+			except := map[string][2]string{"SSE-PROXY-004": {reports.Skip, "--slow"}}
+			if c.fails == nil {
+				cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 3*time.Second
+				except = nil
+			}
+			for id, msg := range c.fails {
+				except[id] = [2]string{reports.Fail, msg}
+			}
+			start := time.Now()
+			r := ssespectest.Check(t, cfg)
+			t.Logf("%s: %v", c.name, time.Since(start).Round(100*time.Millisecond))
+			expectAll(t, r, reports.Pass, except)
+		})
+	}
+}
