@@ -52,6 +52,12 @@ var realCases = []realCase{
 	// compressed bytes, whatever the app sends.
 	{"caddy/encode", proxies.Caddy, proxies.CaddyEncode, map[string]string{
 		"SSE-PROXY-003": "would not help"}},
+	// The built-in VCL drops the request's Cache-Control: no-cache (and
+	// rewrites Accept-Encoding to gzip) on the way to the origin.
+	{"varnish/stock", proxies.Varnish, proxies.VarnishStock, map[string]string{
+		"SSE-PROXY-005": `Cache-Control: sent "no-cache", the origin got none`}},
+	{"varnish/recipe", proxies.Varnish, proxies.VarnishRecipe, nil},
+	{"squid/recipe", proxies.Squid, proxies.SquidRecipe, nil},
 }
 
 func TestPROXYRealProxies(t *testing.T) {

@@ -63,7 +63,7 @@ func ProbeProxy(ctx context.Context, cfg suite.Config, o *origin.Server, progres
 	deadline := time.Now().Add(cfg.ProbeWait)
 	said := false
 	for {
-		answered, err := probeOnce(ctx, cfg, o)
+		status, err := probeOnce(ctx, cfg, o)
 		if err == nil {
 			if said && progress != nil {
 				fmt.Fprintf(progress, "ssespec: the proxy reaches the origin now\n")
@@ -72,14 +72,15 @@ func ProbeProxy(ctx context.Context, cfg suite.Config, o *origin.Server, progres
 		}
 		// Only a proxy that answers without reaching the origin may still
 		// find it; one not listening, or rewriting paths, is a usage error.
-		if !answered || len(o.Stray()) > 0 || time.Now().After(deadline) || ctx.Err() != nil {
+		if status == 0 || len(o.Stray()) > 0 || time.Now().After(deadline) || ctx.Err() != nil {
 			if said {
 				return fmt.Errorf("%v (retried for %v)", err, cfg.ProbeWait)
 			}
 			return err
 		}
 		if !said && progress != nil {
-			fmt.Fprintf(progress, "ssespec: %v; retrying for up to %v (--probe-wait), in case the proxy has not yet found the origin up\n", err, cfg.ProbeWait)
+			fmt.Fprintf(progress, "ssespec: the proxy answered %d without reaching the origin on %s; waiting up to %v (--probe-wait) for it to find the origin up "+
+				"(Squid re-probes a cache_peer that was down when it started)\n", status, o.Addr(), cfg.ProbeWait)
 		}
 		said = true
 		select {
@@ -89,9 +90,8 @@ func ProbeProxy(ctx context.Context, cfg suite.Config, o *origin.Server, progres
 	}
 }
 
-// probeOnce sends the probe; answered tells whether the proxy gave an
-// HTTP answer at all.
-func probeOnce(ctx context.Context, cfg suite.Config, o *origin.Server) (answered bool, err error) {
+// probeOnce sends the probe; status is the proxy's answer (0: none).
+func probeOnce(ctx context.Context, cfg suite.Config, o *origin.Server) (status int, err error) {
 	sc := o.Add(origin.Script{Name: "probe", Status: http.StatusNoContent})
 	url := proxyVia(cfg) + sc.Path
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -101,13 +101,13 @@ func probeOnce(ctx context.Context, cfg suite.Config, o *origin.Server) (answere
 	conn, err := stream.Open(ctx, stream.Request{URL: url, Header: cfg.RequestHeader(nil)}, opts)
 	rec := conn.Close()
 	if len(sc.Hits()) > 0 {
-		return true, nil
+		return rec.Status, nil
 	}
 	got := fmt.Sprintf("it answered %d", rec.Status)
 	if err != nil {
 		got = err.Error()
 	}
-	return rec.Status != 0, fmt.Errorf("the request %s did not reach the suite's origin (%s)%s; configure the proxy to forward everything under %s to http://%s",
+	return rec.Status, fmt.Errorf("the request %s did not reach the suite's origin (%s)%s; configure the proxy to forward everything under %s to http://%s",
 		url, got, strayNote(o), cfg.Via, o.Addr())
 }
 
