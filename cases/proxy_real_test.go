@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/proxies"
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/ssespectest"
@@ -58,6 +59,8 @@ var realCases = []realCase{
 		"SSE-PROXY-005": `Cache-Control: sent "no-cache", the origin got none`}},
 	{"varnish/recipe", proxies.Varnish, proxies.VarnishRecipe, nil},
 	{"squid/recipe", proxies.Squid, proxies.SquidRecipe, nil},
+	{"apache/stock", proxies.Apache, proxies.ApacheStock, map[string]string{}},
+	{"apache/recipe", proxies.Apache, proxies.ApacheRecipe, nil},
 }
 
 func TestPROXYRealProxies(t *testing.T) {
@@ -73,7 +76,7 @@ func TestPROXYRealProxies(t *testing.T) {
 			limit <- struct{}{}
 			defer func() { <-limit }()
 			cfg := proxyConfig(t, realProxy(t, c.kind, c.conf), proxyIDs...)
-			except := map[string][2]string{"SSE-PROXY-004": {reports.Skip, "--slow"}}
+			except := map[string][2]string{"SSE-PROXY-004": {reports.Skip, "--slow"}, "SSE-PROXY-013": {reports.Skip, "--slow"}}
 			if c.fails == nil {
 				cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 3*time.Second
 				except = nil
@@ -87,4 +90,17 @@ func TestPROXYRealProxies(t *testing.T) {
 			expectAll(t, r, reports.Pass, except)
 		})
 	}
+}
+
+// Varnish bounds a whole response by send_timeout (600 s by default; 3 s
+// here): a lively stream is cut however many events flow, and both slow
+// checks say it is no idle timeout.
+func TestPROXYVarnishSendTimeout(t *testing.T) {
+	proxies.Varnish.Need(t)
+	conf := strings.Replace(proxies.VarnishRecipe, "send_timeout=86400", "send_timeout=3", 1)
+	cfg := proxyConfig(t, realProxy(t, proxies.Varnish, conf), "SSE-PROXY-004", "SSE-PROXY-013")
+	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 6*time.Second
+	r := ssespectest.Check(t, cfg)
+	casetest.Expect(t, r, "SSE-PROXY-013", reports.Fail, "total duration, not an idle timeout")
+	casetest.Expect(t, r, "SSE-PROXY-004", reports.Fail, "not an idle timeout")
 }
