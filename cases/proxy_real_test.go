@@ -104,3 +104,40 @@ func TestPROXYVarnishSendTimeout(t *testing.T) {
 	casetest.Expect(t, r, "SSE-PROXY-013", reports.Fail, "total duration, not an idle timeout")
 	casetest.Expect(t, r, "SSE-PROXY-004", reports.Fail, "not an idle timeout")
 }
+
+// docs/proxies.md shows what the tests verify: each recipe's key lines
+// are in both the tested configuration and the docs, and each recipe is
+// marked verified.
+func TestPROXYDocsShowTheVerifiedRecipes(t *testing.T) {
+	doc, err := os.ReadFile("../docs/proxies.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		heading, recipe string
+		lines           []string
+	}{
+		{"### HAProxy — verified", proxies.HAProxyRecipe, []string{"option http-no-delay", "timeout client  1h", "timeout server  1h"}},
+		{"### Caddy — verified", proxies.CaddyRecipe, []string{"handle /sse/* {", "flush_interval -1"}},
+		{"### Apache httpd (mod_proxy_http) — verified", proxies.ApacheRecipe, []string{`<Location "/sse/">`,
+			`ProxyPass "http://127.0.0.1:9090/sse/" flushpackets=on timeout=3600`, `ProxyPassReverse "http://127.0.0.1:9090/sse/"`, "SetEnv no-gzip 1"}},
+		{"### Varnish — verified", proxies.VarnishRecipe, []string{"send_timeout=86400", ".between_bytes_timeout = 1h;", `if (req.url ~ "^/sse/") {`,
+			"return (pass);", "set beresp.do_stream = true;", "set beresp.do_gzip = false;", "set beresp.uncacheable = true;"}},
+		{"### Squid (reverse proxy) — verified", proxies.SquidRecipe, []string{"accel no-vhost defaultsite=example.com",
+			"parent 9090 0 no-query originserver name=origin", "acl sse urlpath_regex ^/sse/", "cache deny sse",
+			"cache_peer_access origin allow sse", "http_access allow sse", "read_timeout 1 hour"}},
+	} {
+		if !strings.Contains(string(doc), c.heading) {
+			t.Errorf("docs/proxies.md lacks %q", c.heading)
+		}
+		recipe := proxies.Fill(c.recipe, "/tmp", "127.0.0.1:8080", "127.0.0.1:9090")
+		for _, l := range c.lines {
+			if !strings.Contains(recipe, l) {
+				t.Errorf("the tested %s lacks %q", c.heading, l)
+			}
+			if !strings.Contains(string(doc), l) {
+				t.Errorf("docs/proxies.md lacks the tested line %q (%s)", l, c.heading)
+			}
+		}
+	}
+}
