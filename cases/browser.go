@@ -416,7 +416,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		suite.Evidence("waited_ms", waited.Milliseconds())
 		intended, raw, valid, found, ok := bwRetrySent(s.harn)
 		if !found {
-			suite.Skipf("the target sends no retry: field, so there is no reconnection time to compare (SSE-RESUME-004 reports that); the browser waited %v, its default", waited.Round(time.Millisecond))
+			suite.Skipf("%s", bwNoRetryText(waited))
 		}
 		suite.Evidence("retry_line", raw)
 		if !ok {

@@ -60,6 +60,12 @@ func checkProxyIdle(ctx SpecContext) {
 		return
 	}
 	r := keep.rec()
+	if proxyCutWhileLively(r, keep.sc.Hits(), every) {
+		suite.Failf(fmt.Sprintf("the stream open for --hold (%v) with a comment every %v", cfg.Hold, every),
+			"the proxy cut it after %v (%s) although its comments were arriving (the last %v before the cut): a limit on the response's "+
+				"total duration, not an idle timeout, so more comments cannot help (Varnish: send_timeout; SSE-PROXY-013 checks it with events)",
+			proxyRound(r.EndAt), proxyEndText(r), proxyRound(r.EndAt-proxyLastChunk(r)))
+	}
 	suite.Failf(fmt.Sprintf("the stream open for --hold (%v) with a comment every %v", cfg.Hold, every),
 		"the proxy cut it after %v (%s); %s", proxyRound(r.EndAt), proxyEndText(r), found.Summary)
 }
@@ -116,13 +122,16 @@ func proxyIdleFind(steps []time.Duration, legs []*proxyLeg) proxyIdleResult {
 		res.Summary = fmt.Sprintf("no idle timeout found: the proxy tolerated %v of silence; still send a comment at least every 15 s "+
 			"for the intermediaries after it (the spec's advice)", longestOK)
 	default:
-		advice := max(timeout/2, 500*time.Millisecond).Truncate(time.Second)
-		if advice == 0 {
-			advice = max(timeout/2, 100*time.Millisecond).Truncate(100 * time.Millisecond)
+		// The advice is half the timeout as reported, so the two numbers
+		// agree ("about 10s … every 5s"), not half of 9.99 s truncated.
+		shown := timeout.Round(time.Second)
+		if timeout < 2*time.Second {
+			shown = timeout.Round(100 * time.Millisecond)
 		}
+		advice := max(shown/2, 100*time.Millisecond)
 		res.AdviceS = advice.Seconds()
 		res.Summary = fmt.Sprintf("the proxy's idle timeout is about %v (it tolerated %v of silence and cut a silent stream after %v): "+
-			"send a comment at least every %v", timeout.Round(100*time.Millisecond), longestOK, timeout.Round(10*time.Millisecond), advice)
+			"send a comment at least every %v", shown, longestOK, timeout.Round(10*time.Millisecond), advice)
 	}
 	return res
 }
@@ -142,4 +151,22 @@ func proxyEndText(r *stream.Recording) string {
 		return fmt.Sprintf("%s: %v", r.End, r.Err)
 	}
 	return string(r.End)
+}
+
+// proxyCutWhileLively tells a cut of a stream that was getting its
+// keepalives (two at least, the last at most 1.5 × every before the cut) from
+// an idle timeout, which cuts before the first keepalive arrives.
+func proxyCutWhileLively(r *stream.Recording, hits []origin.Hit, every time.Duration) bool {
+	if len(hits) == 0 || hits[0].Keepalives == 0 || proxyComments(r) < 2 {
+		return false
+	}
+	return r.EndAt-proxyLastChunk(r) <= every+every/2
+}
+
+// proxyLastChunk is when the last body bytes of r arrived.
+func proxyLastChunk(r *stream.Recording) time.Duration {
+	if len(r.Chunks) == 0 {
+		return 0
+	}
+	return r.Chunks[len(r.Chunks)-1].At
 }

@@ -35,7 +35,7 @@ func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin
 		t, c := proxyPairs(d, p, steps)
 		target, control = append(target, t...), append(control, c...)
 		dl = dl.add(proxyLatencies(d.rec(), d.rec().Parse.Events, d.hit(), steps))
-		pl = pl.add(proxyLatencies(p.rec(), p.rec().Parse.Events, p.hit(), steps))
+		pl = pl.add(proxyLatencies(p.rec(), p.events(), p.hit(), steps))
 		j = judgeLatency(target, control, proxyTwins, budget, runs == 2)
 		if j.Outcome != latencyRemeasure || runs == 2 || ctx.Err() != nil {
 			break
@@ -81,7 +81,7 @@ func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin
 // arrived) and, as its control, the direct leg's worst latency while it was
 // in flight.
 func proxyPairs(d, p *proxyLeg, steps []int) (target, control []time.Duration) {
-	return proxyPairsOf(d, p, p.rec().Parse.Events, steps)
+	return proxyPairsOf(d, p, p.events(), steps) // decoded: a compressing proxy is judged on its events
 }
 
 // proxyPairsOf is proxyPairs with the proxied events given (decoded from a

@@ -36,12 +36,13 @@ func checkProxyBigEvent(ctx SpecContext) {
 	}
 	intact := func(r *stream.Recording) (string, bool) {
 		var big, after *parser.Event
-		for i, ev := range r.Parse.Events {
+		evs := proxyEventsOf(r) // decoded, if the proxy compressed it
+		for i, ev := range evs {
 			switch {
 			case ev.ID != nil && *ev.ID == "1":
-				big = &r.Parse.Events[i]
+				big = &evs[i]
 			case ev.ID != nil && *ev.ID == "2":
-				after = &r.Parse.Events[i]
+				after = &evs[i]
 			}
 		}
 		switch {
@@ -86,7 +87,7 @@ func checkProxyFanout(ctx SpecContext) {
 	cfg := suite.Current()
 	budget := cfg.LatencyBudget
 	o := proxyOrigin()
-	script := origin.Script{Name: "fanout", Steps: []origin.Step{{Data: ": fanout\n\n"}}}
+	script := origin.Script{Name: "fanout", Header: proxyAppHeader(cfg), Steps: []origin.Step{{Data: ": fanout\n\n"}}}
 	scs := map[string]*origin.Scenario{"direct": o.Add(script), "proxied": o.Add(script)}
 	base := map[string]string{"direct": o.URL(), "proxied": proxyVia(cfg)}
 	legs := map[string][]*proxyLeg{}
@@ -179,7 +180,9 @@ func proxyFanoutBroadcast(ctx context.Context, scs map[string]*origin.Scenario, 
 	var wg sync.WaitGroup
 	for _, ls := range legs {
 		for _, l := range ls {
-			wg.Go(func() { l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return proxyHasID(r, id) }) })
+			wg.Go(func() {
+				l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return proxyHasIDIn(proxyEventsOf(r), id) })
+			})
 		}
 	}
 	wg.Wait()
@@ -188,7 +191,7 @@ func proxyFanoutBroadcast(ctx context.Context, scs map[string]*origin.Scenario, 
 		for _, l := range ls {
 			var at time.Time
 			l.conn.View(func(r *stream.Recording) {
-				for _, ev := range r.Parse.Events {
+				for _, ev := range proxyEventsOf(r) { // decoded: a compressing proxy is judged on its events
 					if ev.ID != nil && *ev.ID == id {
 						at = r.Start.Add(ev.At)
 						break

@@ -75,7 +75,7 @@ func (l *proxyLeg) open(hdr http.Header, opts stream.Options) {
 	if opts.MaxLine != 0 {
 		base.MaxLine = opts.MaxLine
 	}
-	h := suite.BrowserLikeHeader()
+	h := proxyBrowserHeader()
 	for k, v := range hdr {
 		h[k] = v
 	}
@@ -154,6 +154,8 @@ type proxyShared struct {
 // at once, so the run waits for the longest of them, not their sum.
 var proxyRuns struct {
 	latency, normal, charset proxyShared
+	// the same scenarios with one SSE-friendly header each (proxyVariants)
+	latencyWith, normalWith [2]proxyShared
 }
 
 func proxyStartShared(o *origin.Server) {
@@ -166,9 +168,15 @@ func proxyStartShared(o *origin.Server) {
 			}()
 		})
 	}
+	cfg := suite.Current()
 	start(&proxyRuns.latency, proxyLatencyScript(), nil)
 	start(&proxyRuns.charset, proxyCharsetScript(), nil)
-	start(&proxyRuns.normal, proxyNormalScript(), proxyNormalRequest())
+	start(&proxyRuns.normal, proxyNormalScript(proxyAppHeader(cfg)), proxyNormalRequest())
+	for i, v := range proxyVariants {
+		with := proxyWith(cfg, map[string]string{v.header: v.value})
+		start(&proxyRuns.latencyWith[i], proxyEventsScript("latency-with", with), nil)
+		start(&proxyRuns.normalWith[i], proxyNormalScript(with), proxyNormalRequest())
+	}
 }
 
 // proxyRunScript opens both legs of script and returns them once the
@@ -216,13 +224,14 @@ const (
 	proxyTail   = time.Second
 )
 
-// The scripts of SSE-PROXY-002 and -012, which a re-measure runs again.
+// The scripts of SSE-PROXY-002 and -012, which a re-measure runs again:
+// the app's bare headers (Content-Type, and --origin-header).
 func proxyLatencyScript() origin.Script {
-	return proxyEventsScript("latency", map[string]string{"X-Accel-Buffering": ""})
+	return proxyEventsScript("latency", proxyAppHeader(suite.Current()))
 }
 
 func proxyCharsetScript() origin.Script {
-	return proxyEventsScript("charset", map[string]string{"Content-Type": "text/event-stream; charset=utf-8"})
+	return proxyEventsScript("charset", proxyWith(suite.Current(), map[string]string{"Content-Type": "text/event-stream; charset=utf-8"}))
 }
 
 // proxyEventsScript is a varied event sequence: step 0 is a comment and a
@@ -258,7 +267,7 @@ func proxyEventsScript(name string, header map[string]string) origin.Script {
 // more, then the origin ends the stream.
 const proxyNormalFirst = time.Second
 
-func proxyNormalScript() origin.Script {
+func proxyNormalScript(header map[string]string) origin.Script {
 	var steps []origin.Step
 	for i := range 6 {
 		steps = append(steps, origin.Step{
@@ -266,7 +275,7 @@ func proxyNormalScript() origin.Script {
 			Data: fmt.Sprintf("id: %d\ndata: normal %d\n\n", i, i),
 		})
 	}
-	return origin.Script{Name: "normal", Steps: steps, End: true}
+	return origin.Script{Name: "normal", Header: header, Steps: steps, End: true}
 }
 
 // proxyNormalRequest is a browser's reconnect: what SSE-PROXY-005 follows
@@ -276,7 +285,7 @@ func proxyNormalRequest() http.Header {
 	h.Set("Accept", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Last-Event-ID", "ssespec-resume-42")
-	h.Set("Accept-Encoding", "gzip, br")
+	h.Set("Accept-Encoding", "gzip, deflate, br, zstd")
 	return h
 }
 

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -45,13 +46,52 @@ func ProxyConfig(cfg suite.Config, o *origin.Server) suite.Config {
 // steady tick, so the observe-style checks have events to judge, and a
 // 1 s retry, so the browser's reconnect checks wait little.
 func originOptions(cfg suite.Config) origin.Options {
-	return origin.Options{Live: refserver.Options{Keepalive: cfg.KeepaliveMax / 3, Tick: 500 * time.Millisecond, Retry: time.Second}}
+	return origin.Options{
+		Live:       refserver.Options{Keepalive: cfg.KeepaliveMax / 3, Tick: 500 * time.Millisecond, Retry: time.Second},
+		LiveHeader: proxyAppHeader(cfg),
+	}
 }
 
 // ProbeProxy makes one request through the proxy and tells whether it
 // reached the origin o: a usage problem (wrong port, a path not forwarded,
-// a path rewritten) is then reported before any check runs.
-func ProbeProxy(ctx context.Context, cfg suite.Config, o *origin.Server) error {
+// a path rewritten) is then reported before any check runs. A proxy that
+// answers but does not reach the origin yet (Squid marks a cache_peer dead
+// when the origin was down at its own start, and re-probes it later) is
+// retried for cfg.ProbeWait, saying on progress what it waits for.
+func ProbeProxy(ctx context.Context, cfg suite.Config, o *origin.Server, progress io.Writer) error {
+	cfg = cfg.Defaults()
+	deadline := time.Now().Add(cfg.ProbeWait)
+	said := false
+	for {
+		status, err := probeOnce(ctx, cfg, o)
+		if err == nil {
+			if said && progress != nil {
+				fmt.Fprintf(progress, "ssespec: the proxy reaches the origin now\n")
+			}
+			return nil
+		}
+		// Only a proxy that answers without reaching the origin may still
+		// find it; one not listening, or rewriting paths, is a usage error.
+		if status == 0 || len(o.Stray()) > 0 || time.Now().After(deadline) || ctx.Err() != nil {
+			if said {
+				return fmt.Errorf("%v (retried for %v)", err, cfg.ProbeWait)
+			}
+			return err
+		}
+		if !said && progress != nil {
+			fmt.Fprintf(progress, "ssespec: the proxy answered %d without reaching the origin on %s; waiting up to %v (--probe-wait) for it to find the origin up "+
+				"(Squid re-probes a cache_peer that was down when it started)\n", status, o.Addr(), cfg.ProbeWait)
+		}
+		said = true
+		select {
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// probeOnce sends the probe; status is the proxy's answer (0: none).
+func probeOnce(ctx context.Context, cfg suite.Config, o *origin.Server) (status int, err error) {
 	sc := o.Add(origin.Script{Name: "probe", Status: http.StatusNoContent})
 	url := proxyVia(cfg) + sc.Path
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -61,13 +101,13 @@ func ProbeProxy(ctx context.Context, cfg suite.Config, o *origin.Server) error {
 	conn, err := stream.Open(ctx, stream.Request{URL: url, Header: cfg.RequestHeader(nil)}, opts)
 	rec := conn.Close()
 	if len(sc.Hits()) > 0 {
-		return nil
+		return rec.Status, nil
 	}
 	got := fmt.Sprintf("it answered %d", rec.Status)
 	if err != nil {
 		got = err.Error()
 	}
-	return fmt.Errorf("the request %s did not reach the suite's origin (%s)%s; configure the proxy to forward everything under %s to http://%s",
+	return rec.Status, fmt.Errorf("the request %s did not reach the suite's origin (%s)%s; configure the proxy to forward everything under %s to http://%s",
 		url, got, strayNote(o), cfg.Via, o.Addr())
 }
 

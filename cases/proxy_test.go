@@ -2,6 +2,7 @@ package cases_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -55,7 +56,7 @@ func nginxProxy(t *testing.T, location string) func(string) string {
 
 var proxyIDs = func() []string {
 	var ids []string
-	for i := 1; i <= 12; i++ {
+	for i := 1; i <= 13; i++ {
 		ids = append(ids, fmt.Sprintf("SSE-PROXY-%03d", i))
 	}
 	return ids
@@ -148,19 +149,37 @@ func TestPROXYTunedNginx(t *testing.T) {
 	expectAll(t, r, reports.Pass, nil)
 }
 
-// Against nginx's defaults (proxy_buffering on), an origin stream without
-// X-Accel-Buffering: no is held back: SSE-PROXY-002 fails and says by how
-// much. A normal stream (with the header) passes the rest.
+// Against nginx's defaults (proxy_buffering on), a bare app's stream
+// (Content-Type only) is held back, headers included: SSE-PROXY-002 and
+// -003 fail and name X-Accel-Buffering: no, the header that fixes it; the
+// 100 streams of -011 get no headers at all and -012 is late like -002.
 func TestPROXYStockNginx(t *testing.T) {
 	nginx.Need(t)
 	cfg := proxyConfig(t, nginxProxy(t, nginx.Stock), proxyIDs...)
 	r := ssespectest.Check(t, cfg)
 	expectAll(t, r, reports.Pass, map[string][2]string{
-		"SSE-PROXY-002": {reports.Fail, "arrived only when the origin ended the stream"},
+		"SSE-PROXY-002": {reports.Fail, "unless the app sends X-Accel-Buffering: no"},
+		"SSE-PROXY-003": {reports.Fail, "holds the headers back unless the app sends X-Accel-Buffering: no"},
 		"SSE-PROXY-004": {reports.Skip, "--slow"},
+		"SSE-PROXY-013": {reports.Skip, "--slow"},
+		"SSE-PROXY-011": {reports.Fail, "no response headers"},
+		"SSE-PROXY-012": {reports.Fail, "fix SSE-PROXY-002 first"},
 	})
-	if res := r.Result("SSE-PROXY-002"); res != nil && !strings.Contains(res.Message, "latency through the proxy: p95 ") {
-		t.Errorf("SSE-PROXY-002's message lacks the measured latency: %s", res.Message)
+	if res := r.Result("SSE-PROXY-002"); res != nil && !strings.Contains(res.Message, "latency through the proxy: p95 ") ||
+		!strings.Contains(res.Message, "proxy_buffering off") {
+		t.Errorf("SSE-PROXY-002's message lacks the measured latency or the fix: %s", res.Message)
+	}
+}
+
+// --origin-header: an app that sends X-Accel-Buffering: no streams through
+// stock nginx, and the origin sends what the flag says.
+func TestPROXYStockNginxAppSendsXAccel(t *testing.T) {
+	nginx.Need(t)
+	cfg := proxyConfig(t, nginxProxy(t, nginx.Stock), "SSE-PROXY-002", "SSE-PROXY-003")
+	cfg.OriginHeader = http.Header{"X-Accel-Buffering": {"no"}}
+	r := ssespectest.Check(t, cfg)
+	for _, id := range []string{"SSE-PROXY-002", "SSE-PROXY-003"} {
+		casetest.Expect(t, r, id, reports.Pass, "")
 	}
 }
 

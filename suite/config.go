@@ -69,6 +69,10 @@ type Config struct {
 
 	Via        string // proxy mode: the proxy URL the suite sends client requests to
 	OriginAddr string // proxy mode: loopback address the suite's origin listens on
+	// OriginHeader is proxy mode's --origin-header: the app's real response
+	// headers, which the origin sends on its streams besides Content-Type.
+	OriginHeader http.Header
+	ProbeWait    time.Duration // proxy mode: how long the first proxied request is retried (default 15s)
 
 	MaxLine  int   // parser line limit
 	MaxBytes int64 // per-recording body cap
@@ -112,6 +116,9 @@ func (c Config) Defaults() Config {
 	}
 	if c.Mode == "" && c.Via != "" {
 		c.Mode = Proxy
+	}
+	if c.ProbeWait == 0 {
+		c.ProbeWait = 15 * time.Second
 	}
 	if c.Mode == "" {
 		c.Mode = Observe

@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/ssespec/ssespec/suite"
 )
 
 func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -15,6 +18,11 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.cfg.Via, "via", "", "the proxy under test (required): the URL whose path it forwards, with everything under it, to --origin-addr, e.g. http://127.0.0.1:8080/sse")
 	fs.StringVar(&f.cfg.OriginAddr, "origin-addr", "", "loopback address for the suite's origin (required): the proxy's upstream, e.g. 127.0.0.1:9090")
 	f.register(fs, 15*time.Second)
+	fs.Var(&originHeader{&f.cfg}, "origin-header", "a response header your app sends on its streams, 'Name: value' (repeatable): the origin sends Content-Type: text/event-stream and these, "+
+		"so the proxy is judged as your app meets it (e.g. --origin-header 'X-Accel-Buffering: no')")
+	fs.DurationVar(&f.cfg.ProbeWait, "probe-wait", 15*time.Second, "how long the first request through the proxy is retried while the proxy answers without reaching the origin "+
+		"(Squid re-probes a cache_peer that was down at its start)")
+	proxyFlagHelp(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: ssespec proxy --via URL --origin-addr 127.0.0.1:PORT [flags]\n\n"+
 			"Checks the proxy in front of an SSE server: the suite starts its own scripted origin on\n"+
@@ -37,6 +45,39 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	return runSuite(ctx, cfg, stdout, stderr)
+}
+
+// originHeader collects --origin-header into cfg.OriginHeader.
+type originHeader struct{ cfg *suite.Config }
+
+func (o *originHeader) String() string { return "" }
+func (o *originHeader) Set(v string) error {
+	var h headerFlag
+	if err := h.Set(v); err != nil {
+		return err
+	}
+	if o.cfg.OriginHeader == nil {
+		o.cfg.OriginHeader = http.Header{}
+	}
+	for k, vs := range h.h {
+		o.cfg.OriginHeader[k] = append(o.cfg.OriginHeader[k], vs...)
+	}
+	return nil
+}
+
+// proxyFlagHelp rewords the shared flags whose meaning differs in proxy
+// mode (the defaults stay those of ssespec run).
+func proxyFlagHelp(fs *flag.FlagSet) {
+	for name, usage := range map[string]string{
+		"hold":    "how long the slow checks hold a stream open through the proxy: SSE-PROXY-004's idle stream and SSE-PROXY-013's lively one (use 11m for proxies that bound a whole response, e.g. Varnish's 10 min send_timeout)",
+		"window":  "how long the browser and observe checks record the origin's live stream through the proxy (default 8s)",
+		"clients": "unused in proxy mode: SSE-PROXY-011 always opens 100 streams through the proxy",
+		"origin":  "page origin (scheme://host[:port]) whose CORS the browser checks test through the proxy; the suite's origin allows any",
+	} {
+		if f := fs.Lookup(name); f != nil {
+			f.Usage = usage
+		}
+	}
 }
 
 // proxyWindow is proxy mode's default --window.

@@ -180,13 +180,7 @@ func (sc *Scenario) serve(w http.ResponseWriter, r *http.Request, closed <-chan 
 			hdr.Set(k, v)
 		}
 	}
-	for k, v := range sc.Header {
-		if v == "" {
-			hdr.Del(k)
-		} else {
-			hdr.Set(k, v)
-		}
-	}
+	applyHeader(hdr, sc.Header)
 	w.WriteHeader(status)
 	rc := http.NewResponseController(w)
 	rc.Flush()

@@ -24,12 +24,17 @@ const Prefix = "/ssespec/"
 // Options tune a Server.
 type Options struct {
 	Live refserver.Options // the live stream under /ssespec/stream/
+	// LiveHeader overrides the live stream's response headers ("" deletes
+	// one): proxy mode sends the app's real headers, not the reference
+	// server's SSE-friendly ones, so a proxy is judged as the app meets it.
+	LiveHeader map[string]string
 }
 
 // Server is the scripted origin. It is an http.Handler; Start also listens.
 type Server struct {
-	live   *refserver.Server
-	closed chan struct{}
+	live       *refserver.Server
+	liveHeader map[string]string
+	closed     chan struct{}
 
 	mu        sync.Mutex
 	scenarios map[string]*Scenario // by nonce
@@ -47,9 +52,10 @@ type Server struct {
 // Start).
 func New(o Options) *Server {
 	return &Server{
-		live:      refserver.New(o.Live),
-		closed:    make(chan struct{}),
-		scenarios: map[string]*Scenario{},
+		live:       refserver.New(o.Live),
+		liveHeader: o.LiveHeader,
+		closed:     make(chan struct{}),
+		scenarios:  map[string]*Scenario{},
 	}
 }
 
@@ -207,7 +213,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveLive(w http.ResponseWriter, r *http.Request, path string) {
 	r2 := r.Clone(r.Context())
 	r2.URL.Path, r2.URL.RawPath = path, ""
+	if len(s.liveHeader) > 0 {
+		w = &headerOverride{ResponseWriter: w, over: s.liveHeader}
+	}
 	s.live.ServeHTTP(w, r2)
+}
+
+// headerOverride applies over to a successful response's headers just
+// before they are written.
+type headerOverride struct {
+	http.ResponseWriter
+	over  map[string]string
+	wrote bool
+}
+
+func (h *headerOverride) WriteHeader(code int) {
+	if !h.wrote {
+		h.wrote = true
+		if code == http.StatusOK {
+			applyHeader(h.Header(), h.over)
+		}
+	}
+	h.ResponseWriter.WriteHeader(code)
+}
+
+func (h *headerOverride) Write(b []byte) (int, error) {
+	if !h.wrote {
+		h.WriteHeader(http.StatusOK)
+	}
+	return h.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController flush through the wrapper.
+func (h *headerOverride) Unwrap() http.ResponseWriter { return h.ResponseWriter }
+
+// applyHeader sets every header of over on h; "" deletes one.
+func applyHeader(h http.Header, over map[string]string) {
+	for k, v := range over {
+		if v == "" {
+			h.Del(k)
+		} else {
+			h.Set(k, v)
+		}
+	}
 }
 
 // splitPath finds <name>/<nonce> after the first /ssespec/ in path.

@@ -81,7 +81,7 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 		if opts.Progress != nil {
 			fmt.Fprintf(opts.Progress, "ssespec: origin on %s; the proxy at %s must forward to it\n", o.URL(), cfg.Via)
 		}
-		if err := cases.ProbeProxy(ctx, cfg, o); err != nil {
+		if err := cases.ProbeProxy(ctx, cfg, o, opts.Progress); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 		}
 	}
