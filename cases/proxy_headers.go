@@ -129,6 +129,13 @@ func proxyDecode(chunks []stream.Chunk, coding string, maxLine int) (*parser.Res
 		}
 		return p.Result(), err
 	}
+	// At most --max-bytes of output: a compressing proxy cannot make the
+	// suite inflate without bound (a gzip bomb), as for SSE-HTTP-008.
+	limit := suite.Current().MaxBytes
+	if limit <= 0 {
+		limit = stream.DefaultMaxBytes
+	}
+	rd = io.LimitReader(rd, limit)
 	buf := make([]byte, 32<<10)
 	for {
 		m, rerr := rd.Read(buf)
