@@ -82,13 +82,6 @@ func (t *tapConn) claim(sink func([]byte, time.Time)) bool {
 	return true
 }
 
-// broken reports whether the response did not parse as HTTP/1.1.
-func (t *tapConn) broken() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.dec.state == decBroken
-}
-
 // tapDialer dials plain TCP connections with a tap.
 func tapDialer(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -137,10 +130,10 @@ func tapTLSDialer(d *net.Dialer, cfg *tls.Config) func(ctx context.Context, netw
 type respDecoder struct {
 	state   decState
 	line    []byte // the header or chunk-size line being read
-	blank   bool   // the header block's previous line was empty-so-far
 	chunked bool
 	length  int64 // Content-Length, or -1 (until close)
 	left    int64 // bytes left in the current chunk or the body
+	head    headState
 }
 
 type decState int
@@ -197,24 +190,20 @@ func (d *respDecoder) feed(b []byte, emit func([]byte)) {
 	}
 }
 
-// head collects the header block between status line and blank line.
+// headState collects the header block between status line and blank line.
 type headState struct {
 	status  int
 	headers []string
 }
 
-var heads sync.Map // *respDecoder → *headState, only while reading a head
-
 func (d *respDecoder) endLine(line string) {
 	switch d.state {
 	case decHead:
-		hsAny, _ := heads.LoadOrStore(d, &headState{})
-		hs := hsAny.(*headState)
+		hs := &d.head
 		if hs.status == 0 {
 			f := strings.Fields(line)
 			if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/1.") {
 				d.state = decBroken
-				heads.Delete(d)
 				return
 			}
 			hs.status, _ = strconv.Atoi(f[1])
@@ -224,11 +213,12 @@ func (d *respDecoder) endLine(line string) {
 			hs.headers = append(hs.headers, line)
 			return
 		}
-		heads.Delete(d)
-		if hs.status >= 100 && hs.status < 200 && hs.status != 101 {
+		head := *hs
+		d.head = headState{}
+		if head.status >= 100 && head.status < 200 && head.status != 101 {
 			return // an interim response: the real one follows
 		}
-		d.startBody(hs)
+		d.startBody(&head)
 	case decChunkSize:
 		size := strings.TrimSpace(strings.SplitN(line, ";", 2)[0])
 		n, err := strconv.ParseInt(size, 16, 64)
