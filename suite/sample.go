@@ -76,14 +76,18 @@ const SampleEvent = "ssespec-sample"
 // publish mode, so the FRAME, KEEP and RESUME checks judge the target's own
 // encoding of real events even when it emits nothing unprompted: named and
 // unnamed, single- and multi-line (LF and CRLF), with an id when the target
-// declares ids. Each carries a nonce, so checks that count the target's own
-// events leave them out.
+// declares ids, and an empty payload. Each carries a nonce or the
+// ssespec-sample type, so checks that count the target's own events leave
+// them out.
 func (c Config) sample() []publish.Event {
 	evs := []publish.Event{
 		{Data: "ssespec sample " + Nonce()},
 		{Event: SampleEvent, Data: "ssespec sample " + Nonce()},
 		{Data: Nonce() + " sample\nsecond line\n\nafter an empty line"},
 		{Event: SampleEvent, Data: Nonce() + " sample crlf\r\nafter crlf\rafter cr"},
+		// An empty payload must still carry a "data:" line (SSE-FRAME-006);
+		// its type marks it as the suite's, since it has no room for a nonce.
+		{Event: SampleEvent, Data: ""},
 	}
 	if c.Has(CapIDs) {
 		n := Nonce()
