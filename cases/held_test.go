@@ -139,4 +139,14 @@ func TestHeldHeadersWithoutEventsObserved(t *testing.T) {
 			}
 		}
 	}
+	// Its streams go unanswered because it holds headers, not because it
+	// serves one connection at a time.
+	for _, w := range r.Warnings {
+		if strings.Contains(w, "one connection at a time") {
+			t.Errorf("warning for a server that holds its headers: %s", w)
+		}
+	}
+	if r.TargetStopped != "" {
+		t.Errorf("target_stopped for a server that holds its headers: %s", r.TargetStopped)
+	}
 }

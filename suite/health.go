@@ -159,7 +159,9 @@ func noteOpened(err error) func() {
 // SerialHint says, when the run suggests it, that the target serves one
 // connection at a time; "" otherwise.
 func SerialHint() string {
-	if n := unansweredWhileBusy.Load(); n >= 2 && !servedConcurrently.Load() {
+	// Only for a target that answered the shared stream promptly: one that
+	// holds its headers until its first event leaves streams unanswered too.
+	if n := unansweredWhileBusy.Load(); n >= 2 && !servedConcurrently.Load() && sharedAnsweredPromptly() {
 		return fmt.Sprintf("%d of the suite's streams got no response while another stream to the target was open, and none was ever answered alongside another: "+
 			"the target seems to serve one connection at a time (a single-threaded server, such as a development server without threads or one worker). "+
 			"An SSE endpoint holds a connection per client: serve it with threads, an async server or more workers; checks that need two streams at once could not be judged", n)
