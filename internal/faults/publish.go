@@ -1,10 +1,8 @@
 package faults
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,12 +12,13 @@ import (
 	"github.com/ssespec/ssespec/harness/publish"
 )
 
-// Broker is a small publish-capable SSE server for the publish-mode faults:
-// GET /events is a stream (the reference server's headers, a retry
-// preamble, keepalives), POST /publish takes the publish hook's JSON
-// {"event","data","id"} and broadcasts it with the next id. Everything a
-// fault changes is a field, so each fault is one line; the zero Broker
-// behaves like the reference server.
+// Broker is the one publish-capable SSE server behind the publish-mode and
+// connection faults: GET /events is a stream (the reference server's
+// headers, a retry preamble, keepalives), POST /publish takes the publish
+// hook's JSON {"event","data","id"} and broadcasts it with the next id, GET
+// /done answers 204. Everything a fault changes is a field, so each fault
+// is one line; the zero Broker behaves like the reference server without
+// Last-Event-ID resume.
 //
 // Streams and publishes are grouped by the request's Host, so one
 // registered Broker serves any number of test servers without their events
@@ -31,7 +30,7 @@ type Broker struct {
 	FlushEvery time.Duration                         // never flush per event: flush on this ticker only (batching)
 	HoldFirst  bool                                  // a stream's first event is held until its second is published
 	Gzip       bool                                  // gzip the body whatever the client accepts, flushing only the socket (not the compressor)
-	Keepalive  time.Duration                         // comment interval; default 250ms
+	Keepalive  time.Duration                         // comment interval; default 250ms; negative: none
 	// HoldHeaders sends nothing, not even the status line, until the first
 	// event: headers, preamble and event go out in one write (Flask's
 	// generator Response, go-sse). Correct, if unkind to proxies.
@@ -39,16 +38,45 @@ type Broker struct {
 	// ReplayHistory sends every stream all events published so far when it
 	// opens, asked or not (r3labs/sse #61's AutoReplay).
 	ReplayHistory bool
+	// ResendToAll makes each new stream send the newest event again to
+	// every stream already open.
+	ResendToAll bool
+
+	// Resume replays, to a stream sending Last-Event-ID k, every event
+	// published after k; the fields below it break that replay.
+	Resume           bool
+	ResumeOffset     int  // replay starts this many events away from the one after k: -1 resends k, 1 loses one
+	NewestReplaysAll bool // a Last-Event-ID naming the newest event replays the whole history
+	ReplayFresh      bool // a stream without Last-Event-ID gets the whole history first
+
+	// Tick makes the server its own source: event n ("id: n", "data: tick
+	// n") goes to every open stream Tick × n after the host's first
+	// request, and a stream opened between ticks n-1 and n starts at n.
+	Tick time.Duration
+	// Welcome is sent to each new stream after the preamble.
+	Welcome string
+	// WelcomeToAll also sends the welcome and the recent ticks to every
+	// stream already open, on each connect.
+	WelcomeToAll bool
 
 	mu    sync.Mutex
 	hosts map[string]*brokerHost
 }
 
 type brokerHost struct {
+	start   time.Time
 	seq     int
 	subs    map[chan string]struct{}
-	history []string // frames published, for ReplayHistory (the last 256)
+	history []sent // the last historyMax events published
 }
+
+type sent struct {
+	id    int
+	frame string
+}
+
+// historyMax bounds what a host keeps for replay; the tests publish far fewer.
+const historyMax = 256
 
 // Frame is the correct encoding of a published event: id, event (omitted
 // when empty), one "data: " line per payload line (split on CRLF, CR and
@@ -79,6 +107,8 @@ func (b *Broker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/publish":
 		b.servePublish(w, r)
+	case "/done":
+		w.WriteHeader(http.StatusNoContent)
 	default:
 		b.serveStream(w, r)
 	}
@@ -90,11 +120,14 @@ func (b *Broker) host(name string) *brokerHost {
 	}
 	h := b.hosts[name]
 	if h == nil {
-		h = &brokerHost{subs: map[chan string]struct{}{}}
+		h = &brokerHost{start: time.Now(), subs: map[chan string]struct{}{}}
 		b.hosts[name] = h
 	}
 	return h
 }
+
+// keepsHistory says whether published events are kept for a later stream.
+func (b *Broker) keepsHistory() bool { return b.ReplayHistory || b.Resume || b.ResendToAll }
 
 func (b *Broker) servePublish(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -122,8 +155,8 @@ func (b *Broker) servePublish(w http.ResponseWriter, r *http.Request) {
 		h.seq, id = n, n
 	}
 	frame := enc(ev, id)
-	if b.ReplayHistory {
-		h.history = append(h.history[max(0, len(h.history)-255):], frame)
+	if b.keepsHistory() {
+		h.history = append(h.history[max(0, len(h.history)-historyMax+1):], sent{id, frame})
 	}
 	clients := 0
 	for q := range h.subs {
@@ -143,75 +176,6 @@ func (b *Broker) servePublish(w http.ResponseWriter, r *http.Request) {
 	b.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, "{\"id\":\"%d\",\"clients\":%d}\n", id, clients)
-}
-
-func (b *Broker) serveStream(w http.ResponseWriter, r *http.Request) {
-	q := make(chan string, 256)
-	b.mu.Lock()
-	h := b.host(r.Host)
-	h.subs[q] = struct{}{}
-	history := strings.Join(h.history, "")
-	b.mu.Unlock()
-	defer func() {
-		b.mu.Lock()
-		delete(h.subs, q)
-		b.mu.Unlock()
-	}()
-
-	for k, v := range defaultHeader {
-		w.Header().Set(k, v)
-	}
-	var out io.Writer = w
-	rc := http.NewResponseController(w)
-	if b.Gzip {
-		w.Header().Set("Content-Encoding", "gzip")
-		gz := gzip.NewWriter(w)
-		defer gz.Close()
-		out = gz
-	}
-	preamble := ": ok\nretry: 3000\n\n"
-	preamble += history
-	if !b.HoldHeaders {
-		w.WriteHeader(http.StatusOK)
-		io.WriteString(out, preamble)
-		rc.Flush()
-		preamble = ""
-	}
-
-	flush := func() { rc.Flush() }
-	var tick <-chan time.Time
-	if b.FlushEvery > 0 {
-		t := time.NewTicker(b.FlushEvery)
-		defer t.Stop()
-		tick = t.C
-		flush = func() {}
-	}
-	keep := time.NewTicker(or(b.Keepalive, 250*time.Millisecond))
-	defer keep.Stop()
-	var held string
-	first := b.HoldFirst
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-tick:
-			rc.Flush()
-			continue
-		case <-keep.C:
-			io.WriteString(out, ": keepalive\n\n")
-		case frame := <-q:
-			if first {
-				first, held = false, frame
-				continue
-			}
-			// net/http sends the held headers with this first write's flush.
-			if _, err := io.WriteString(out, preamble+held+frame); err != nil {
-				return
-			}
-			held, preamble = "", ""
-		}
-		flush()
-	}
 }
 
 // The correct Broker, so tests can show a publish fault differs from a
