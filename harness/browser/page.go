@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"html"
 	"regexp"
-
-	"github.com/ssespec/ssespec"
 )
 
 //go:embed recorder.js
@@ -47,8 +45,8 @@ func (p Page) HTML() []byte {
 	// An empty icon, so the browser does not ask the target for /favicon.ico.
 	b.WriteString("<link rel=\"icon\" href=\"data:,\">\n")
 	b.WriteString("<style>body{font:14px monospace;margin:12px}.el{border:1px solid #999;margin:6px 0;padding:4px;min-height:1.2em;white-space:pre-wrap}.lbl{color:#555}</style>\n")
-	script(&b, string(ssespec.HTMXJS))
-	script(&b, string(ssespec.HTMXSSEJS))
+	script(&b, string(HTMXJS))
+	script(&b, string(HTMXSSEJS))
 	script(&b, recorderJS)
 	b.WriteString("</head><body>\n<h3>ssespec: htmx 2 + htmx-ext-sse</h3>\n")
 	b.WriteString(`<div id="ssespec-root" hx-ext="sse" sse-connect="` + attr(p.StreamURL) + `"`)

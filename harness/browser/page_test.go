@@ -9,8 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/ssespec/ssespec"
 )
 
 func TestPageHTMLEscapes(t *testing.T) {
@@ -42,7 +40,7 @@ func TestPageHTMLEscapes(t *testing.T) {
 	if n := strings.Count(strings.ToLower(h), "</script>"); n != 3 {
 		t.Errorf("%d </script> tags, want 3", n)
 	}
-	if !bytes.Contains(p.HTML(), ssespec.HTMXSSEJS) {
+	if !bytes.Contains(p.HTML(), HTMXSSEJS) {
 		t.Error("the sse extension is not inlined verbatim")
 	}
 }
@@ -55,9 +53,9 @@ func TestFindExplicitMissing(t *testing.T) {
 }
 
 // TestVendoredAssets checks the embedded htmx files, and the licenses beside
-// them, against the sha256 column of testdata/htmx/VERSIONS.md.
+// them, against the sha256 column of htmx/VERSIONS.md.
 func TestVendoredAssets(t *testing.T) {
-	md, err := os.ReadFile("../../testdata/htmx/VERSIONS.md")
+	md, err := os.ReadFile("htmx/VERSIONS.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,9 +64,9 @@ func TestVendoredAssets(t *testing.T) {
 	for _, m := range row.FindAllStringSubmatch(string(md), -1) {
 		sums[m[1]] = m[2]
 	}
-	files := map[string][]byte{"htmx.min.js": ssespec.HTMXJS, "sse.min.js": ssespec.HTMXSSEJS}
+	files := map[string][]byte{"htmx.min.js": HTMXJS, "sse.min.js": HTMXSSEJS}
 	for _, lic := range []string{"htmx.LICENSE", "sse.LICENSE"} {
-		b, err := os.ReadFile("../../testdata/htmx/" + lic)
+		b, err := os.ReadFile("htmx/" + lic)
 		if err != nil {
 			t.Fatal(err)
 		}
