@@ -2,7 +2,10 @@
 // report.json (a public, stable schema), junit.xml and report.html.
 package reports
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Verdicts a check can end with.
 const (
@@ -60,6 +63,14 @@ type Implementation struct {
 	Name    string `json:"name"`
 	Version string `json:"version,omitempty"`
 	URL     string `json:"url,omitempty"`
+}
+
+// Label is the implementation's name and version, "" when unnamed.
+func (im *Implementation) Label() string {
+	if im == nil {
+		return ""
+	}
+	return strings.TrimSpace(im.Name + " " + im.Version)
 }
 
 // Summary counts verdicts; must_failed decides the exit status.
