@@ -249,3 +249,24 @@ func TestJUnitComparisonCatchesDisagreement(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLHeaderNamesTheImplementation: report.html's header shows what
+// was tested, as text (the URL is the user's, shown, not linked).
+func TestHTMLHeaderNamesTheImplementation(t *testing.T) {
+	r := junitRun(false)
+	r.Implementation.URL = `https://example.com/"><script>x</script>`
+	var b strings.Builder
+	if err := reports.RenderHTML(r, &b); err != nil {
+		t.Fatal(err)
+	}
+	h := b.String()
+	if !strings.Contains(h, "<dt>Implementation</dt><dd>myapp 1.2.3 · <span class=\"mono\">https://example.com/&#34;&gt;&lt;script&gt;") || strings.Contains(h, "<script>x") {
+		t.Errorf("report.html's header: %.400s", h[strings.Index(h, "<header"):])
+	}
+	r.Implementation = nil
+	b.Reset()
+	reports.RenderHTML(r, &b)
+	if strings.Contains(b.String(), "<dt>Implementation</dt>") {
+		t.Error("report.html names an implementation nobody named")
+	}
+}
