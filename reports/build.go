@@ -27,6 +27,10 @@ type RunInfo struct {
 	Mode, Target string
 	Filter       string // the run's Ginkgo label filter, to tell checks an interrupt skipped from checks it excluded
 	Interrupted  string // why the run was cut short, when the caller knows (a signal's name); "" asks Ginkgo's report
+	Strict       bool   // --strict: SHOULD failures fail the run
+	LabelFilter  string // the user's --label-filter, as given
+	// Implementation names what is tested (--impl-*); zero for unnamed.
+	Implementation Implementation
 }
 
 // BuildRun is Build with the run's filter and interrupt cause.
@@ -36,6 +40,11 @@ func BuildRun(gr types.Report, info RunInfo, recNames []string, recs map[string]
 		Tool: "ssespec", Version: Version, Mode: mode, Target: redact.URL(target),
 		Started: gr.StartTime, DurationMS: gr.RunTime.Milliseconds(),
 		Results: []Result{}, Recordings: map[string]Recording{},
+	}
+	r.SchemaVersion, r.Strict, r.LabelFilter = SchemaVersion, info.Strict, redact.String(info.LabelFilter)
+	if im := info.Implementation; im != (Implementation{}) {
+		im.URL = redact.URL(im.URL)
+		r.Implementation = &im
 	}
 	for _, sr := range gr.SpecReports {
 		res, ok := ResultOf(sr)

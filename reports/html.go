@@ -69,6 +69,7 @@ type htmlPage struct {
 	Areas                                          []*areaView
 	Warnings                                       []string
 	Truncated                                      *Truncation
+	Implementation                                 *Implementation // what was tested, when named
 }
 
 // countRow counts verdicts for a level or an area.
@@ -111,6 +112,7 @@ func newHTMLPage(r *Report) *htmlPage {
 		Tool: r.Tool, Version: r.Version, Target: r.Target, Mode: r.Mode,
 		Started: "—", Duration: (time.Duration(r.DurationMS) * time.Millisecond).Round(100 * time.Millisecond).String(),
 		Summary: summarize(r.Results), Warnings: r.Warnings, Truncated: r.Truncated,
+		Implementation: r.Implementation,
 	}
 	if p.Tool == "" {
 		p.Tool = "ssespec"

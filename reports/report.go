@@ -2,7 +2,10 @@
 // report.json (a public, stable schema), junit.xml and report.html.
 package reports
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Verdicts a check can end with.
 const (
@@ -15,6 +18,18 @@ const (
 // Report is the report.json schema. It is a public interface: CI scripts
 // read it, so fields are only ever added, never renamed or removed.
 type Report struct {
+	// SchemaVersion is this schema's version, SchemaVersion: within a
+	// version fields are only added; renaming or removing one, or giving it
+	// another meaning, would make a new version.
+	SchemaVersion string `json:"schema_version"`
+	// Implementation is the server or proxy under test as the user named it
+	// (--impl-name, --impl-version, --impl-url); absent when not named.
+	Implementation *Implementation `json:"implementation,omitempty"`
+	// Strict says SHOULD failures fail the run (--strict); LabelFilter is
+	// the --label-filter that selected the checks ("" for all).
+	Strict      bool   `json:"strict"`
+	LabelFilter string `json:"label_filter,omitempty"`
+
 	Tool       string               `json:"tool"`
 	Version    string               `json:"version"`
 	Mode       string               `json:"mode"`
@@ -37,6 +52,25 @@ type Report struct {
 	// Truncated says what was cut to keep the report readable and under
 	// MaxJSON (20 MiB) whatever the target sent; absent when nothing was.
 	Truncated *Truncation `json:"truncated,omitempty"`
+}
+
+// SchemaVersion is the version of the Report schema this build writes.
+const SchemaVersion = "1"
+
+// Implementation names what was tested, as Gateway API's conformance report
+// does, so a report can be filed without the command line that made it.
+type Implementation struct {
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+	URL     string `json:"url,omitempty"`
+}
+
+// Label is the implementation's name and version, "" when unnamed.
+func (im *Implementation) Label() string {
+	if im == nil {
+		return ""
+	}
+	return strings.TrimSpace(im.Name + " " + im.Version)
 }
 
 // Summary counts verdicts; must_failed decides the exit status.

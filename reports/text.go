@@ -20,7 +20,11 @@ func ProgressLine(r Result) string {
 // WriteText prints the concise tree: checks grouped by area, Expected and
 // Actual under each failure, then totals.
 func WriteText(w io.Writer, r *Report) {
-	fmt.Fprintf(w, "\nssespec %s — %s (%s mode)\n", r.Version, r.Target, r.Mode)
+	impl := ""
+	if name := r.Implementation.Label(); name != "" {
+		impl = consoleText(name) + " — "
+	}
+	fmt.Fprintf(w, "\nssespec %s — %s%s (%s mode)\n", r.Version, impl, r.Target, r.Mode)
 	area := ""
 	for _, res := range r.Results {
 		if res.Area != area {

@@ -7,9 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/onsi/ginkgo/v2/reporters"
-	"github.com/onsi/ginkgo/v2/types"
-
 	"github.com/ssespec/ssespec/internal/redact"
 )
 
@@ -48,31 +45,8 @@ func ReadJSON(path string) (*Report, error) {
 	return &r, nil
 }
 
-// WriteJUnit writes junit.xml with Ginkgo's reporter, without suite-setup
-// pseudo-cases, with the target's values cut as in report.json.
-func WriteJUnit(gr types.Report, path string) error {
-	// Ginkgo's reporter only writes files: it writes a scratch file that is
-	// scrubbed into path, so no secret is left on disk.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".junit-*.xml")
-	if err != nil {
-		return err
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	if err := reporters.GenerateJUnitReportWithConfig(boundGinkgo(gr), tmp.Name(), reporters.JunitReportConfig{
-		OmitSuiteSetupNodes: true, OmitLeafNodeType: true, OmitTimelinesForSpecState: types.SpecStatePassed | types.SpecStateSkipped,
-	}); err != nil {
-		return err
-	}
-	b, err := os.ReadFile(tmp.Name())
-	if err != nil {
-		return err
-	}
-	return writeFile(path, b)
-}
-
 // WriteAll writes the three reports into dir and returns their paths.
-func WriteAll(r *Report, gr types.Report, dir string) ([]string, error) {
+func WriteAll(r *Report, dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -83,7 +57,7 @@ func WriteAll(r *Report, gr types.Report, dir string) ([]string, error) {
 	if err := WriteJSON(r, paths[1]); err != nil {
 		return nil, err
 	}
-	if err := WriteJUnit(gr, paths[2]); err != nil {
+	if err := WriteJUnit(r, paths[2]); err != nil {
 		return nil, err
 	}
 	return paths, nil

@@ -78,6 +78,10 @@ type Config struct {
 	MaxBytes int64 // per-recording body cap
 
 	Timeout time.Duration // the whole run's deadline; past it the run reports what it has and fails
+
+	// ImplName, ImplVersion and ImplURL name the implementation under test
+	// (--impl-*); the reports carry them, no check reads them.
+	ImplName, ImplVersion, ImplURL string
 }
 
 // DefaultTimeout bounds a run without --timeout: a run against a healthy

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/faults"
+	"github.com/ssespec/ssespec/internal/junitcheck"
 	"github.com/ssespec/ssespec/reports"
 )
 
@@ -111,6 +112,7 @@ func hostileReports(t *testing.T, dir string) *reports.Report {
 	if err := xml.Unmarshal(junit, &doc); err != nil {
 		t.Errorf("junit.xml is not XML: %v", err)
 	}
+	junitcheck.Verify(t, dir) // the same checks and verdicts as report.json; the JUnit schema
 	html, err := os.ReadFile(filepath.Join(dir, reports.HTMLFile))
 	if err != nil {
 		t.Fatal(err)

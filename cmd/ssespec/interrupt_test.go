@@ -12,6 +12,7 @@ import (
 
 	"github.com/ssespec/ssespec/harness/browser"
 	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/internal/junitcheck"
 	"github.com/ssespec/ssespec/reports"
 )
 
@@ -97,6 +98,7 @@ func TestInterruptNeverPasses(t *testing.T) {
 			if rep.Interrupted != tc.name || len(rep.NotRun) == 0 {
 				t.Errorf("report: interrupted %q, not_run %v; want %q and the checks that did not run", rep.Interrupted, rep.NotRun, tc.name)
 			}
+			junitcheck.Verify(t, dir)
 			if html, _ := os.ReadFile(filepath.Join(dir, reports.HTMLFile)); !strings.Contains(string(html), "Run interrupted ("+tc.name+")") {
 				t.Errorf("report.html does not say the run was interrupted")
 			}
@@ -126,6 +128,7 @@ func TestTimeoutStopsTheRun(t *testing.T) {
 	if rep.Interrupted != "timeout" || len(rep.NotRun) == 0 {
 		t.Errorf("report: interrupted %q, not_run %v", rep.Interrupted, rep.NotRun)
 	}
+	junitcheck.Verify(t, dir) // the checks that did not run are <error>s, counted
 	if !strings.Contains(r.stderr, "--timeout") {
 		t.Errorf("stderr does not name --timeout: %q", r.stderr)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/internal/junitcheck"
 	"github.com/ssespec/ssespec/reports"
 )
 
@@ -94,13 +95,19 @@ func TestExitStatusFollowsLevels(t *testing.T) {
 		{shouldFault, "id:SSE-HTTP-005", false, exitOK},
 		{shouldFault, "id:SSE-HTTP-005", true, exitFailed},
 	} {
-		args := []string{"run", "--url", tc.url, "--label-filter", tc.filter, "--report-dir", t.TempDir()}
+		dir := t.TempDir()
+		args := []string{"run", "--url", tc.url, "--label-filter", tc.filter, "--report-dir", dir}
 		if tc.strict {
 			args = append(args, "--strict")
 		}
 		r := cli(t, args...)
 		if r.code != tc.want {
 			t.Errorf("%v: exit %d, want %d\n%s%s", args, r.code, tc.want, r.stdout, r.stderr)
+		}
+		// junit.xml shows a failure exactly when the run fails.
+		junitcheck.Verify(t, dir)
+		if b, _ := os.ReadFile(filepath.Join(dir, reports.JUnitFile)); strings.Contains(string(b), "<failure") != (tc.want == exitFailed) {
+			t.Errorf("%v: exit %d, but junit.xml has a <failure>: %v", args, r.code, !(tc.want == exitFailed))
 		}
 		if !strings.Contains(r.stdout, "✖") {
 			t.Errorf("%v: no ✖ in the tree:\n%s", args, r.stdout)
@@ -114,7 +121,8 @@ func TestExitStatusFollowsLevels(t *testing.T) {
 func TestRunAgainstReference(t *testing.T) {
 	url, _ := casetest.Reference(t)
 	dir := t.TempDir()
-	r := cli(t, "run", "--url", url, "--keepalive-max", "2s", "--report-dir", dir, "--origin", "http://app.example")
+	r := cli(t, "run", "--url", url, "--keepalive-max", "2s", "--report-dir", dir, "--origin", "http://app.example",
+		"--impl-name", "refserver", "--impl-version", "1.0", "--impl-url", "https://example.com/refserver")
 	if r.code != exitOK {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -133,6 +141,16 @@ func TestRunAgainstReference(t *testing.T) {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty: %v", f, err)
 		}
+	}
+	junitcheck.Verify(t, dir)
+	if im := rep.Implementation; im == nil || *im != (reports.Implementation{Name: "refserver", Version: "1.0", URL: "https://example.com/refserver"}) || rep.SchemaVersion != "1" {
+		t.Errorf("report.json: schema_version %q, implementation %+v", rep.SchemaVersion, rep.Implementation)
+	}
+	if html, _ := os.ReadFile(filepath.Join(dir, reports.HTMLFile)); !strings.Contains(string(html), "refserver 1.0") {
+		t.Errorf("report.html does not name the implementation")
+	}
+	if !strings.Contains(r.stdout, "ssespec "+reports.Version+" — refserver 1.0 — ") {
+		t.Errorf("the summary's first line does not name the implementation:\n%s", r.stdout)
 	}
 	if !strings.Contains(r.stdout, "Reports: ") || !strings.Contains(r.stdout, "✔ SSE-HTTP-001") {
 		t.Errorf("output lacks progress or report path:\n%s", r.stdout)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ssespec/ssespec/internal/faults"
+	"github.com/ssespec/ssespec/internal/junitcheck"
 )
 
 // freeAddr is a loopback address nothing listens on right now.
@@ -34,11 +35,13 @@ func TestProxyCommand(t *testing.T) {
 			origin := freeAddr(t)
 			ts := httptest.NewServer(faults.ProxyHandler(tc.proxy, origin))
 			defer ts.Close()
+			dir := t.TempDir()
 			r := cli(t, "proxy", "--via", ts.URL+"/sse", "--origin-addr", origin, "--label-filter", tc.filter,
-				"--browser", "off", "--report-dir", t.TempDir())
+				"--browser", "off", "--report-dir", dir)
 			if r.code != tc.want {
 				t.Fatalf("exit %d, want %d\n%s%s", r.code, tc.want, r.stdout, r.stderr)
 			}
+			junitcheck.Verify(t, dir) // only the selected proxy checks, as in report.json
 			if !strings.Contains(r.stdout, "origin on http://"+origin) {
 				t.Errorf("output does not say where the origin is:\n%s", r.stdout)
 			}

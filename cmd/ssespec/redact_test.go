@@ -12,6 +12,7 @@ import (
 
 	"github.com/ssespec/ssespec/harness/refserver"
 	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/internal/junitcheck"
 )
 
 // TestCredentialsNeverLeak: a run whose --url carries userinfo and a query
@@ -71,6 +72,7 @@ func TestCredentialsNeverLeak(t *testing.T) {
 			t.Errorf("%s not written", want)
 		}
 	}
+	junitcheck.Verify(t, dir) // with a warning among its properties
 	for name, text := range files {
 		if i := strings.Index(text, "SECRET"); i >= 0 {
 			t.Errorf("%s leaks %q", name, text[max(0, i-80):min(len(text), i+40)])

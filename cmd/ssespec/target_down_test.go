@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ssespec/ssespec/internal/faults"
+	"github.com/ssespec/ssespec/internal/junitcheck"
 	"github.com/ssespec/ssespec/reports"
 )
 
@@ -68,6 +69,7 @@ func TestTargetThatDiesIsOneFinding(t *testing.T) {
 			if !strings.Contains(rep.TargetStopped, "stopped answering after SSE-") {
 				t.Fatalf("report.json target_stopped = %q", rep.TargetStopped)
 			}
+			junitcheck.Verify(t, dir)
 			if !strings.Contains(r.stdout, "TARGET DOWN: the target stopped answering after SSE-") {
 				t.Errorf("the terminal does not say it:\n%s", tail(r.stdout))
 			}

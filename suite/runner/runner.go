@@ -105,7 +105,9 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	}
 	gr.RunTime = time.Since(start)
 	names, recs := suite.Recordings()
-	info := reports.RunInfo{Mode: string(cfg.Mode), Target: cfg.URL, Filter: ModeFilter(cfg.Mode, cfg.LabelFilter)}
+	info := reports.RunInfo{Mode: string(cfg.Mode), Target: cfg.URL, Filter: ModeFilter(cfg.Mode, cfg.LabelFilter),
+		Strict: cfg.Strict, LabelFilter: cfg.LabelFilter,
+		Implementation: reports.Implementation{Name: cfg.ImplName, Version: cfg.ImplVersion, URL: cfg.ImplURL}}
 	if opts.Interrupted != nil {
 		info.Interrupted = opts.Interrupted()
 	}
@@ -116,7 +118,7 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 		r.Warnings = append(r.Warnings, hint)
 	}
 	if cfg.ReportDir != "" && !opts.DryRun {
-		if _, err := reports.WriteAll(r, gr, cfg.ReportDir); err != nil {
+		if _, err := reports.WriteAll(r, cfg.ReportDir); err != nil {
 			return r, fmt.Errorf("writing reports: %w", err)
 		}
 	}
