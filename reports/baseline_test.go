@@ -123,9 +123,9 @@ func TestApplyBaseline(t *testing.T) {
 			new:     []string{"SSE-HTTP-002"}, changed: 1, exit: 1, exitStrict: 1,
 		},
 		{
-			name:    "skipped, unselected and retired entries neither pass nor fail",
-			results: []Result{res("SSE-HTTP-002", "MUST", Skip)},
-			entries: []BaselineEntry{entry("SSE-HTTP-002", Fail), entry("SSE-FRAME-001", Fail), entry("SSE-GONE-001", Fail)},
+			name:       "skipped, unselected and retired entries neither pass nor fail",
+			results:    []Result{res("SSE-HTTP-002", "MUST", Skip)},
+			entries:    []BaselineEntry{entry("SSE-HTTP-002", Fail), entry("SSE-FRAME-001", Fail), entry("SSE-GONE-001", Fail)},
 			notChecked: 2, unkn: 1, exit: 0, exitStrict: 0,
 		},
 		{
