@@ -75,6 +75,8 @@ func WriteDiffMarkdown(w io.Writer, d *Diff) {
 		for _, f := range notable {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", md(f.ID), md(f.Name), fmtMS(f.Old), fmtMS(f.New), signedMS(f.New-f.Old))
 		}
+	} else if rest > 0 {
+		fmt.Fprintf(w, "\nFigures: none of the %d measured in both runs moved by ≥ 1 ms and ≥ 20%%.\n", rest)
 	}
 	for _, sec := range []struct {
 		title string
@@ -133,12 +135,12 @@ func signedMS(v float64) string {
 var mdEscaper = strings.NewReplacer(
 	"&", "&amp;", "<", "&lt;", ">", "&gt;", "@", "&#64;",
 	"\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
-	"|", "\\|", "~", "\\~", "#", "\\#", "!", "\\!", ":", "&#58;",
+	"|", "\\|", "~", "\\~", "#", "\\#", "!", "\\!",
 	"\n", " ", "\r", " ",
 )
 
-// md is s as inert Markdown text on one line: controls shown, markup escaped
-// (":" too, so no autolink scheme reaches GitHub's linkifier).
+// md is s as inert Markdown text on one line: controls shown, markup
+// escaped (a bare URL may still be linkified, as any text's would).
 func md(s string) string {
 	return mdEscaper.Replace(Printable(s))
 }
