@@ -69,12 +69,14 @@ type BaselineChange struct {
 // errors and SHOULD fails (mustOnly: the MUST ones, which fail any run). BP
 // findings never change the exit status, so they are not listed.
 func NewBaseline(r *Report, mustOnly bool) *Baseline {
-	b := &Baseline{Version: BaselineVersion, Tool: "ssespec", Target: r.Target, Entries: []BaselineEntry{}}
+	b := &Baseline{Version: BaselineVersion, Tool: "ssespec", Target: Printable(r.Target), Entries: []BaselineEntry{}}
 	for _, res := range r.Results {
 		if !gating(res) || (mustOnly && res.Level != "MUST") {
 			continue
 		}
-		b.Entries = append(b.Entries, BaselineEntry{ID: res.ID, Level: res.Level, Verdict: res.Verdict, Message: firstLine(res.Message), Reason: ""})
+		// The message is the target's words: Printable, so the file is
+		// safe to cat (JSON leaves DEL and C1 controls raw).
+		b.Entries = append(b.Entries, BaselineEntry{ID: res.ID, Level: res.Level, Verdict: res.Verdict, Message: Printable(firstLine(res.Message)), Reason: ""})
 	}
 	return b
 }

@@ -104,6 +104,7 @@ func TestBaselineFileErrorsExit2BeforeTheRun(t *testing.T) {
 	for _, args := range [][]string{
 		{"run", "--url", "http://127.0.0.1:9/", "--report-dir", "", "--baseline", bad},
 		{"run", "--url", "http://127.0.0.1:9/", "--report-dir", "", "--baseline", bad + ".missing"},
+		{"proxy", "--via", "http://127.0.0.1:9/sse", "--origin-addr", "127.0.0.1:9", "--report-dir", "", "--baseline", bad},
 		{"baseline", "--from", bad},
 		{"diff", bad, bad},
 		{"diff", "only-one.json"},
