@@ -101,17 +101,21 @@ func TestBaselineFileErrorsExit2BeforeTheRun(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"version":1,"entries":[{"id":"SSE-HTTP-002","verdict":"flaky"}]}`), 0o644)
 	var out, errb strings.Builder
 	// Port 9 is closed: an exit 2 naming the baseline shows it was read first.
-	for _, args := range [][]string{
-		{"run", "--url", "http://127.0.0.1:9/", "--report-dir", "", "--baseline", bad},
-		{"run", "--url", "http://127.0.0.1:9/", "--report-dir", "", "--baseline", bad + ".missing"},
-		{"proxy", "--via", "http://127.0.0.1:9/sse", "--origin-addr", "127.0.0.1:9", "--report-dir", "", "--baseline", bad},
-		{"baseline", "--from", bad},
-		{"diff", bad, bad},
-		{"diff", "only-one.json"},
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--report-dir", "", "--baseline", bad}, `verdict "flaky": want fail or error`},
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--report-dir", "", "--baseline", bad + ".missing"}, "no such file"},
+		{[]string{"proxy", "--via", "http://127.0.0.1:9/sse", "--origin-addr", "127.0.0.1:9", "--report-dir", "", "--baseline", bad}, "want fail or error"},
+		{[]string{"baseline", "--from", bad}, "not an ssespec report.json"},
+		{[]string{"diff", bad, bad}, "not an ssespec report.json"},
+		{[]string{"diff", "only-one.json"}, "want two report.json files"},
+		{[]string{"diff", "--format", "html", bad, bad}, "want text or markdown"},
 	} {
 		errb.Reset()
-		if code := dispatch(context.Background(), args, &out, &errb); code != exitUsage || errb.Len() == 0 || strings.Contains(errb.String(), "cannot reach") {
-			t.Errorf("%v: exit %d, stderr %q; want 2 about the file", args, code, errb.String())
+		if code := dispatch(context.Background(), tc.args, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 mentioning %q", tc.args, code, errb.String(), tc.want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"github.com/ssespec/ssespec/reports"
 )
@@ -77,8 +78,12 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 // junit file passed by mistake must not read as a run with no checks.
 func readReport(path string) (*reports.Report, error) {
 	r, err := reports.ReadJSON(path)
-	if err != nil {
+	var pathErr *fs.PathError
+	switch {
+	case errors.As(err, &pathErr):
 		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("not an ssespec report.json: %v", err)
 	}
 	if r.Tool != "ssespec" {
 		return nil, fmt.Errorf("%s: not an ssespec report.json", path)
