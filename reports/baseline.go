@@ -209,8 +209,19 @@ func BaselineLine(r *Report) string {
 		return ""
 	}
 	line := fmt.Sprintf("Baseline %s: %d known failure(s), %d new, %d stale", o.File, len(o.Known), len(o.New), len(o.Stale))
-	if len(o.New) > 0 {
-		line += "\n  new: " + strings.Join(o.New, " ")
+	var must, should []string
+	for _, id := range o.New {
+		if res := r.Result(id); res != nil && res.Level == "MUST" {
+			must = append(must, id)
+		} else {
+			should = append(should, id)
+		}
+	}
+	if len(must) > 0 {
+		line += "\n  new: " + strings.Join(must, " ")
+	}
+	if len(should) > 0 {
+		line += "\n  new SHOULD failures (they fail --strict runs): " + strings.Join(should, " ")
 	}
 	for _, c := range o.Changed {
 		line += fmt.Sprintf("\n  %s was baselined as %s and is now %s: not the known finding", c.ID, c.Baselined, c.Now)

@@ -186,7 +186,7 @@ func TestBaselineShowsInTextAndHTML(t *testing.T) {
 			t.Errorf("text lacks %q:\n%s", want, text.String())
 		}
 	}
-	for _, want := range []string{`class="badge known"`, "known (baselined)", "baseline: 1 known, 0 new, 1 stale", "No new MUST failures"} {
+	for _, want := range []string{`class="badge known"`, "known (baselined)", "baseline: 1 known, 0 new, 1 stale (now pass, delete them: SSE-HTTP-004)", "No new MUST failures"} {
 		if !strings.Contains(html.String(), want) {
 			t.Errorf("report.html lacks %q", want)
 		}

@@ -206,6 +206,12 @@ func (p *htmlPage) banner() {
 func (p *htmlPage) baselineBanner(r *Report) {
 	o := r.Baseline
 	p.BannerNote += fmt.Sprintf(" · baseline: %d known, %d new, %d stale", len(o.Known), len(o.New), len(o.Stale))
+	for i, e := range o.Stale {
+		p.BannerNote += map[bool]string{true: " (now pass, delete them: ", false: ", "}[i == 0] + e.ID
+	}
+	if len(o.Stale) > 0 {
+		p.BannerNote += ")"
+	}
 	newMust := 0
 	for _, res := range r.Results {
 		if !res.Baselined && res.Level == "MUST" && (res.Verdict == Fail || res.Verdict == Error) {
