@@ -90,6 +90,17 @@ func TestCompareFigures(t *testing.T) {
 	if len(got) != 7 {
 		t.Errorf("figures %v", got)
 	}
+	var text, md bytes.Buffer
+	WriteDiffText(&text, d)
+	WriteDiffMarkdown(&md, d)
+	for _, want := range []string{"Figures that moved (by ≥ 1 ms and ≥ 20%; 2 others did not)", "p95_ms", "3.2 ms →", "40.0 ms", "(+36.8 ms)"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	if !strings.Contains(md.String(), "| SSE-FLUSH-001 | p95\\_ms | 3.2 ms | 40.0 ms | +36.8 ms |") {
+		t.Errorf("markdown:\n%s", md.String())
+	}
 }
 
 func TestCompareFindings(t *testing.T) {
