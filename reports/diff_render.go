@@ -19,7 +19,11 @@ func WriteDiffText(w io.Writer, d *Diff) {
 	} else {
 		fmt.Fprintf(w, "\nVerdicts changed: %d (%d regressed, %d fixed, %d other)\n", len(d.Verdicts), d.Count(Regressed), d.Count(Fixed), d.Count(Changed))
 		for _, c := range d.Verdicts {
-			fmt.Fprintf(w, "  %s %-15s %-6s %5s → %-5s %-9s %s\n", marks[c.New], c.ID, c.Level, orNone(c.Old), orNone(c.New), c.Kind, Printable(c.Title))
+			mark := marks[c.New]
+			if mark == "" {
+				mark = "·" // the new run does not have the check
+			}
+			fmt.Fprintf(w, "  %s %-15s %-6s %5s → %-5s %-9s %s\n", mark, c.ID, c.Level, orNone(c.Old), orNone(c.New), c.Kind, Printable(c.Title))
 			if c.Message != "" {
 				fmt.Fprintf(w, "      %s\n", Printable(c.Message))
 			}
