@@ -39,6 +39,12 @@ func cmdBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(console{stderr}, "ssespec baseline: %v\n", err)
 		return exitUsage
 	}
+	if r.Interrupted != "" || r.TargetStopped != "" || r.HookStopped != "" {
+		// Its errors say "not run", not how the server behaves: a baseline of
+		// them would hide real failures until they turn stale.
+		fmt.Fprintf(console{stderr}, "ssespec baseline: warning: %s was a run cut short (interrupted %q, target stopped %q, publish hook stopped %q); baseline a complete run\n",
+			*from, r.Interrupted, r.TargetStopped, r.HookStopped)
+	}
 	b := reports.NewBaseline(r, *mustOnly)
 	var buf bytes.Buffer
 	if err := reports.WriteBaseline(&buf, b); err != nil {
