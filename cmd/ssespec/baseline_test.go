@@ -144,3 +144,16 @@ func changedIDs(old, new *reports.Report) []string {
 	}
 	return out
 }
+
+func TestBaselineOfARunCutShortWarns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), reports.JSONFile)
+	r := &reports.Report{Tool: "ssespec", TargetStopped: "no answer for 10s", Results: []reports.Result{{ID: "SSE-HTTP-002", Level: "MUST", Verdict: reports.Error, Message: "not run"}}}
+	if err := reports.WriteJSON(r, path); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb strings.Builder
+	code := dispatch(context.Background(), []string{"baseline", "--from", path}, &out, &errb)
+	if code != exitOK || !strings.Contains(errb.String(), "cut short") || !strings.Contains(out.String(), `"id": "SSE-HTTP-002"`) {
+		t.Errorf("exit %d, stdout %q, stderr %q: want the baseline and a warning", code, out.String(), errb.String())
+	}
+}
