@@ -170,6 +170,9 @@ func newHTMLPage(r *Report) *htmlPage {
 	if r.TargetStopped != "" {
 		p.BannerNote += " · " + r.TargetStopped + "; the checks after it were not run"
 	}
+	if r.Baseline != nil {
+		p.baselineBanner(r)
+	}
 	if r.Interrupted != "" {
 		p.Banner, p.BannerClass = "Run interrupted ("+r.Interrupted+")", "error"
 		p.BannerNote += fmt.Sprintf(" · %d selected check(s) did not run: %s", len(r.NotRun), strings.Join(r.NotRun, ", "))
@@ -198,6 +201,28 @@ func (p *htmlPage) banner() {
 		p.Banner, p.BannerClass = "MUST checks pass", "pass"
 	}
 	p.BannerNote = fmt.Sprintf("%d MUST checks run · %d SHOULD failed", must, s.ShouldFailed)
+}
+
+// baselineBanner says what the baseline made of the run: the banner says
+// so when every MUST problem was a known one (the exit status is 0).
+func (p *htmlPage) baselineBanner(r *Report) {
+	o := r.Baseline
+	p.BannerNote += fmt.Sprintf(" · baseline: %d known, %d new, %d stale", len(o.Known), len(o.New), len(o.Stale))
+	for i, e := range o.Stale {
+		p.BannerNote += map[bool]string{true: " (now pass, delete them: ", false: ", "}[i == 0] + e.ID
+	}
+	if len(o.Stale) > 0 {
+		p.BannerNote += ")"
+	}
+	newMust := 0
+	for _, res := range r.Results {
+		if !res.Baselined && res.Level == "MUST" && (res.Verdict == Fail || res.Verdict == Error) {
+			newMust++
+		}
+	}
+	if newMust == 0 && p.Summary.MustFailed+p.Summary.MustErrored > 0 {
+		p.Banner, p.BannerClass = "No new MUST failures: "+plural(p.Summary.MustFailed+p.Summary.MustErrored, "known MUST problem")+" (baselined)", "skip"
+	}
 }
 
 func areaOf(res Result) string {

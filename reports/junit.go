@@ -80,7 +80,7 @@ type junitProblem struct {
 // output carries the finding, so CI shows red exactly when the run failed.
 // (An error is an <error> at every level: nothing was judged.)
 func JUnitFails(res Result, strict bool) bool {
-	return res.Verdict == Fail && (res.Level == string(suite.MUST) || strict && res.Level == string(suite.SHOULD))
+	return !res.Baselined && res.Verdict == Fail && (res.Level == string(suite.MUST) || strict && res.Level == string(suite.SHOULD))
 }
 
 // WriteJUnit writes junit.xml.
@@ -168,7 +168,7 @@ func junitCaseOf(res Result, strict bool) junitCase {
 	switch {
 	case res.Verdict == Skip:
 		c.Skipped = &junitSkipped{Message: lead}
-	case res.Verdict == Error:
+	case res.Verdict == Error && !res.Baselined:
 		c.Error = &junitProblem{Message: lead, Type: res.Level, Text: detail}
 	case JUnitFails(res, strict):
 		c.Failure = &junitProblem{Message: lead, Type: res.Level, Text: detail}
@@ -184,7 +184,9 @@ func junitCaseOf(res Result, strict bool) junitCase {
 func junitDetail(res Result, strict bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %s", res.ID, res.Level, res.Verdict)
-	if res.Verdict == Fail && !JUnitFails(res, strict) {
+	if res.Baselined {
+		b.WriteString(" (a known failure the run's --baseline lists: it does not fail the run)")
+	} else if res.Verdict == Fail && !JUnitFails(res, strict) {
 		if res.Level == string(suite.SHOULD) {
 			b.WriteString(" (a SHOULD failure fails the run only with --strict)")
 		} else {

@@ -3,6 +3,7 @@
 package reports
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -52,6 +53,9 @@ type Report struct {
 	// Truncated says what was cut to keep the report readable and under
 	// MaxJSON (20 MiB) whatever the target sent; absent when nothing was.
 	Truncated *Truncation `json:"truncated,omitempty"`
+	// Baseline says how the run's --baseline file was applied; absent
+	// without one (see baseline.go).
+	Baseline *BaselineOutcome `json:"baseline,omitempty"`
 }
 
 // SchemaVersion is the version of the Report schema this build writes.
@@ -99,6 +103,9 @@ type Result struct {
 	SpecURL     string         `json:"spec_url,omitempty"`
 	Expected    string         `json:"expected,omitempty"`
 	Actual      string         `json:"actual,omitempty"`
+	// Baselined marks a failure the run's baseline lists as known: its
+	// verdict stands, but it does not decide the exit status.
+	Baselined bool `json:"baselined,omitempty"`
 }
 
 // Verdict returns the verdict of check id, or "" when it did not run.
@@ -121,12 +128,21 @@ func (r *Report) Result(id string) *Result {
 
 // ExitCode is the process status a CI gate reads: 1 when a MUST check failed
 // or could not be judged (or, with strict, a SHOULD check failed) or the run
-// was cut short, else 0. (The CLI exits 128+signal after a signal.)
+// was cut short, else 0. (The CLI exits 128+signal after a signal.) With a
+// baseline applied, baselined failures do not count, and under strict a
+// stale entry does (so baselines shrink).
 func (r *Report) ExitCode(strict bool) int {
 	if r.Interrupted != "" {
 		return 1 // a run cut short verified less than it was asked to
 	}
-	if r.Summary.MustFailed > 0 || r.Summary.MustErrored > 0 || (strict && r.Summary.ShouldFailed > 0) {
+	s := r.Summary
+	if r.Baseline != nil {
+		s = summarize(slices.DeleteFunc(slices.Clone(r.Results), func(res Result) bool { return res.Baselined }))
+		if strict && len(r.Baseline.Stale) > 0 {
+			return 1
+		}
+	}
+	if s.MustFailed > 0 || s.MustErrored > 0 || (strict && s.ShouldFailed > 0) {
 		return 1
 	}
 	return 0

@@ -31,7 +31,11 @@ func WriteText(w io.Writer, r *Report) {
 			area = res.Area
 			fmt.Fprintf(w, "\n%s\n", area)
 		}
-		fmt.Fprintf(w, "  %s %-15s %-6s %s\n", marks[res.Verdict], res.ID, res.Level, res.Title)
+		known := ""
+		if res.Baselined {
+			known = "  (known: baselined)"
+		}
+		fmt.Fprintf(w, "  %s %-15s %-6s %s%s\n", marks[res.Verdict], res.ID, res.Level, res.Title, known)
 		switch {
 		case res.Verdict == Fail && res.Expected != "":
 			fmt.Fprintf(w, "      Expected: %s\n      Actual:   %s\n", consoleText(res.Expected), indent(consoleText(res.Actual)))
@@ -51,6 +55,9 @@ func WriteText(w io.Writer, r *Report) {
 	s := r.Summary
 	fmt.Fprintf(w, "\n%d checks: %d pass, %d fail, %d skip, %d error — %d MUST failed, %d MUST errored, %d SHOULD failed (%.1fs)\n",
 		len(r.Results), s.Pass, s.Fail, s.Skip, s.Error, s.MustFailed, s.MustErrored, s.ShouldFailed, r.Duration().Seconds())
+	if line := BaselineLine(r); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if r.TargetStopped != "" {
 		fmt.Fprintf(w, "TARGET DOWN: %s; the checks after it were not run\n", consoleText(r.TargetStopped))
 	}

@@ -31,6 +31,7 @@ type runFlags struct {
 	cfg       suite.Config
 	header    headerFlag
 	reportDir string
+	baseline  string // --baseline FILE (run, proxy)
 }
 
 func (f *runFlags) register(fs *flag.FlagSet, keepaliveDefault time.Duration) {
@@ -74,6 +75,11 @@ func (f *runFlags) registerPublish(fs *flag.FlagSet) {
 	})
 	fs.StringVar(&f.cfg.Templates, "templates", "", "directory of HTML/Jinja/templ/JSX templates scanned for sse-swap, sse-close, hx-trigger=\"sse:…\" and addEventListener names (SSE-NAME-004)")
 	fs.StringVar(&f.cfg.EventsDoc, "events-doc", "", "Markdown channel document (a docs/SSE_EVENTS.md: a table of event name, payload) compared with the emitted and listened-for names (SSE-NAME-004)")
+}
+
+// registerBaseline adds --baseline (run and proxy; a demo has no known failures).
+func (f *runFlags) registerBaseline(fs *flag.FlagSet) {
+	fs.StringVar(&f.baseline, "baseline", "", "expected-failures file (from ssespec baseline): the failures it lists do not fail the run, a new one does; entries whose check now passes are reported stale (and fail the run under --strict)")
 }
 
 func splitList(v string) []string {

@@ -17,7 +17,7 @@ import (
 // Exit statuses are a public interface: CI scripts gate on them.
 const (
 	exitOK      = 0 // no MUST check failed or errored
-	exitFailed  = 1 // a MUST check failed or errored (with --strict, a SHOULD check failed)
+	exitFailed  = 1 // a MUST check failed or errored (with --strict, a SHOULD check failed), not counting --baseline's known failures; under --strict, a stale baseline entry
 	exitUsage   = 2 // bad flags, or the target cannot be reached at all
 	exitHarness = 3 // the suite itself could not run (e.g. could not write reports)
 	// After SIGINT, SIGTERM or SIGHUP: 128 + the signal (130, 143, 129).
@@ -32,6 +32,8 @@ var commands = []struct {
 	{"serve", "serve the reference SSE server", cmdServe},
 	{"proxy", "check the proxy in front of an SSE server: ssespec proxy --via URL --origin-addr ADDR", cmdProxy},
 	{"list", "list every check: ID, level, area, title", cmdList},
+	{"baseline", "write a run's failures as known ones: ssespec baseline --from report.json > ssespec-baseline.json", cmdBaseline},
+	{"diff", "what changed between two runs: ssespec diff OLD.json NEW.json", cmdDiff},
 }
 
 // memoryLimit is the Go heap's soft limit (unless GOMEMLIMIT sets one): the
@@ -79,9 +81,9 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "ssespec — a conformance suite for Server-Sent Events servers and proxies")
 	fmt.Fprintln(w, "\nUsage: ssespec <command> [flags]   (ssespec <command> --help for its flags)\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-6s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nExit status: 0 no MUST check failed; 1 a MUST check failed or errored (--strict: or a SHOULD failed);\n2 usage error or target unreachable; 3 the suite itself failed; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.")
+	fmt.Fprintln(w, "\nExit status: 0 no MUST check failed; 1 a MUST check failed or errored (--strict: or a SHOULD failed);\nwith --baseline, only failures it does not list count (--strict: a stale entry counts too);\n2 usage error or target unreachable; 3 the suite itself failed; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.")
 }
 
 // parse parses fs; it returns an exit status when the command should stop.

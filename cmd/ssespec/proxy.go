@@ -22,6 +22,7 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"so the proxy is judged as your app meets it (e.g. --origin-header 'X-Accel-Buffering: no')")
 	fs.DurationVar(&f.cfg.ProbeWait, "probe-wait", 15*time.Second, "how long the first request through the proxy is retried while the proxy answers without reaching the origin "+
 		"(Squid re-probes a cache_peer that was down at its start)")
+	f.registerBaseline(fs)
 	proxyFlagHelp(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: ssespec proxy --via URL --origin-addr 127.0.0.1:PORT [flags]\n\n"+
@@ -44,7 +45,7 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "ssespec proxy: %v\n", err)
 		return exitUsage
 	}
-	return runSuite(ctx, cfg, stdout, stderr)
+	return runSuiteWith(ctx, cfg, f.baseline, stdout, stderr)
 }
 
 // originHeader collects --origin-header into cfg.OriginHeader.

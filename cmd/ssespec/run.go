@@ -21,6 +21,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.cfg.URL, "url", "", "the SSE stream URL under test (required), e.g. http://127.0.0.1:8080/events")
 	f.register(fs, 15*time.Second)
 	f.registerPublish(fs)
+	f.registerBaseline(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: ssespec run --url URL [flags]\n\nChecks the SSE endpoint at URL and writes the reports.\n\nFlags:")
 		fs.PrintDefaults()
@@ -28,12 +29,23 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code, ok := parse(fs, args, stderr); !ok {
 		return code
 	}
-	return runSuite(ctx, f.config(), stdout, stderr)
+	return runSuiteWith(ctx, f.config(), f.baseline, stdout, stderr)
 }
 
 // runSuite runs the suite, prints the tree and says where the reports are.
-func runSuite(ctx context.Context, cfg suite.Config, rawStdout, rawStderr io.Writer) int {
+func runSuite(ctx context.Context, cfg suite.Config, stdout, stderr io.Writer) int {
+	return runSuiteWith(ctx, cfg, "", stdout, stderr)
+}
+
+// runSuiteWith is runSuite with an expected-failures file ("" for none),
+// read before the run so a malformed one costs no run.
+func runSuiteWith(ctx context.Context, cfg suite.Config, baselinePath string, rawStdout, rawStderr io.Writer) int {
 	registerSecrets(cfg)
+	baseline, err := readBaseline(baselinePath)
+	if err != nil {
+		fmt.Fprintf(console{rawStderr}, "ssespec: %v\n", err)
+		return exitUsage
+	}
 	// Progress goes to whatever os.Stdout is while the run redirects fd 1
 	// to Ginkgo's log.
 	stdout, stderr := console{progressWriter{rawStdout}}, console{rawStderr}
@@ -72,6 +84,12 @@ func runSuite(ctx context.Context, cfg suite.Config, rawStdout, rawStderr io.Wri
 	case err != nil:
 		fmt.Fprintf(stderr, "ssespec: %v\n", err)
 		return exitHarness
+	}
+	if baseline != nil {
+		if err := applyBaseline(r, baseline, baselinePath, cfg.ReportDir); err != nil {
+			fmt.Fprintf(stderr, "ssespec: writing reports: %v\n", err)
+			return exitHarness
+		}
 	}
 	reports.WriteText(stdout, r)
 	if r.Interrupted == "timeout" {
