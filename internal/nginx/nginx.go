@@ -131,7 +131,7 @@ func start(bin, dir, upstream, location string) (*Server, error) {
 		select {
 		case <-s.done:
 			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			return nil, fmt.Errorf("nginx exited (%v): %s%s", s.err, bytes.TrimSpace(log), stderr.Bytes())
+			return nil, fmt.Errorf("nginx exited (%w): %s%s", s.err, bytes.TrimSpace(log), stderr.Bytes())
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
