@@ -1,8 +1,8 @@
-// Package proxies runs throwaway reverse proxies (HAProxy, Caddy, Apache
-// httpd, Varnish, Squid) for the project's proxy tests, the way
-// internal/nginx runs nginx: in the foreground, bound to a free loopback
-// port, with configuration, pid file and logs in a per-test temp dir (no
-// system service), stopped by PID when the test ends.
+// Package proxies runs throwaway reverse proxies (nginx, HAProxy, Caddy,
+// Apache httpd, Varnish, Squid) for the project's proxy tests: in the
+// foreground, bound to a free loopback port, with configuration, pid file
+// and logs in a per-test temp dir (no system service, no root-only paths),
+// stopped by PID when the test ends.
 package proxies
 
 import (
