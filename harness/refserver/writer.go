@@ -12,11 +12,12 @@ import (
 const writeStall = 30 * time.Second
 
 // abortGrace is how long a write in progress at abort may still take. One
-// not blocked on the client finishes in microseconds (a deadline in the
-// future never fails a write the socket has room for); a blocked one is cut
-// when it passes. A deadline in the past would also fail a write that was
-// about to succeed, cutting a stream that should end cleanly.
-const abortGrace = 250 * time.Millisecond
+// the client is reading finishes well within it (a deadline in the future
+// never fails a write the socket has room for; a second leaves room for a
+// large frame on a loaded machine); a blocked one is cut when it passes. A
+// deadline in the past would also fail a write about to succeed, cutting a
+// stream that should end cleanly.
+const abortGrace = time.Second
 
 var errAborted = errors.New("refserver: stream aborted")
 
