@@ -1,15 +1,13 @@
 module github.com/ssespec/ssespec
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/andybalholm/brotli v1.2.8
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/klauspost/compress v1.20.4
-	github.com/launchdarkly/eventsource v1.11.0
 	github.com/onsi/ginkgo/v2 v2.34.0
-	github.com/tmaxmax/go-sse v0.11.0
 	golang.org/x/net v0.56.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.38.0

@@ -221,10 +221,10 @@ var _ = Describe("CONN", func() {
 			addr = net.JoinHostPort(u.Hostname(), "443")
 		}
 		d := tls.Dialer{
-			NetDialer: &net.Dialer{Timeout: stream.DefaultConnectTimout},
+			NetDialer: &net.Dialer{Timeout: stream.DefaultConnectTimeout},
 			Config:    &tls.Config{ServerName: u.Hostname(), NextProtos: []string{"h2", "http/1.1"}, InsecureSkipVerify: cfg.Insecure},
 		}
-		dctx, cancel := context.WithTimeout(ctx, 2*stream.DefaultConnectTimout)
+		dctx, cancel := context.WithTimeout(ctx, 2*stream.DefaultConnectTimeout)
 		defer cancel()
 		conn, err := d.DialContext(dctx, "tcp", addr)
 		if err != nil {

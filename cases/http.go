@@ -176,7 +176,7 @@ func checkHeadersPrompt(ctx SpecContext) {
 		suite.Require(rec.HeadersAt <= budget, "headers within 1s", "headers after %v", rec.HeadersAt.Round(time.Millisecond))
 		return
 	}
-	if err != wctx.Err() {
+	if !errors.Is(err, wctx.Err()) {
 		suite.Undecided("could not open the stream: %v", err)
 	}
 	const effects = "until they arrive the browser's EventSource stays CONNECTING (onopen fires only with the first event), and a proxy or client with a response-header timeout may give up on the request before it"

@@ -102,12 +102,6 @@ func (l *proxyLeg) hit() origin.Hit {
 	return hits[0]
 }
 
-// ended reports whether the origin ended the leg's response.
-func (l *proxyLeg) ended() bool {
-	hits := l.sc.Hits()
-	return len(hits) > 0 && hits[0].End != origin.EndOpen
-}
-
 // waitEnd waits until the leg's recording ended, or until d after the
 // origin ended its response, or ctx.
 func (l *proxyLeg) waitEnd(ctx context.Context, d time.Duration) {

@@ -74,7 +74,7 @@ func ProbeProxy(ctx context.Context, cfg suite.Config, o *origin.Server, progres
 		// find it; one not listening, or rewriting paths, is a usage error.
 		if status == 0 || len(o.Stray()) > 0 || time.Now().After(deadline) || ctx.Err() != nil {
 			if said {
-				return fmt.Errorf("%v (retried for %v)", err, cfg.ProbeWait)
+				return fmt.Errorf("%w (retried for %v)", err, cfg.ProbeWait)
 			}
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/ssespec/ssespec/cases"
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/faults"
-	"github.com/ssespec/ssespec/internal/nginx"
+	"github.com/ssespec/ssespec/internal/proxies"
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
@@ -51,7 +51,7 @@ func goProxy(t *testing.T, name string) func(string) string {
 
 // nginxProxy returns a startProxy for nginx with the given location.
 func nginxProxy(t *testing.T, location string) func(string) string {
-	return func(upstream string) string { return nginx.Start(t, upstream, location).URL }
+	return func(upstream string) string { return proxies.Nginx.Start(t, upstream, location).URL }
 }
 
 var proxyIDs = func() []string {
@@ -140,8 +140,8 @@ func TestPROXYChecksFail(t *testing.T) {
 // Issue 5's promise: against the SSE-tuned nginx every PROXY check passes
 // (the slow one with a short --hold).
 func TestPROXYTunedNginx(t *testing.T) {
-	nginx.Need(t)
-	cfg := proxyConfig(t, nginxProxy(t, nginx.Tuned), proxyIDs...)
+	proxies.Nginx.Need(t)
+	cfg := proxyConfig(t, nginxProxy(t, proxies.NginxTuned), proxyIDs...)
 	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 3*time.Second
 	start := time.Now()
 	r := ssespectest.Check(t, cfg)
@@ -154,8 +154,8 @@ func TestPROXYTunedNginx(t *testing.T) {
 // -003 fail and name X-Accel-Buffering: no, the header that fixes it; the
 // 100 streams of -011 get no headers at all and -012 is late like -002.
 func TestPROXYStockNginx(t *testing.T) {
-	nginx.Need(t)
-	cfg := proxyConfig(t, nginxProxy(t, nginx.Stock), proxyIDs...)
+	proxies.Nginx.Need(t)
+	cfg := proxyConfig(t, nginxProxy(t, proxies.NginxStock), proxyIDs...)
 	r := ssespectest.Check(t, cfg)
 	expectAll(t, r, reports.Pass, map[string][2]string{
 		"SSE-PROXY-002": {reports.Fail, "unless the app sends X-Accel-Buffering: no"},
@@ -174,8 +174,8 @@ func TestPROXYStockNginx(t *testing.T) {
 // --origin-header: an app that sends X-Accel-Buffering: no streams through
 // stock nginx, and the origin sends what the flag says.
 func TestPROXYStockNginxAppSendsXAccel(t *testing.T) {
-	nginx.Need(t)
-	cfg := proxyConfig(t, nginxProxy(t, nginx.Stock), "SSE-PROXY-002", "SSE-PROXY-003")
+	proxies.Nginx.Need(t)
+	cfg := proxyConfig(t, nginxProxy(t, proxies.NginxStock), "SSE-PROXY-002", "SSE-PROXY-003")
 	cfg.OriginHeader = http.Header{"X-Accel-Buffering": {"no"}}
 	r := ssespectest.Check(t, cfg)
 	for _, id := range []string{"SSE-PROXY-002", "SSE-PROXY-003"} {
@@ -187,8 +187,8 @@ func TestPROXYStockNginxAppSendsXAccel(t *testing.T) {
 // shorter than the origin's comment interval (2 s): cut, and the idle
 // timeout found is reported with advice.
 func TestPROXYIdleTimeoutNginx(t *testing.T) {
-	nginx.Need(t)
-	short := strings.Replace(nginx.Tuned, "proxy_read_timeout 1h;", "proxy_read_timeout 1s;", 1)
+	proxies.Nginx.Need(t)
+	short := strings.Replace(proxies.NginxTuned, "proxy_read_timeout 1h;", "proxy_read_timeout 1s;", 1)
 	cfg := proxyConfig(t, nginxProxy(t, short), "SSE-PROXY-004")
 	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, 2*time.Second, 3*time.Second
 	casetest.Expect(t, ssespectest.Check(t, cfg), "SSE-PROXY-004", reports.Fail, "idle timeout is about 1s")
@@ -200,7 +200,7 @@ func TestPROXYDocsShowTheVerifiedNginxConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(nginx.Tuned, "\n") {
+	for _, line := range strings.Split(proxies.NginxTuned, "\n") {
 		line = strings.ReplaceAll(line, "{{upstream}}", "127.0.0.1:9090")
 		if !strings.Contains(string(doc), line) {
 			t.Errorf("docs/proxies.md lacks the tested nginx directive %q", line)

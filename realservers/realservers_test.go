@@ -7,8 +7,9 @@
 // shows up here as a test failure. Every fail is explained (what the
 // library does, in which file) in the README's "known results" table.
 //
-// The libraries are test-only dependencies: this directory has only
-// _test.go files, so nothing that imports ssespec pulls them in.
+// realservers/ is a module of its own (go.mod here, with a replace of
+// ssespec by ../): the libraries are required only there, so neither the
+// library's go.mod nor its users' module graphs ever name them.
 //
 // Each library is run twice:
 //   - busy: the adapter publishes a demo event every 200 ms through the

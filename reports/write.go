@@ -70,11 +70,11 @@ var ErrReportDir = errors.New("cannot write the reports")
 // that could not report fails before it starts, not after minutes.
 func CheckDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("%w to %s: %v", ErrReportDir, dir, err)
+		return fmt.Errorf("%w to %s: %w", ErrReportDir, dir, err)
 	}
 	f, err := os.CreateTemp(dir, ".ssespec-write-check-*")
 	if err != nil {
-		return fmt.Errorf("%w to %s: %v", ErrReportDir, dir, err)
+		return fmt.Errorf("%w to %s: %w", ErrReportDir, dir, err)
 	}
 	f.Close()
 	return os.Remove(f.Name())

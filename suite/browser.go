@@ -42,7 +42,7 @@ func NeedBrowser(ctx context.Context) *browser.Browser {
 	}
 	b, err := WaitBrowser(ctx)
 	switch {
-	case err != nil && err == ctx.Err():
+	case err != nil && errors.Is(err, ctx.Err()):
 		Undecided("Chromium did not start before the check's deadline")
 	case errors.Is(err, errNoChromium) && (cfg.Browser == "on" || cfg.BrowserPath != ""):
 		Undecided("--browser %s needs Chromium: %v", cfg.Browser, err)

@@ -140,7 +140,7 @@ func (c Config) Validate() error {
 	case c.URL == "":
 		return errors.New("no target: pass --url http://host:port/path")
 	case err != nil:
-		return fmt.Errorf("--url %q: %v", c.URL, err)
+		return fmt.Errorf("--url %q: %w", c.URL, err)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return fmt.Errorf("--url %q: scheme must be http or https", c.URL)
 	case u.Host == "":

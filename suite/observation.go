@@ -183,10 +183,10 @@ func SharedHeaders(ctx context.Context) *stream.Recording {
 	switch {
 	case errors.Is(err, ErrNoObservation):
 		Undecided("internal: the shared observation was not started")
-	case err != nil && err == ctx.Err():
-		Undecided("no response headers from %s before the check's deadline", Current().URL)
-	case errors.Is(err, stream.ErrNoHeaders):
+	case errors.Is(err, stream.ErrNoHeaders): // first: it wraps a context error too
 		Skipf("%s", NoHeadersSkip)
+	case err != nil && errors.Is(err, ctx.Err()):
+		Undecided("no response headers from %s before the check's deadline", Current().URL)
 	case err != nil:
 		Undecided("could not open the stream: %v", err)
 	}

@@ -90,7 +90,7 @@ func checkVia(via string) error {
 	case via == "":
 		return fmt.Errorf("no proxy: pass --via http://host:port/path (and --origin-addr 127.0.0.1:PORT, which it forwards to)")
 	case err != nil:
-		return fmt.Errorf("--via %q: %v", via, err)
+		return fmt.Errorf("--via %q: %w", via, err)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return fmt.Errorf("--via %q: scheme must be http or https", via)
 	case u.Host == "":

@@ -106,7 +106,7 @@ func connect(ctx, actx context.Context, acancel context.CancelFunc) (*Browser, e
 		bcancel()
 		acancel()
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w (%v)", ctx.Err(), err)
+			return nil, fmt.Errorf("%w (%w)", ctx.Err(), err)
 		}
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func within(ctx, base context.Context, fn func(context.Context) error) error {
 	defer stop()
 	err := fn(rctx)
 	if err != nil && ctx.Err() != nil {
-		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+		return fmt.Errorf("%w (%w)", ctx.Err(), err)
 	}
 	return err
 }

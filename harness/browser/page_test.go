@@ -59,7 +59,7 @@ func TestVendoredAssets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := regexp.MustCompile("(?m)^\\| *([A-Za-z0-9._-]+) *\\|[^|]*\\| *([0-9a-f]{64}) *\\|$")
+	row := regexp.MustCompile(`(?m)^\| *([A-Za-z0-9._-]+) *\|[^|]*\| *([0-9a-f]{64}) *\|$`)
 	sums := map[string]string{}
 	for _, m := range row.FindAllStringSubmatch(string(md), -1) {
 		sums[m[1]] = m[2]

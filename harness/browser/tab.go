@@ -72,7 +72,7 @@ func (b *Browser) Open(ctx context.Context, pageURL string, html []byte, options
 	if err != nil {
 		t.Close()
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("browser: open %s: %w (%v)", pageURL, ctx.Err(), err)
+			return nil, fmt.Errorf("browser: open %s: %w (%w)", pageURL, ctx.Err(), err)
 		}
 		return nil, fmt.Errorf("browser: open %s: %w", pageURL, err)
 	}
@@ -153,7 +153,7 @@ func (t *Tab) navigate(tctx context.Context, pageURL string, html []byte, oc ope
 	ok, ferr := intercepted, fulfillErr
 	mu.Unlock()
 	if ferr != nil {
-		return fmt.Errorf("fulfilling the page: %w (navigation: %v)", ferr, navErr)
+		return fmt.Errorf("fulfilling the page: %w (navigation: %w)", ferr, navErr)
 	}
 	if !ok && navErr == nil {
 		// The browser loaded something else: the real pageURL.
@@ -287,7 +287,7 @@ func (t *Tab) WaitFor(ctx context.Context, cond func(Log, Recorded) bool) error 
 		select {
 		case <-ctx.Done():
 			if lastErr != nil {
-				return fmt.Errorf("browser: wait: %w (last error: %v)", ctx.Err(), lastErr)
+				return fmt.Errorf("browser: wait: %w (last error: %w)", ctx.Err(), lastErr)
 			}
 			return fmt.Errorf("browser: wait: %w", ctx.Err())
 		case <-tick.C:

@@ -97,7 +97,7 @@ func (c cmdHook) Publish(ctx context.Context, ev Event) error {
 	cmd.WaitDelay = time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("publish command %q: %v: %s", string(c), err, strings.TrimSpace(string(tail(out, 512))))
+		return fmt.Errorf("publish command %q: %w: %s", string(c), err, strings.TrimSpace(string(tail(out, 512))))
 	}
 	return nil
 }

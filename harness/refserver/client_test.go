@@ -185,16 +185,6 @@ type timedFrame struct {
 	at   time.Time
 }
 
-// afterPreamble strips the connect preamble, requiring it to be first.
-func afterPreamble(t *testing.T, b []byte, retryMS string) []byte {
-	t.Helper()
-	pre := ": connected\nretry: " + retryMS + "\n\n"
-	if !bytes.HasPrefix(b, []byte(pre)) {
-		t.Fatalf("stream does not start with %q: %.200q", pre, b)
-	}
-	return b[len(pre):]
-}
-
 const preamble3s = ": connected\nretry: 3000\n\n"
 
 // postPublish POSTs a JSON body to /publish.

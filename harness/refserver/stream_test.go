@@ -3,6 +3,7 @@ package refserver
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -169,7 +170,7 @@ func TestCloseEndsStreams(t *testing.T) {
 	if got := s.Stats(); got.Closed != 3 || got.Active != 0 {
 		t.Errorf("after Close: %+v", got)
 	}
-	if _, err := s.Publish(Event{Data: "x"}); err != ErrClosed {
+	if _, err := s.Publish(Event{Data: "x"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Publish after Close: %v, want ErrClosed", err)
 	}
 	st := dialStream(t, ts.URL+"/events", nil)
@@ -204,7 +205,7 @@ func TestWaitClosedHonoursContext(t *testing.T) {
 	defer s.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if err := s.WaitClosed(ctx, 1); err != context.DeadlineExceeded {
+	if err := s.WaitClosed(ctx, 1); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("WaitClosed = %v, want DeadlineExceeded", err)
 	}
 	if err := s.WaitClosed(context.Background(), 0); err != nil {

@@ -11,15 +11,21 @@ import (
 // without closing cannot pin a handler even when nothing is published.
 const writeStall = 30 * time.Second
 
-// longAgo is a deadline certainly in the past.
-var longAgo = time.Unix(1, 0)
+// abortGrace is how long a write in progress at abort may still take. One
+// the client is reading finishes well within it (a deadline in the future
+// never fails a write the socket has room for; a second leaves room for a
+// large frame on a loaded machine); a blocked one is cut when it passes. A
+// deadline in the past would also fail a write about to succeed, cutting a
+// stream that should end cleanly.
+const abortGrace = time.Second
 
 var errAborted = errors.New("refserver: stream aborted")
 
 // streamWriter writes whole frames, each flushed at once, and lets another
 // goroutine abort a write that is blocked on a client that stopped reading.
 // Only a blocked write is cut (via the write deadline); a stream ended
-// between writes returns normally and gets a clean end of body.
+// between writes, or while a write that completes, returns normally and
+// gets a clean end of body.
 type streamWriter struct {
 	w  http.ResponseWriter
 	rc *http.ResponseController
@@ -52,11 +58,11 @@ func (o *streamWriter) write(b []byte) error {
 
 	o.mu.Lock()
 	o.writing = false
-	if !o.aborted {
-		// No deadline between writes: an idle stream must stay open for as
-		// long as the client wants it (no WriteTimeout, by design).
-		_ = o.rc.SetWriteDeadline(time.Time{})
-	}
+	// No deadline between writes: an idle stream must stay open for as long
+	// as the client wants it (no WriteTimeout, by design). Cleared even after
+	// an abort: the write has returned, and a deadline left behind would fail
+	// the end of body net/http writes when the handler returns.
+	_ = o.rc.SetWriteDeadline(time.Time{})
 	o.mu.Unlock()
 	return err
 }
@@ -67,6 +73,6 @@ func (o *streamWriter) abort() {
 	defer o.mu.Unlock()
 	o.aborted = true
 	if o.writing {
-		_ = o.rc.SetWriteDeadline(longAgo)
+		_ = o.rc.SetWriteDeadline(time.Now().Add(abortGrace))
 	}
 }

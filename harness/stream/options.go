@@ -12,9 +12,9 @@ import (
 // Defaults bound every recording so a hostile target cannot hang the suite or
 // exhaust memory.
 const (
-	DefaultMaxBytes      = 16 << 20
-	DefaultConnectTimout = 5 * time.Second
-	DefaultHeaderTimeout = 10 * time.Second
+	DefaultMaxBytes       = 16 << 20
+	DefaultConnectTimeout = 5 * time.Second
+	DefaultHeaderTimeout  = 10 * time.Second
 )
 
 // ErrNoHeaders is wrapped by Open's error when the response headers did not
@@ -58,7 +58,7 @@ func (o Options) withDefaults() Options {
 // bounded dialing, no overall timeout (streams are open-ended), and
 // FollowRedirect's policy.
 func NewClient(insecure bool) *http.Client {
-	dialer := &net.Dialer{Timeout: DefaultConnectTimout}
+	dialer := &net.Dialer{Timeout: DefaultConnectTimeout}
 	tlsConfig := &tls.Config{InsecureSkipVerify: insecure}
 	tr := &http.Transport{
 		Proxy:                 nil, // the target is what the user named, never an environment proxy
@@ -66,7 +66,7 @@ func NewClient(insecure bool) *http.Client {
 		DialTLSContext:        tapTLSDialer(dialer, tlsConfig), // HTTP/1.1 over TLS is tapped too (tap.go)
 		ForceAttemptHTTP2:     true,
 		DisableCompression:    true,
-		TLSHandshakeTimeout:   DefaultConnectTimout,
+		TLSHandshakeTimeout:   DefaultConnectTimeout,
 		MaxIdleConnsPerHost:   -1, // every stream gets its own connection; reuse would hide connection limits
 		DisableKeepAlives:     true,
 		ResponseHeaderTimeout: 0, // enforced per request by Open

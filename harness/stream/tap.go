@@ -111,7 +111,7 @@ func tapTLSDialer(d *net.Dialer, cfg *tls.Config) func(ctx context.Context, netw
 			c.NextProtos = []string{"h2", "http/1.1"}
 		}
 		tc := tls.Client(raw, c)
-		hctx, cancel := context.WithTimeout(ctx, DefaultConnectTimout)
+		hctx, cancel := context.WithTimeout(ctx, DefaultConnectTimeout)
 		defer cancel()
 		if err := tc.HandshakeContext(hctx); err != nil {
 			raw.Close()

@@ -50,7 +50,7 @@ func Load(name string) (Target, error) {
 		return t, err
 	}
 	if err := json.Unmarshal(b, &t); err != nil {
-		return t, fmt.Errorf("%s.json: %v", name, err)
+		return t, fmt.Errorf("%s.json: %w", name, err)
 	}
 	t.Name = name
 	return t, nil

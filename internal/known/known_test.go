@@ -2,10 +2,10 @@ package known
 
 import (
 	"flag"
-	"os"
 	"strings"
 	"testing"
 
+	"github.com/ssespec/ssespec/internal/readme"
 	"github.com/ssespec/ssespec/reports"
 )
 
@@ -24,26 +24,8 @@ func TestReadmeKnownResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile(readmePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(readme)
-	i, j := strings.Index(text, beginMark), strings.Index(text, endMark)
-	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q … %q markers", beginMark, endMark)
-	}
-	want := beginMark + "\n" + Table(targets) + endMark
-	if *update {
-		text = text[:i] + want + text[j+len(endMark):]
-		if err := os.WriteFile(readmePath, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if text[i:j+len(endMark)] != want {
-		t.Fatal("README.md's known results are out of date; run: go test ./internal/known -update")
-	}
+	readme.Section{Path: readmePath, Begin: beginMark, End: endMark,
+		What: "known results table", Fix: "go test ./internal/known -update"}.Check(t, Table(targets), *update)
 }
 
 // TestEveryFailSaysWhy: a pinned fail or error is explained — what the

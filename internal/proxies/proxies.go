@@ -1,8 +1,8 @@
-// Package proxies runs throwaway reverse proxies (HAProxy, Caddy, Apache
-// httpd, Varnish, Squid) for the project's proxy tests, the way
-// internal/nginx runs nginx: in the foreground, bound to a free loopback
-// port, with configuration, pid file and logs in a per-test temp dir (no
-// system service), stopped by PID when the test ends.
+// Package proxies runs throwaway reverse proxies (nginx, HAProxy, Caddy,
+// Apache httpd, Varnish, Squid) for the project's proxy tests: in the
+// foreground, bound to a free loopback port, with configuration, pid file
+// and logs in a per-test temp dir (no system service, no root-only paths),
+// stopped by PID when the test ends.
 package proxies
 
 import (
@@ -47,10 +47,9 @@ type Server struct {
 	PID  int
 	Dir  string
 
-	cmd    *exec.Cmd
-	output *bytes.Buffer
-	done   chan struct{}
-	err    error
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error
 }
 
 // Path finds the kind's executable.
@@ -162,7 +161,7 @@ func (k *Kind) start(bin, dir, upstream, conf string) (*Server, error) {
 		}
 		select {
 		case <-s.done:
-			return nil, fmt.Errorf("%s exited (%v): %s %s", k.Name, s.err, bytes.TrimSpace(out.Bytes()), s.Log())
+			return nil, fmt.Errorf("%s exited (%w): %s %s", k.Name, s.err, bytes.TrimSpace(out.Bytes()), s.Log())
 		case <-time.After(30 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ssespec/ssespec/internal/readme"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -56,26 +57,8 @@ func TestReadmeListsEveryCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile(readmePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(readme)
-	i, j := strings.Index(text, beginMark), strings.Index(text, endMark)
-	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q … %q markers", beginMark, endMark)
-	}
-	want := beginMark + "\n" + checkTable(checks) + endMark
-	if *update {
-		text = text[:i] + want + text[j+len(endMark):]
-		if err := os.WriteFile(readmePath, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if text[i:j+len(endMark)] != want {
-		t.Fatal("README.md's list of checks is out of date; run: go test ./suite/runner -update")
-	}
+	readme.Section{Path: readmePath, Begin: beginMark, End: endMark,
+		What: "list of checks", Fix: "go test ./suite/runner -update"}.Check(t, checkTable(checks), *update)
 }
 
 func checkTable(checks []suite.Meta) string {

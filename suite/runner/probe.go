@@ -34,7 +34,7 @@ func Probe(ctx context.Context, cfg suite.Config) error {
 	addr := net.JoinHostPort(u.Hostname(), port)
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrUnreachable, cfg.URL, err)
+		return fmt.Errorf("%w: %s: %w", ErrUnreachable, cfg.URL, err)
 	}
 	defer conn.Close()
 	if u.Scheme == "https" {
@@ -44,7 +44,7 @@ func Probe(ctx context.Context, cfg suite.Config) error {
 			NextProtos:         []string{"h2", "http/1.1"},
 		})
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return fmt.Errorf("%w: %s: TLS: %v", ErrUnreachable, cfg.URL, err)
+			return fmt.Errorf("%w: %s: TLS: %w", ErrUnreachable, cfg.URL, err)
 		}
 	}
 	return nil

@@ -66,7 +66,7 @@ func (t *testingT) Fail() { t.failed = true }
 func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, error) {
 	cfg = cfg.Defaults()
 	if _, err := types.ParseLabelFilter(cfg.LabelFilter); err != nil {
-		return nil, fmt.Errorf("--label-filter: %v", err)
+		return nil, fmt.Errorf("--label-filter: %w", err)
 	}
 	if cfg.Mode == suite.Proxy && cfg.URL == "" && !opts.DryRun {
 		// The suite is the origin: start it, point the run at the proxy. (A
@@ -82,7 +82,7 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 			fmt.Fprintf(opts.Progress, "ssespec: origin on %s; the proxy at %s must forward to it\n", o.URL(), cfg.Via)
 		}
 		if err := cases.ProbeProxy(ctx, cfg, o, opts.Progress); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 	}
 	if err := cfg.Validate(); err != nil {

@@ -1,4 +1,4 @@
-package nginx_test
+package proxies_test
 
 import (
 	"fmt"
@@ -11,29 +11,29 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/ssespec/ssespec/internal/nginx"
+	"github.com/ssespec/ssespec/internal/proxies"
 )
 
-func TestConfigKeepsEverythingInTheTempDir(t *testing.T) {
-	conf := nginx.Config("/tmp/x", "127.0.0.1:1234", strings.ReplaceAll(nginx.Tuned, "{{upstream}}", "127.0.0.1:9"))
+func TestNginxConfKeepsEverythingInTheTempDir(t *testing.T) {
+	conf := proxies.Fill(proxies.NginxConf(proxies.NginxTuned), "/tmp/x", "127.0.0.1:1234", "127.0.0.1:9")
 	for _, want := range []string{"daemon off;", "master_process off;", "pid /tmp/x/nginx.pid;", "proxy_temp_path /tmp/x/proxy;",
 		"listen 127.0.0.1:1234;", "proxy_pass http://127.0.0.1:9;", "proxy_buffering off;"} {
 		if !strings.Contains(conf, want) {
 			t.Errorf("config lacks %q:\n%s", want, conf)
 		}
 	}
-	if strings.Contains(conf, "/var/") {
-		t.Errorf("config refers to a system path:\n%s", conf)
+	if strings.Contains(conf, "/var/") || strings.Contains(conf, "{{") {
+		t.Errorf("config refers to a system path or has an unfilled field:\n%s", conf)
 	}
 }
 
 func TestStartProxiesAndStopEndsTheProcess(t *testing.T) {
-	nginx.Need(t)
+	proxies.Nginx.Need(t)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "origin saw %s %s", r.URL.Path, r.Proto)
 	}))
 	defer up.Close()
-	s := nginx.Start(t, strings.TrimPrefix(up.URL, "http://"), nginx.Tuned)
+	s := proxies.Nginx.Start(t, strings.TrimPrefix(up.URL, "http://"), proxies.NginxTuned)
 	if host, _, _ := net.SplitHostPort(s.Addr); host != "127.0.0.1" {
 		t.Fatalf("nginx listens on %s, want loopback", s.Addr)
 	}
@@ -61,9 +61,9 @@ func TestStartProxiesAndStopEndsTheProcess(t *testing.T) {
 }
 
 func TestTwoInstancesGetTheirOwnPorts(t *testing.T) {
-	nginx.Need(t)
-	a := nginx.Start(t, "127.0.0.1:9", nginx.Stock)
-	b := nginx.Start(t, "127.0.0.1:9", nginx.Stock)
+	proxies.Nginx.Need(t)
+	a := proxies.Nginx.Start(t, "127.0.0.1:9", proxies.NginxStock)
+	b := proxies.Nginx.Start(t, "127.0.0.1:9", proxies.NginxStock)
 	if a.Addr == b.Addr || a.PID == b.PID {
 		t.Fatalf("both on %s (pids %d, %d)", a.Addr, a.PID, b.PID)
 	}

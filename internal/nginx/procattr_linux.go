@@ -1,9 +1,0 @@
-package nginx
-
-import "syscall"
-
-// procAttr has the kernel kill nginx if the test binary dies without
-// running its cleanups (a test timeout, a crash).
-func procAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-}

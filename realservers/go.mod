@@ -1,0 +1,31 @@
+module github.com/ssespec/ssespec/realservers
+
+go 1.26.0
+
+require (
+	github.com/launchdarkly/eventsource v1.11.0
+	github.com/ssespec/ssespec v0.0.0
+	github.com/tmaxmax/go-sse v0.11.0
+)
+
+require (
+	github.com/Masterminds/semver/v3 v3.4.0 // indirect
+	github.com/andybalholm/brotli v1.2.8 // indirect
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/chromedp/chromedp v0.23.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/go-logr/logr v1.4.3 // indirect
+	github.com/go-task/slim-sprig/v3 v3.0.0 // indirect
+	github.com/google/pprof v0.0.0-20260402051712-545e8a4df936 // indirect
+	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/onsi/ginkgo/v2 v2.34.0 // indirect
+	golang.org/x/mod v0.36.0 // indirect
+	golang.org/x/net v0.56.0 // indirect
+	golang.org/x/sync v0.21.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.38.0 // indirect
+	golang.org/x/tools v0.45.0 // indirect
+)
+
+// The suite under test is the one in this repository, never a published copy.
+replace github.com/ssespec/ssespec => ../
