@@ -23,7 +23,7 @@ func junitRun(strict bool) *reports.Report {
 		Implementation: &reports.Implementation{Name: "myapp", Version: "1.2.3", URL: "https://example.com/myapp"},
 		Started:        time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC), DurationMS: 7012,
 	}
-	for _, res := range []reports.Result{
+	r.Results = []reports.Result{
 		{ID: "SSE-HTTP-001", Title: "A stream request answers 200", Level: "MUST", Area: "HTTP", Verdict: reports.Pass, DurationMS: 12},
 		{ID: "SSE-HTTP-002", Title: "Content-Type is text/event-stream", Level: "MUST", Area: "HTTP", Verdict: reports.Fail,
 			Message: "Content-Type is application/json", Expected: "text/event-stream", Actual: "application/json", SpecURL: "https://html.spec.whatwg.org/"},
@@ -36,8 +36,6 @@ func junitRun(strict bool) *reports.Report {
 			Message: "the recording ended at --max-bytes"},
 		{ID: "SSE-FRAME-006", Title: "Every event block carries a data line", Level: "SHOULD", Area: "FRAME", Verdict: reports.Error, Message: "timeout"},
 		{ID: "SSE-KEEP-001", Title: "Something is sent at least every --keepalive-max", Level: "SHOULD", Area: "KEEP", Verdict: reports.Pass},
-	} {
-		r.Results = append(r.Results, res)
 	}
 	r.Summary = reports.Summary{Pass: 2, Fail: 3, Skip: 1, Error: 2, MustFailed: 1, MustErrored: 1, ShouldFailed: 1}
 	return r
