@@ -10,6 +10,7 @@ require (
 	github.com/launchdarkly/eventsource v1.11.0
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/tmaxmax/go-sse v0.11.0
+	github.com/yuin/goldmark v1.8.7
 	golang.org/x/net v0.56.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.38.0
