@@ -44,7 +44,7 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "ssespec proxy: %v\n", err)
 		return exitUsage
 	}
-	return runSuite(ctx, cfg, stdout, stderr)
+	return runSuite(ctx, cfg, f.ci, stdout, stderr)
 }
 
 // originHeader collects --origin-header into cfg.OriginHeader.

@@ -28,15 +28,24 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code, ok := parse(fs, args, stderr); !ok {
 		return code
 	}
-	return runSuite(ctx, f.config(), stdout, stderr)
+	return runSuite(ctx, f.config(), f.ci, stdout, stderr)
 }
 
-// runSuite runs the suite, prints the tree and says where the reports are.
-func runSuite(ctx context.Context, cfg suite.Config, rawStdout, rawStderr io.Writer) int {
+// runSuite runs the suite, prints the tree and says where the reports are;
+// for GitHub Actions also the annotations and the job summary (github.go).
+func runSuite(ctx context.Context, cfg suite.Config, ci ciFlags, rawStdout, rawStderr io.Writer) int {
 	registerSecrets(cfg)
 	// Progress goes to whatever os.Stdout is while the run redirects fd 1
 	// to Ginkgo's log.
 	stdout, stderr := console{progressWriter{rawStdout}}, console{rawStderr}
+	if err := ci.check(); err != nil {
+		fmt.Fprintf(stderr, "ssespec: %v\n", err)
+		return exitUsage
+	}
+	gh := ghRun{ciFlags: ci}
+	gh.start(stdout)
+	var r *reports.Report
+	defer func() { gh.finish(stdout, stderr, r, cfg.Strict) }()
 	opts := runner.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
 	if cfg.ReportDir != "" {
 		opts.GinkgoLog = runner.LogPath(cfg.ReportDir)
