@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strings"
+	"unicode"
 
 	"github.com/ssespec/ssespec/reports"
 )
@@ -74,6 +76,27 @@ func (g *ghRun) finish(stdout, stderr io.Writer, r *reports.Report, strict bool)
 			fmt.Fprintf(stderr, "ssespec: warning: could not write the GitHub job summary: %v\n", err)
 		}
 	}
+}
+
+// defused is stderr while the log is fenced: the runner reads stderr on
+// its own pipe, so a line written just before the fence is released may be
+// read after it; such lines (a TLS error naming the target's certificate,
+// say) get a zero-width space inside any command syntax, which shows
+// nothing and runs nothing.
+type defused struct{ w io.Writer }
+
+func (d defused) Write(b []byte) (int, error) {
+	lines := strings.SplitAfter(string(b), "\n")
+	for i, l := range lines {
+		if rest := strings.TrimLeftFunc(l, unicode.IsSpace); strings.HasPrefix(rest, "::") { // the runner trims as .NET's TrimStart
+			l = l[:len(l)-len(rest)] + ":\u200b" + rest[1:]
+		}
+		lines[i] = strings.ReplaceAll(l, "##[", "##\u200b[")
+	}
+	if _, err := io.WriteString(d.w, strings.Join(lines, "")); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 var repoName = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)

@@ -91,3 +91,20 @@ func TestGitHubFlagErrorsExit2(t *testing.T) {
 		}
 	}
 }
+
+// TestDefusedStderrRunsNoCommand: what stderr carries while the log is
+// fenced runs nothing even if the runner reads it after the fence.
+func TestDefusedStderrRunsNoCommand(t *testing.T) {
+	in := "ssespec: x509: certificate is valid for evil\n \u3000::set-output name=a::b ##[warning]w\n::error::e\n"
+	var out strings.Builder
+	defused{&out}.Write([]byte(in))
+	if cmds := ghrunner.Commands(out.String()); len(cmds) != 0 {
+		t.Errorf("the runner would process %+v", cmds)
+	}
+	if got := strings.ReplaceAll(out.String(), "\u200b", ""); got != in {
+		t.Errorf("the text changed beyond zero-width spaces: %q", got)
+	}
+	if cmds := ghrunner.Commands(in); len(cmds) != 2 {
+		t.Errorf("undefused, the runner would process %d commands, want 2: %+v", len(cmds), cmds)
+	}
+}

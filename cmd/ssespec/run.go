@@ -44,6 +44,9 @@ func runSuite(ctx context.Context, cfg suite.Config, ci ciFlags, rawStdout, rawS
 	}
 	gh := ghRun{ciFlags: ci}
 	gh.start(stdout)
+	if gh.token != "" {
+		stderr = console{defused{rawStderr}}
+	}
 	var r *reports.Report
 	defer func() { gh.finish(stdout, stderr, r, cfg.Strict) }()
 	opts := runner.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}

@@ -7,6 +7,7 @@ package ghrunner
 
 import (
 	"strings"
+	"unicode"
 )
 
 // Command is one workflow command the runner would process.
@@ -61,7 +62,7 @@ func splitLines(s string) []string {
 }
 
 func parseV2(line string, known map[string]bool) (Command, bool) {
-	line = strings.TrimLeft(line, " \t\v\f\u00a0\u0085\u2028\u2029\u3000")
+	line = strings.TrimLeftFunc(line, unicode.IsSpace) // .NET's TrimStart: the same White_Space set
 	if !strings.HasPrefix(line, "::") {
 		return Command{}, false
 	}
