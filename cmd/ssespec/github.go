@@ -61,7 +61,7 @@ func (g *ghRun) start(stdout io.Writer) {
 // finish resumes commands, prints the annotations and appends the job
 // summary. A summary that cannot be written is a warning: the exit status
 // stays the verdicts'.
-func (g *ghRun) finish(stdout, stderr io.Writer, r *reports.Report, strict bool) {
+func (g *ghRun) finish(stdout, stderr io.Writer, r *reports.Report, strict bool, reportDir string) {
 	if g.token != "" {
 		fmt.Fprintf(stdout, "::%s::\n", g.token)
 	}
@@ -72,7 +72,11 @@ func (g *ghRun) finish(stdout, stderr io.Writer, r *reports.Report, strict bool)
 		reports.WriteAnnotations(stdout, r, strict)
 	}
 	if path := os.Getenv("GITHUB_STEP_SUMMARY"); path != "" {
-		if err := appendFile(path, reports.GitHubSummary(r, strict, g.link())); err != nil {
+		link := ""
+		if reportDir != "" { // with no reports, nothing to link to
+			link = g.link()
+		}
+		if err := appendFile(path, reports.GitHubSummary(r, strict, link)); err != nil {
 			fmt.Fprintf(stderr, "ssespec: warning: could not write the GitHub job summary: %v\n", err)
 		}
 	}

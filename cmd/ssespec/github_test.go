@@ -41,7 +41,7 @@ func TestFormatGitHubAnnotatesAndSummarizes(t *testing.T) {
 	ghEnv(t, summary)
 	t.Setenv("GITHUB_ACTIONS", "true")
 	r := cli(t, "run", "--url", ghTarget(t), "--format", "github", "--label-filter", "id:SSE-HTTP-002",
-		"--keepalive-max", "1s", "--window", "1s", "--browser", "off", "--report-dir", "")
+		"--keepalive-max", "1s", "--window", "1s", "--browser", "off", "--report-dir", t.TempDir())
 	if r.code != exitFailed {
 		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}

@@ -48,7 +48,7 @@ func runSuite(ctx context.Context, cfg suite.Config, ci ciFlags, rawStdout, rawS
 		stderr = console{defused{rawStderr}}
 	}
 	var r *reports.Report
-	defer func() { gh.finish(stdout, stderr, r, cfg.Strict) }()
+	defer func() { gh.finish(stdout, stderr, r, cfg.Strict, cfg.ReportDir) }()
 	opts := runner.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
 	if cfg.ReportDir != "" {
 		opts.GinkgoLog = runner.LogPath(cfg.ReportDir)
