@@ -103,7 +103,10 @@ func (d defused) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-var repoName = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+var (
+	repoName = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	runID    = regexp.MustCompile(`^[0-9]+$`)
+)
 
 // link is --report-url, else the run's page, where the uploaded artifacts are.
 func (g *ghRun) link() string {
@@ -111,14 +114,14 @@ func (g *ghRun) link() string {
 		return g.reportURL
 	}
 	server, repo, id := os.Getenv("GITHUB_SERVER_URL"), os.Getenv("GITHUB_REPOSITORY"), os.Getenv("GITHUB_RUN_ID")
-	if server == "" || !repoName.MatchString(repo) || !regexp.MustCompile(`^[0-9]+$`).MatchString(id) {
+	if server == "" || !repoName.MatchString(repo) || !runID.MatchString(id) {
 		return ""
 	}
 	return server + "/" + repo + "/actions/runs/" + id
 }
 
 // appendFile appends s: the runner gives every step its own summary file,
-// and other steps' tools may have written to it first.
+// and other tools in the same step may have written to it first.
 func appendFile(path, s string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
