@@ -41,5 +41,5 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.Origin == "" {
 		cfg.Origin = "http://app.example"
 	}
-	return runSuite(ctx, cfg, stdout, stderr)
+	return runSuite(ctx, cfg, f.ci, "", stdout, stderr)
 }

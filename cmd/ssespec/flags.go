@@ -32,6 +32,7 @@ type runFlags struct {
 	header    headerFlag
 	reportDir string
 	baseline  string // --baseline FILE (run, proxy)
+	ci        ciFlags
 }
 
 func (f *runFlags) register(fs *flag.FlagSet, keepaliveDefault time.Duration) {
@@ -52,6 +53,7 @@ func (f *runFlags) register(fs *flag.FlagSet, keepaliveDefault time.Duration) {
 	fs.Int64Var(&f.cfg.MaxBytes, "max-bytes", 0, "most body bytes recorded per stream (0: 16 MiB); more ends the recording")
 	fs.StringVar(&f.cfg.BrowserPath, "browser-path", "", "Chromium executable (default: chromium, chromium-headless-shell or google-chrome on PATH)")
 	fs.DurationVar(&f.cfg.Timeout, "timeout", 0, "deadline for the whole run; past it the run stops, reports what it has and exits 1 (0: 15m, plus 3×--hold with --slow)")
+	f.ci.register(fs)
 	fs.StringVar(&f.cfg.BrowserURL, "browser-url", "", "use an already running Chromium by its DevTools websocket address (ws://HOST:PORT/devtools/browser/ID, from --remote-debugging-port) instead of starting one")
 	fs.StringVar(&f.cfg.ImplName, "impl-name", "", "name of the implementation under test, stamped into the reports (e.g. \"myapp\", \"nginx\")")
 	fs.StringVar(&f.cfg.ImplVersion, "impl-version", "", "version of the implementation under test, stamped into the reports")

@@ -45,7 +45,7 @@ func cmdProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "ssespec proxy: %v\n", err)
 		return exitUsage
 	}
-	return runSuiteWith(ctx, cfg, f.baseline, stdout, stderr)
+	return runSuite(ctx, cfg, f.ci, f.baseline, stdout, stderr)
 }
 
 // originHeader collects --origin-header into cfg.OriginHeader.

@@ -29,17 +29,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code, ok := parse(fs, args, stderr); !ok {
 		return code
 	}
-	return runSuiteWith(ctx, f.config(), f.baseline, stdout, stderr)
+	return runSuite(ctx, f.config(), f.ci, f.baseline, stdout, stderr)
 }
 
-// runSuite runs the suite, prints the tree and says where the reports are.
-func runSuite(ctx context.Context, cfg suite.Config, stdout, stderr io.Writer) int {
-	return runSuiteWith(ctx, cfg, "", stdout, stderr)
-}
-
-// runSuiteWith is runSuite with an expected-failures file ("" for none),
-// read before the run so a malformed one costs no run.
-func runSuiteWith(ctx context.Context, cfg suite.Config, baselinePath string, rawStdout, rawStderr io.Writer) int {
+// runSuite runs the suite, prints the tree and says where the reports are;
+// for GitHub Actions also the annotations and the job summary (github.go).
+// baselinePath is an expected-failures file ("" for none), read before the
+// run so a malformed one costs no run.
+func runSuite(ctx context.Context, cfg suite.Config, ci ciFlags, baselinePath string, rawStdout, rawStderr io.Writer) int {
 	registerSecrets(cfg)
 	baseline, err := readBaseline(baselinePath)
 	if err != nil {
@@ -49,6 +46,17 @@ func runSuiteWith(ctx context.Context, cfg suite.Config, baselinePath string, ra
 	// Progress goes to whatever os.Stdout is while the run redirects fd 1
 	// to Ginkgo's log.
 	stdout, stderr := console{progressWriter{rawStdout}}, console{rawStderr}
+	if err := ci.check(); err != nil {
+		fmt.Fprintf(stderr, "ssespec: %v\n", err)
+		return exitUsage
+	}
+	gh := ghRun{ciFlags: ci}
+	gh.start(stdout)
+	if gh.token != "" {
+		stderr = console{defused{rawStderr}}
+	}
+	var r *reports.Report
+	defer func() { gh.finish(stdout, stderr, r, cfg.Strict, cfg.ReportDir) }()
 	opts := runner.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
 	if cfg.ReportDir != "" {
 		opts.GinkgoLog = runner.LogPath(cfg.ReportDir)
@@ -59,7 +67,7 @@ func runSuiteWith(ctx context.Context, cfg suite.Config, baselinePath string, ra
 	if cfg.Via == "" {
 		fmt.Fprintf(stdout, "ssespec: checking %s\n", cfg.URL)
 	}
-	r, err := runner.Run(ctx, cfg, opts)
+	r, err = runner.Run(ctx, cfg, opts)
 	if sig := caughtSignal(); sig != 0 {
 		if r != nil {
 			reports.WriteText(stdout, r)
