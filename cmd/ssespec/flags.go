@@ -1,11 +1,12 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	flag "github.com/spf13/pflag"
 
 	"github.com/ssespec/ssespec/suite"
 )
@@ -14,6 +15,7 @@ import (
 type headerFlag struct{ h http.Header }
 
 func (f *headerFlag) String() string { return "" }
+func (f *headerFlag) Type() string   { return "header" } // repeatable (settings.go)
 func (f *headerFlag) Set(v string) error {
 	k, val, ok := strings.Cut(v, ":")
 	if !ok || strings.TrimSpace(k) == "" {
@@ -31,27 +33,34 @@ type runFlags struct {
 	cfg       suite.Config
 	header    headerFlag
 	reportDir string
+	quiet     bool
 }
 
+// register adds the flags of every suite run. Short forms (few, for the
+// flags typed most): -u --url (run), -o --report-dir, -q --quiet,
+// -l --label-filter, -H --header, -k --insecure (the last two as curl's).
 func (f *runFlags) register(fs *flag.FlagSet, keepaliveDefault time.Duration) {
-	fs.StringVar(&f.reportDir, "report-dir", "ssespec-report", "directory for report.html, report.json and junit.xml (\"\" writes none)")
-	fs.DurationVar(&f.cfg.KeepaliveMax, "keepalive-max", keepaliveDefault, "longest silence the stream may have before a keepalive (SSE-KEEP-001)")
-	fs.DurationVar(&f.cfg.Window, "window", 0, "how long the shared observation stream is recorded (default keepalive-max + 5s)")
+	d := suite.DefaultTimeouts()
+	fs.StringVarP(&f.reportDir, "report-dir", "o", "ssespec-report", "`DIR` for report.html, report.json and junit.xml (\"\" writes none)")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary (and errors): no line per check, no findings")
+	fs.DurationVar(&f.cfg.KeepaliveMax, "keepalive-max", keepaliveDefault, "longest silence the stream may have before a keepalive (SSE-KEEP-001; a threshold, not scaled)")
+	fs.DurationVar(&f.cfg.Window, "window", 0, fmt.Sprintf("how long the shared observation stream is recorded (0: keepalive-max + %v)", d.WindowSlack))
 	fs.BoolVar(&f.cfg.Slow, "slow", false, "also run the checks labelled slow (they hold a stream for --hold)")
-	fs.DurationVar(&f.cfg.Hold, "hold", 65*time.Second, "how long slow checks hold a stream open (SSE-KEEP-004)")
-	fs.Var(&f.header, "header", "extra request header 'Name: value' for every request (repeatable), e.g. for auth")
-	fs.BoolVar(&f.cfg.Insecure, "insecure", false, "accept any TLS certificate")
-	fs.StringVar(&f.cfg.LabelFilter, "label-filter", "", "Ginkgo label filter selecting checks, e.g. 'area:FRAME && !level:BP' or 'id:SSE-HTTP-001'")
+	fs.DurationVar(&f.cfg.Hold, "hold", d.Hold, "how long slow checks hold a stream open (SSE-KEEP-004; a threshold, not scaled)")
+	fs.VarP(&f.header, "header", "H", "extra request header `'Name: value'` for every request (repeatable), e.g. for auth")
+	fs.BoolVarP(&f.cfg.Insecure, "insecure", "k", false, "accept any TLS certificate")
+	fs.StringVarP(&f.cfg.LabelFilter, "label-filter", "l", "", "Ginkgo label filter selecting checks, e.g. 'area:FRAME && !level:BP' or 'id:SSE-HTTP-001'")
 	fs.BoolVar(&f.cfg.Strict, "strict", false, "a failed SHOULD check fails the run too (exit 1)")
 	fs.StringVar(&f.cfg.Origin, "origin", "", "page origin (scheme://host[:port]) that must be allowed by CORS (SSE-HTTP-012)")
-	fs.DurationVar(&f.cfg.LatencyBudget, "latency-budget", 100*time.Millisecond, "longest acceptable publish→receipt delay per event (p95)")
+	fs.DurationVar(&f.cfg.LatencyBudget, "latency-budget", d.LatencyBudget, "longest acceptable publish→receipt delay per event (p95; a threshold, not scaled)")
 	fs.IntVar(&f.cfg.Clients, "clients", 50, "concurrent streams opened for SSE-CONN-001")
 	fs.StringVar(&f.cfg.Browser, "browser", "auto", "browser checks: auto (when Chromium is found), on (required), off")
 	fs.IntVar(&f.cfg.MaxLine, "max-line", 0, "longest event-stream line the parser accepts, in bytes (0: 1 MiB + 1 KiB); a longer line ends the recording")
 	fs.Int64Var(&f.cfg.MaxBytes, "max-bytes", 0, "most body bytes recorded per stream (0: 16 MiB); more ends the recording")
 	fs.StringVar(&f.cfg.BrowserPath, "browser-path", "", "Chromium executable (default: chromium, chromium-headless-shell or google-chrome on PATH)")
-	fs.DurationVar(&f.cfg.Timeout, "timeout", 0, "deadline for the whole run; past it the run stops, reports what it has and exits 1 (0: 15m, plus 3×--hold with --slow)")
+	fs.DurationVar(&f.cfg.Timeout, "timeout", 0, fmt.Sprintf("deadline for the whole run; past it the run stops, reports what it has and exits 1 (0: %v, plus 3×--hold with --slow)", d.Run))
 	fs.StringVar(&f.cfg.BrowserURL, "browser-url", "", "use an already running Chromium by its DevTools websocket address (ws://HOST:PORT/devtools/browser/ID, from --remote-debugging-port) instead of starting one")
+	fs.Float64Var(&f.cfg.TimeScale, "time-scale", 1, fmt.Sprintf("multiply the harness's waits (--window, --timeout, --probe-wait and their defaults) by this factor, 1 to %d, for slow machines; thresholds (--keepalive-max, --latency-budget, --hold) stay", suite.MaxTimeScale))
 }
 
 // registerPublish adds the flags that describe the target's publish hook.

@@ -3,54 +3,62 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
 	"github.com/ssespec/ssespec/suite/runner"
 )
 
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+func cmdRun(cmd *cobra.Command) runFunc {
+	about(cmd, "run --url URL", "Checks the SSE endpoint at URL and writes the reports.")
+	fs := cmd.Flags()
 	var f runFlags
-	fs.StringVar(&f.cfg.URL, "url", "", "the SSE stream URL under test (required), e.g. http://127.0.0.1:8080/events")
-	f.register(fs, 15*time.Second)
+	fs.StringVarP(&f.cfg.URL, "url", "u", "", "the SSE stream `URL` under test (required), e.g. http://127.0.0.1:8080/events")
+	f.register(fs, suite.DefaultTimeouts().KeepaliveMax)
 	f.registerPublish(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: ssespec run --url URL [flags]\n\nChecks the SSE endpoint at URL and writes the reports.\n\nFlags:")
-		fs.PrintDefaults()
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		return runSuite(ctx, f.config(), f.quiet, stdout, stderr)
 	}
-	if code, ok := parse(fs, args, stderr); !ok {
-		return code
-	}
-	return runSuite(ctx, f.config(), stdout, stderr)
 }
 
-// runSuite runs the suite, prints the tree and says where the reports are.
-func runSuite(ctx context.Context, cfg suite.Config, rawStdout, rawStderr io.Writer) int {
+// runSuite runs the suite and prints each check once: a line as it
+// finishes, then the findings of those that did not pass, the totals and
+// where the reports are. Quiet prints only the totals and the reports.
+func runSuite(ctx context.Context, cfg suite.Config, quiet bool, rawStdout, rawStderr io.Writer) int {
 	registerSecrets(cfg)
 	// Progress goes to whatever os.Stdout is while the run redirects fd 1
 	// to Ginkgo's log.
-	stdout, stderr := console{progressWriter{rawStdout}}, console{rawStderr}
+	stdout := console{progressWriter{rawStdout}, colorFor(rawStdout)}
+	stderr := console{w: rawStderr}
 	opts := runner.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
+	if quiet {
+		opts.Progress = nil
+	}
 	if cfg.ReportDir != "" {
 		opts.GinkgoLog = runner.LogPath(cfg.ReportDir)
 		defer scrubFile(opts.GinkgoLog)
 	} else {
 		opts.GinkgoLog = os.DevNull
 	}
-	if cfg.Via == "" {
+	if cfg.Via == "" && !quiet {
 		fmt.Fprintf(stdout, "ssespec: checking %s\n", cfg.URL)
+	}
+	results := func(r *reports.Report) {
+		if !quiet {
+			reports.WriteFindings(stdout, r)
+		}
+		reports.WriteSummary(stdout, r)
 	}
 	r, err := runner.Run(ctx, cfg, opts)
 	if sig := caughtSignal(); sig != 0 {
 		if r != nil {
-			reports.WriteText(stdout, r)
+			results(r)
 		}
 		fmt.Fprintf(stderr, "ssespec: interrupted by %s; the run did not finish", signalName(sig))
 		if r != nil && cfg.ReportDir != "" && err == nil {
@@ -73,7 +81,7 @@ func runSuite(ctx context.Context, cfg suite.Config, rawStdout, rawStderr io.Wri
 		fmt.Fprintf(stderr, "ssespec: %v\n", err)
 		return exitHarness
 	}
-	reports.WriteText(stdout, r)
+	results(r)
 	if r.Interrupted == "timeout" {
 		fmt.Fprintf(stderr, "ssespec: the run reached --timeout (%v) before every check finished; raise --timeout, or find the check that hangs in the report\n", cfg.Defaults().Timeout)
 	}
