@@ -84,12 +84,12 @@ func TestSettingsPrecedence(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]string{
-		"url":           "http://file/e", // file only
-		"hold":          "40s",           // env beats file
-		"clients":       "11",            // flag beats env
-		"strict":        "true",          // file
-		"window":        "0s",            // default
-		"latency-budget": "100ms",        // default
+		"url":            "http://file/e", // file only
+		"hold":           "40s",           // env beats file
+		"clients":        "11",            // flag beats env
+		"strict":         "true",          // file
+		"window":         "0s",            // default
+		"latency-budget": "100ms",         // default
 	} {
 		if got := value(t, fs, name); got != want {
 			t.Errorf("--%s = %q, want %q", name, got, want)
