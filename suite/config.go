@@ -86,6 +86,9 @@ type Config struct {
 	waitsScaled bool // Defaults scaled the waits already
 }
 
+// DefaultClients is how many concurrent streams SSE-CONN-001 opens.
+const DefaultClients = 50
+
 // Defaults returns c with zero fields set to their defaults
 // (DefaultTimeouts for the durations) and its waits scaled by TimeScale.
 func (c Config) Defaults() Config {
@@ -111,7 +114,7 @@ func (c Config) Defaults() Config {
 		c.LatencyBudget = d.LatencyBudget
 	}
 	if c.Clients == 0 {
-		c.Clients = 50
+		c.Clients = DefaultClients
 	}
 	if c.Browser == "" {
 		c.Browser = "auto"

@@ -53,7 +53,7 @@ func (f *runFlags) register(fs *flag.FlagSet, keepaliveDefault time.Duration) {
 	fs.BoolVar(&f.cfg.Strict, "strict", false, "a failed SHOULD check fails the run too (exit 1)")
 	fs.StringVar(&f.cfg.Origin, "origin", "", "page origin (scheme://host[:port]) that must be allowed by CORS (SSE-HTTP-012)")
 	fs.DurationVar(&f.cfg.LatencyBudget, "latency-budget", d.LatencyBudget, "longest acceptable publish→receipt delay per event (p95; a threshold, not scaled)")
-	fs.IntVar(&f.cfg.Clients, "clients", 50, "concurrent streams opened for SSE-CONN-001")
+	fs.IntVar(&f.cfg.Clients, "clients", suite.DefaultClients, "concurrent streams opened for SSE-CONN-001")
 	fs.StringVar(&f.cfg.Browser, "browser", "auto", "browser checks: auto (when Chromium is found), on (required), off")
 	fs.IntVar(&f.cfg.MaxLine, "max-line", 0, "longest event-stream line the parser accepts, in bytes (0: 1 MiB + 1 KiB); a longer line ends the recording")
 	fs.Int64Var(&f.cfg.MaxBytes, "max-bytes", 0, "most body bytes recorded per stream (0: 16 MiB); more ends the recording")

@@ -57,6 +57,7 @@ func mainStatus(args []string) int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	stampReports()
 	ctx, stop := watchSignals(context.Background())
 	defer stop()
 	return dispatch(ctx, args, os.Stdout, os.Stderr)

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ssespec/ssespec/reports"
 )
 
 // version overrides the module's version at link time:
@@ -27,6 +29,15 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// stampReports makes the reports carry the binary's version when the build
+// knows it (a tag, a pseudo-version or the link-time override); a build
+// without one keeps the source's reports.Version.
+func stampReports() {
+	if v := buildVersion(); v != "(devel)" {
+		reports.Version = strings.TrimPrefix(v, "v")
+	}
 }
 
 // versionText is what ssespec version and --version print: the version,
