@@ -5,6 +5,7 @@ import (
 	"context"
 	stdflag "flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -341,5 +342,39 @@ func TestEachCheckPrintedOnce(t *testing.T) {
 	}
 	if !strings.Contains(q.stdout, "2 checks: 1 pass, 1 fail") || !strings.Contains(q.stdout, "Reports: ") {
 		t.Errorf("--quiet: no summary:\n%s", q.stdout)
+	}
+}
+
+// TestSelfParsedCommand: a command written for the stdlib-flag CLI (its
+// own flag set and parse) is wired with one line, selfParsed(run), once its
+// "flag" import is pflag; its flags still get their SSESPEC_ variables.
+func TestSelfParsedCommand(t *testing.T) {
+	legacy := func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		fs := flag.NewFlagSet("legacy", flag.ContinueOnError)
+		name := fs.String("name", "", "who")
+		if code, ok := parse(fs, args, stderr); !ok {
+			return code
+		}
+		fmt.Fprintf(stdout, "hello %s", *name)
+		return exitOK
+	}
+	saved := commands
+	defer func() { commands = saved }()
+	commands = append(slices.Clone(commands), saved[0])
+	last := &commands[len(commands)-1]
+	last.name, last.summary, last.define = "legacy", "a stdlib-flag command", selfParsed(legacy)
+
+	if r := inProcess("legacy", "--name", "flag"); r.code != exitOK || r.stdout != "hello flag" {
+		t.Errorf("flag: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	t.Setenv("SSESPEC_NAME", "env")
+	if r := inProcess("legacy"); r.code != exitOK || r.stdout != "hello env" {
+		t.Errorf("env: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := inProcess("legacy", "--bogus"); r.code != exitUsage {
+		t.Errorf("bad flag: exit %d", r.code)
+	}
+	if r := inProcess("legacy", "-h"); r.code != exitOK || !strings.Contains(r.stderr, "--name") {
+		t.Errorf("help: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
