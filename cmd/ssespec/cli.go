@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	flag "github.com/spf13/pflag"
 )
 
 const exitHelp = "Exit status: 0 no MUST check failed; 1 a MUST check failed or errored (--strict: or a SHOULD failed);\n" +
@@ -66,9 +67,28 @@ func newRoot(stdout, stderr io.Writer, status *int) *cobra.Command {
 			return nil
 		}
 		root.AddCommand(cmd)
+		cmd.InitDefaultHelpFlag()
+		plainBools(cmd.Flags())
 	}
+	root.InitDefaultHelpFlag()
+	root.InitDefaultVersionFlag()
+	plainBools(root.Flags())
 	return root
 }
+
+// plainBools makes the help show a switch as --strict rather than pflag's
+// --strict[=true|false]; it parses as before (--strict, --strict=false).
+func plainBools(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if v, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && v.IsBoolFlag() && f.Value.Type() == "bool" {
+			f.Value = switchValue{f.Value}
+		}
+	})
+}
+
+// switchValue is a bool flag's value without IsBoolFlag: the flag's
+// NoOptDefVal ("true") still lets it stand alone.
+type switchValue struct{ flag.Value }
 
 // noArgs is the commands' default: flags only.
 func noArgs(cmd *cobra.Command, args []string) error {
