@@ -140,6 +140,7 @@ func TestBadSettingsAreUsageErrors(t *testing.T) {
 		{nil, []string{"run", "-c", file("help.yaml", "help: true\n")}, `unknown key "help"`},
 		{nil, []string{"run", "-c", filepath.Join(dir, "missing.yaml")}, "--config: open"},
 		{nil, []string{"run", "--bogus"}, "unknown flag: --bogus"},
+		{nil, []string{"run", "--hold", "soon"}, `"--hold"`},
 		{nil, []string{"run", "stray"}, `unexpected argument "stray"`},
 		{nil, []string{"run", "--time-scale", "0.5", "-u", "http://127.0.0.1:9/"}, "--time-scale 0.5"},
 	} {
