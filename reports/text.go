@@ -20,6 +20,15 @@ func ProgressLine(r Result) string {
 // WriteText prints the concise tree: checks grouped by area, Expected and
 // Actual under each failure, then totals.
 func WriteText(w io.Writer, r *Report) {
+	writeTree(w, r, true)
+	WriteSummary(w, r)
+}
+
+// WriteFindings prints the tree without the checks that passed: what a
+// console that already printed a line per check adds (the CLI).
+func WriteFindings(w io.Writer, r *Report) { writeTree(w, r, false) }
+
+func writeTree(w io.Writer, r *Report, passes bool) {
 	impl := ""
 	if name := r.Implementation.Label(); name != "" {
 		impl = consoleText(name) + " — "
@@ -27,6 +36,9 @@ func WriteText(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "\nssespec %s — %s%s (%s mode)\n", r.Version, impl, r.Target, r.Mode)
 	area := ""
 	for _, res := range r.Results {
+		if !passes && res.Verdict == Pass {
+			continue
+		}
 		if res.Area != area {
 			area = res.Area
 			fmt.Fprintf(w, "\n%s\n", area)
@@ -52,6 +64,10 @@ func WriteText(w io.Writer, r *Report) {
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "\nWarning: %s\n", consoleText(warn))
 	}
+}
+
+// WriteSummary prints the totals and what cut the run short.
+func WriteSummary(w io.Writer, r *Report) {
 	s := r.Summary
 	fmt.Fprintf(w, "\n%d checks: %d pass, %d fail, %d skip, %d error — %d MUST failed, %d MUST errored, %d SHOULD failed (%.1fs)\n",
 		len(r.Results), s.Pass, s.Fail, s.Skip, s.Error, s.MustFailed, s.MustErrored, s.ShouldFailed, r.Duration().Seconds())

@@ -72,7 +72,7 @@ type Config struct {
 	// OriginHeader is proxy mode's --origin-header: the app's real response
 	// headers, which the origin sends on its streams besides Content-Type.
 	OriginHeader http.Header
-	ProbeWait    time.Duration // proxy mode: how long the first proxied request is retried (default 15s)
+	ProbeWait    time.Duration // proxy mode: how long the first proxied request is retried (Timeouts.ProbeWait)
 
 	MaxLine  int   // parser line limit
 	MaxBytes int64 // per-recording body cap
@@ -82,35 +82,49 @@ type Config struct {
 	// ImplName, ImplVersion and ImplURL name the implementation under test
 	// (--impl-*); the reports carry them, no check reads them.
 	ImplName, ImplVersion, ImplURL string
+
+	// TimeScale multiplies the harness's waits (Window, ProbeWait, Timeout
+	// and their defaults), never the thresholds that define conformance
+	// (see Timeouts); 0 or 1 leaves them as they are.
+	TimeScale   float64
+	waitsScaled bool // Defaults scaled the waits already
 }
 
-// DefaultTimeout bounds a run without --timeout: a run against a healthy
-// target takes under a minute (plus --hold per slow check), so only a hung
-// run reaches it.
-const DefaultTimeout = 15 * time.Minute
+// DefaultClients is how many concurrent streams SSE-CONN-001 opens.
+const DefaultClients = 50
 
-// Defaults returns c with zero fields set to their defaults.
+// Defaults returns c with zero fields set to their defaults
+// (DefaultTimeouts for the durations) and its waits scaled by TimeScale.
 func (c Config) Defaults() Config {
+	d := DefaultTimeouts()
+	if !c.waitsScaled {
+		// Waits the caller set are scaled here, the defaults as they are
+		// filled below; a second Defaults changes nothing.
+		c.waitsScaled = true
+		c.Window = c.Scale(c.Window)
+		c.ProbeWait = c.Scale(c.ProbeWait)
+		c.Timeout = c.Scale(c.Timeout)
+	}
 	if c.KeepaliveMax == 0 {
-		c.KeepaliveMax = 15 * time.Second
+		c.KeepaliveMax = d.KeepaliveMax
 	}
 	if c.Window == 0 {
-		c.Window = c.KeepaliveMax + 5*time.Second
+		c.Window = c.KeepaliveMax + c.Scale(d.WindowSlack)
 	}
 	if c.Hold == 0 {
-		c.Hold = 65 * time.Second
+		c.Hold = d.Hold
 	}
 	if c.LatencyBudget == 0 {
-		c.LatencyBudget = 100 * time.Millisecond
+		c.LatencyBudget = d.LatencyBudget
 	}
 	if c.Clients == 0 {
-		c.Clients = 50
+		c.Clients = DefaultClients
 	}
 	if c.Browser == "" {
 		c.Browser = "auto"
 	}
 	if c.Timeout == 0 {
-		c.Timeout = DefaultTimeout
+		c.Timeout = c.Scale(d.Run)
 		if c.Slow {
 			c.Timeout += 3 * c.Hold // slow checks hold streams for --hold, some one after another
 		}
@@ -122,7 +136,7 @@ func (c Config) Defaults() Config {
 		c.Mode = Proxy
 	}
 	if c.ProbeWait == 0 {
-		c.ProbeWait = 15 * time.Second
+		c.ProbeWait = c.Scale(d.ProbeWait)
 	}
 	if c.Mode == "" {
 		c.Mode = Observe
@@ -145,8 +159,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--url %q: scheme must be http or https", c.URL)
 	case u.Host == "":
 		return fmt.Errorf("--url %q: no host", c.URL)
-	case c.KeepaliveMax < 0 || c.Window < 0 || c.Hold < 0 || c.LatencyBudget < 0 || c.Timeout < 0:
+	case c.KeepaliveMax < 0 || c.Window < 0 || c.Hold < 0 || c.LatencyBudget < 0 || c.Timeout < 0 || c.ProbeWait < 0:
 		return errors.New("durations must not be negative")
+	case c.validateTimeScale() != nil:
+		return c.validateTimeScale()
 	case c.MaxLine < 0 || c.MaxBytes < 0:
 		return errors.New("--max-line and --max-bytes must not be negative")
 	case c.Browser != "" && c.Browser != "auto" && c.Browser != "on" && c.Browser != "off":

@@ -3,6 +3,9 @@ package main
 import (
 	"io"
 	"os"
+	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/ssespec/ssespec/internal/redact"
 	"github.com/ssespec/ssespec/reports"
@@ -20,14 +23,38 @@ func registerSecrets(cfg suite.Config) {
 
 // console is what the CLI prints a run through: registered secrets are
 // replaced, and control characters (the target's or a hook's ANSI escapes)
-// are shown, not sent to the terminal. The CLI itself prints no colour.
-type console struct{ w io.Writer }
+// are shown, not sent to the terminal. With color, the verdict marks are
+// coloured afterwards, so the only escape sequences written are those.
+type console struct {
+	w     io.Writer
+	color bool
+}
 
 func (c console) Write(b []byte) (int, error) {
-	if _, err := io.WriteString(c.w, reports.Printable(redact.String(string(b)))); err != nil {
+	s := reports.Printable(redact.String(string(b)))
+	if c.color {
+		s = colorMarks.Replace(s)
+	}
+	if _, err := io.WriteString(c.w, s); err != nil {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+var colorMarks = strings.NewReplacer(
+	"✔ SSE-", "\x1b[32m✔\x1b[0m SSE-",
+	"✖ SSE-", "\x1b[31m✖\x1b[0m SSE-",
+	"! SSE-", "\x1b[33m!\x1b[0m SSE-",
+)
+
+// colorFor reports whether output to w is coloured: only on a terminal,
+// and not when NO_COLOR is set (no-color.org) or TERM is dumb.
+func colorFor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // scrubFile rewrites a file the run wrote outside the CLI's control (Ginkgo's

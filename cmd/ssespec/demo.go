@@ -2,26 +2,31 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ssespec/ssespec/harness/refserver"
 	"github.com/ssespec/ssespec/suite"
 )
 
-func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+// demoKeepalive is demo's --keepalive-max: the reference server sends a
+// keepalive every third of it, so the run's window stays short.
+const demoKeepalive = 5 * time.Second
+
+func cmdDemo(cmd *cobra.Command) runFunc {
+	about(cmd, "demo", "Starts the reference SSE server on a free loopback port, runs the whole",
+		"suite against it and writes the reports. Every check should pass.")
 	var f runFlags
-	f.register(fs, 5*time.Second)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: ssespec demo [flags]\n\nStarts the reference SSE server on a free loopback port, runs the whole\nsuite against it and writes the reports. Every check should pass.\n\nFlags:")
-		fs.PrintDefaults()
+	f.register(cmd.Flags(), demoKeepalive)
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		return runDemo(ctx, f, stdout, stderr)
 	}
-	if code, ok := parse(fs, args, stderr); !ok {
-		return code
-	}
+}
+
+func runDemo(ctx context.Context, f runFlags, stdout, stderr io.Writer) int {
 	cfg := f.config()
 	srv := refserver.New(refserver.Options{Keepalive: cfg.KeepaliveMax / 3, Tick: 500 * time.Millisecond, Retry: time.Second})
 	running, err := refserver.Start("127.0.0.1:0", srv)
@@ -41,5 +46,5 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cfg.Origin == "" {
 		cfg.Origin = "http://app.example"
 	}
-	return runSuite(ctx, cfg, f.ci, "", stdout, stderr)
+	return runSuite(ctx, cfg, f, stdout, stderr)
 }

@@ -3,75 +3,59 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ssespec/ssespec/reports"
 )
 
 // cmdDiff compares two runs' report.json.
-func cmdDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	format := fs.String("format", "text", "output format: text or markdown")
-	exitCode := fs.Bool("exit-code", false, "exit 1 when a check regressed (fails or errors in NEW, did not in OLD), like git diff --exit-code")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: ssespec diff [flags] OLD.json NEW.json\n\n"+
-			"Shows what changed between two runs' report.json: verdicts gained and lost, figures\n"+
-			"(latencies and other timings) that moved, new run-level findings.\n\nFlags:")
-		fs.PrintDefaults()
+func cmdDiff(cmd *cobra.Command) runFunc {
+	about(cmd, "diff [flags] OLD.json NEW.json",
+		"Shows what changed between two runs' report.json: verdicts gained and lost, figures",
+		"(latencies and other timings) that moved, new run-level findings.")
+	cmd.Args = func(_ *cobra.Command, args []string) error {
+		if len(args) != 2 {
+			return fmt.Errorf("want two report.json files, OLD and NEW; got %d", len(args))
+		}
+		return nil
 	}
-	fs.SetOutput(stderr)
-	files, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
+	var format string
+	var exitCode bool
+	cmd.Flags().StringVar(&format, "format", "text", "output `FORMAT`: text or markdown")
+	cliOnly(cmd.Flags(), "format") // SSESPEC_FORMAT is run's --format
+	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 1 when a check regressed (fails or errors in NEW, did not in OLD), like git diff --exit-code")
+	return func(ctx context.Context, files []string, stdout, stderr io.Writer) int {
+		return diff(files, format, exitCode, stdout, stderr)
 	}
-	if err != nil {
-		return exitUsage
-	}
-	if len(files) != 2 {
-		fmt.Fprintf(stderr, "ssespec diff: want two report.json files, OLD and NEW; got %d\n", len(files))
-		return exitUsage
-	}
-	if *format != "text" && *format != "markdown" {
-		fmt.Fprintf(stderr, "ssespec diff: --format %q: want text or markdown\n", *format)
+}
+
+func diff(files []string, format string, exitCode bool, stdout, stderr io.Writer) int {
+	if format != "text" && format != "markdown" {
+		fmt.Fprintf(stderr, "ssespec diff: --format %q: want text or markdown\n", format)
 		return exitUsage
 	}
 	var runs [2]*reports.Report
 	for i, f := range files {
+		var err error
 		if runs[i], err = readReport(f); err != nil {
-			fmt.Fprintf(console{stderr}, "ssespec diff: %v\n", err)
+			fmt.Fprintf(console{w: stderr}, "ssespec diff: %v\n", err)
 			return exitUsage
 		}
 	}
 	d := reports.Compare(runs[0], runs[1])
-	if *format == "markdown" {
-		reports.WriteDiffMarkdown(console{stdout}, d)
+	if format == "markdown" {
+		reports.WriteDiffMarkdown(console{w: stdout}, d)
 	} else {
-		reports.WriteDiffText(console{stdout}, d)
+		reports.WriteDiffText(console{w: stdout}, d)
 	}
-	if *exitCode && d.Count(reports.Regressed) > 0 {
+	if exitCode && d.Count(reports.Regressed) > 0 {
 		return exitFailed
 	}
 	return exitOK
-}
-
-// parseInterleaved parses flags placed before, between or after the
-// positional arguments, and returns those.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }
 
 // readReport reads a report.json and refuses other JSON: a baseline or a

@@ -3,13 +3,14 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
 	"strings"
 	"unicode"
+
+	flag "github.com/spf13/pflag"
 
 	"github.com/ssespec/ssespec/reports"
 )
@@ -21,9 +22,9 @@ type ciFlags struct {
 }
 
 func (c *ciFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.format, "format", "text", "console output: text, or github: also print a workflow command per finding "+
+	fs.StringVar(&c.format, "format", "text", "console output `FORMAT`: text, or github: also print a workflow command per finding "+
 		"(::error for what fails the run, ::warning for other SHOULD findings, ::notice for best practices) for GitHub Actions")
-	fs.StringVar(&c.reportURL, "report-url", "", "where the uploaded report can be read, linked from the GitHub job summary "+
+	fs.StringVar(&c.reportURL, "report-url", "", "`URL` where the uploaded report can be read, linked from the GitHub job summary "+
 		"(default: the run's page, from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID)")
 }
 

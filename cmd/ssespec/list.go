@@ -3,29 +3,31 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ssespec/ssespec/suite/runner"
 )
 
-func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: ssespec list [--format text|json]\n\nLists every check the suite makes.\n\nFlags:")
-		fs.PrintDefaults()
+func cmdList(cmd *cobra.Command) runFunc {
+	about(cmd, "list", "Lists every check the suite makes.")
+	var format string
+	cmd.Flags().StringVar(&format, "format", "text", "output `FORMAT`: text or json")
+	cliOnly(cmd.Flags(), "format") // SSESPEC_FORMAT is run's --format
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		return list(format, stdout, stderr)
 	}
-	if code, ok := parse(fs, args, stderr); !ok {
-		return code
-	}
+}
+
+func list(format string, stdout, stderr io.Writer) int {
 	checks, err := runner.List()
 	if err != nil {
 		fmt.Fprintf(stderr, "ssespec list: %v\n", err)
 		return exitHarness
 	}
-	switch *format {
+	switch format {
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -35,7 +37,7 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%-16s %-6s %-8s %s\n", c.ID, c.Level, c.Area(), c.Title)
 		}
 	default:
-		fmt.Fprintf(stderr, "ssespec list: --format %q: want text or json\n", *format)
+		fmt.Fprintf(stderr, "ssespec list: --format %q: want text or json\n", format)
 		return exitUsage
 	}
 	return exitOK

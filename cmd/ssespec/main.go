@@ -4,14 +4,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 
 	"github.com/onsi/ginkgo/v2/formatter"
+	"github.com/spf13/cobra"
 )
 
 // Exit statuses are a public interface: CI scripts gate on them.
@@ -23,17 +21,27 @@ const (
 	// After SIGINT, SIGTERM or SIGHUP: 128 + the signal (130, 143, 129).
 )
 
+// runFunc runs a command once its flags are parsed; args are what is left
+// after the flags. It returns the exit status.
+type runFunc func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+
+// commands are the subcommands. define registers a command's flags on
+// cmd.Flags() (and may set cmd.Use, cmd.Long, cmd.Args) and returns its run
+// function; cobra parses the flags, then the environment and --config fill
+// those not given (settings.go). A command that parses its own arguments is
+// wired with selfParsed(run).
 var commands = []struct {
 	name, summary string
-	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+	define        func(cmd *cobra.Command) runFunc
 }{
 	{"run", "check an SSE endpoint: ssespec run --url URL", cmdRun},
 	{"demo", "run the whole suite against the embedded reference server", cmdDemo},
 	{"serve", "serve the reference SSE server", cmdServe},
 	{"proxy", "check the proxy in front of an SSE server: ssespec proxy --via URL --origin-addr ADDR", cmdProxy},
 	{"list", "list every check: ID, level, area, title", cmdList},
-	{"baseline", "write a run's failures as known ones: ssespec baseline --from report.json > ssespec-baseline.json", cmdBaseline},
+	{"baseline", "write a run's failures as known ones: ssespec baseline --from report.json -o ssespec-baseline.json", cmdBaseline},
 	{"diff", "what changed between two runs: ssespec diff OLD.json NEW.json", cmdDiff},
+	{"version", "print the version of ssespec (also --version)", cmdVersion},
 }
 
 // memoryLimit is the Go heap's soft limit (unless GOMEMLIMIT sets one): the
@@ -51,53 +59,15 @@ func mainStatus(args []string) int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	stampReports()
 	ctx, stop := watchSignals(context.Background())
 	defer stop()
 	return dispatch(ctx, args, os.Stdout, os.Stderr)
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	// Ginkgo's errors (a bad --label-filter) are plain text: the CLI prints
-	// no colour, on a terminal or not, so NO_COLOR and pipes get none.
+	// Ginkgo's errors (a bad --label-filter) are plain text: what the CLI
+	// prints is coloured only by console, after it is made printable.
 	formatter.SingletonFormatter = formatter.New(formatter.ColorModeNone)
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	for _, c := range commands {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], stdout, stderr)
-		}
-	}
-	fmt.Fprintf(stderr, "ssespec: unknown command %q\n\n", args[0])
-	usage(stderr)
-	return exitUsage
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "ssespec — a conformance suite for Server-Sent Events servers and proxies")
-	fmt.Fprintln(w, "\nUsage: ssespec <command> [flags]   (ssespec <command> --help for its flags)\n\nCommands:")
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
-	}
-	fmt.Fprintln(w, "\nExit status: 0 no MUST check failed; 1 a MUST check failed or errored (--strict: or a SHOULD failed);\nwith --baseline, only failures it does not list count (--strict: a stale entry counts too);\n2 usage error or target unreachable; 3 the suite itself failed; 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.")
-}
-
-// parse parses fs; it returns an exit status when the command should stop.
-func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitUsage, false
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "ssespec %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return exitUsage, false
-	}
-	return 0, true
+	return execute(ctx, args, stdout, stderr)
 }

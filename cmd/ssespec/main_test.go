@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,13 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("SSESPEC_CLI") == "1" {
 		os.Exit(mainStatus(os.Args[1:]))
+	}
+	// The CLI reads SSESPEC_<FLAG> variables: the developer's own (the
+	// other packages' tests read SSESPEC_BROWSER as a path) must not
+	// change what these tests run.
+	status := exitOK
+	for name := range knownFlags(newRoot(io.Discard, io.Discard, &status)) {
+		os.Unsetenv(envName(name))
 	}
 	code := m.Run()
 	if builtCLI.path != "" {
@@ -61,7 +69,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"nope"}, "unknown command"},
 		{[]string{"run"}, "no target: pass --url"},
 		{[]string{"run", "--url", "ftp://x/"}, "scheme must be http or https"},
-		{[]string{"run", "--url", "http://127.0.0.1:9/", "--bogus"}, "flag provided but not defined"},
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--browser", "maybe"}, "want auto, on or off"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--label-filter", "id:(("}, "--label-filter"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--capabilities", "teleport"}, "unknown capability"},

@@ -3,49 +3,48 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
 	"github.com/ssespec/ssespec/suite/runner"
 )
 
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+func cmdRun(cmd *cobra.Command) runFunc {
+	about(cmd, "run --url URL", "Checks the SSE endpoint at URL and writes the reports.")
+	fs := cmd.Flags()
 	var f runFlags
-	fs.StringVar(&f.cfg.URL, "url", "", "the SSE stream URL under test (required), e.g. http://127.0.0.1:8080/events")
-	f.register(fs, 15*time.Second)
+	fs.StringVarP(&f.cfg.URL, "url", "u", "", "the SSE stream `URL` under test (required), e.g. http://127.0.0.1:8080/events")
+	f.register(fs, suite.DefaultTimeouts().KeepaliveMax)
 	f.registerPublish(fs)
 	f.registerBaseline(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: ssespec run --url URL [flags]\n\nChecks the SSE endpoint at URL and writes the reports.\n\nFlags:")
-		fs.PrintDefaults()
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		return runSuite(ctx, f.config(), f, stdout, stderr)
 	}
-	if code, ok := parse(fs, args, stderr); !ok {
-		return code
-	}
-	return runSuite(ctx, f.config(), f.ci, f.baseline, stdout, stderr)
 }
 
-// runSuite runs the suite, prints the tree and says where the reports are;
-// for GitHub Actions also the annotations and the job summary (github.go).
-// baselinePath is an expected-failures file ("" for none), read before the
-// run so a malformed one costs no run.
-func runSuite(ctx context.Context, cfg suite.Config, ci ciFlags, baselinePath string, rawStdout, rawStderr io.Writer) int {
+// runSuite runs the suite and prints each check once: a line as it
+// finishes, then the findings of those that did not pass, the totals and
+// where the reports are (--quiet: only the totals and the reports). For
+// GitHub Actions also the annotations and the job summary (github.go). The
+// --baseline file is read before the run, so a malformed one costs no run.
+func runSuite(ctx context.Context, cfg suite.Config, f runFlags, rawStdout, rawStderr io.Writer) int {
+	quiet, ci, baselinePath := f.quiet, f.ci, f.baseline
 	registerSecrets(cfg)
 	baseline, err := readBaseline(baselinePath)
 	if err != nil {
-		fmt.Fprintf(console{rawStderr}, "ssespec: %v\n", err)
+		fmt.Fprintf(console{w: rawStderr}, "ssespec: %v\n", err)
 		return exitUsage
 	}
 	// Progress goes to whatever os.Stdout is while the run redirects fd 1
 	// to Ginkgo's log.
-	stdout, stderr := console{progressWriter{rawStdout}}, console{rawStderr}
+	stdout := console{progressWriter{rawStdout}, colorFor(rawStdout)}
+	stderr := console{w: rawStderr}
 	if err := ci.check(); err != nil {
 		fmt.Fprintf(stderr, "ssespec: %v\n", err)
 		return exitUsage
@@ -53,24 +52,33 @@ func runSuite(ctx context.Context, cfg suite.Config, ci ciFlags, baselinePath st
 	gh := ghRun{ciFlags: ci}
 	gh.start(stdout)
 	if gh.token != "" {
-		stderr = console{defused{rawStderr}}
+		stderr = console{w: defused{rawStderr}}
 	}
 	var r *reports.Report
 	defer func() { gh.finish(stdout, stderr, r, cfg.Strict, cfg.ReportDir) }()
 	opts := runner.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
+	if quiet {
+		opts.Progress = nil
+	}
 	if cfg.ReportDir != "" {
 		opts.GinkgoLog = runner.LogPath(cfg.ReportDir)
 		defer scrubFile(opts.GinkgoLog)
 	} else {
 		opts.GinkgoLog = os.DevNull
 	}
-	if cfg.Via == "" {
+	if cfg.Via == "" && !quiet {
 		fmt.Fprintf(stdout, "ssespec: checking %s\n", cfg.URL)
+	}
+	results := func(r *reports.Report) {
+		if !quiet {
+			reports.WriteFindings(stdout, r)
+		}
+		reports.WriteSummary(stdout, r)
 	}
 	r, err = runner.Run(ctx, cfg, opts)
 	if sig := caughtSignal(); sig != 0 {
 		if r != nil {
-			reports.WriteText(stdout, r)
+			results(r)
 		}
 		fmt.Fprintf(stderr, "ssespec: interrupted by %s; the run did not finish", signalName(sig))
 		if r != nil && cfg.ReportDir != "" && err == nil {
@@ -99,7 +107,7 @@ func runSuite(ctx context.Context, cfg suite.Config, ci ciFlags, baselinePath st
 			return exitHarness
 		}
 	}
-	reports.WriteText(stdout, r)
+	results(r)
 	if r.Interrupted == "timeout" {
 		fmt.Fprintf(stderr, "ssespec: the run reached --timeout (%v) before every check finished; raise --timeout, or find the check that hangs in the report\n", cfg.Defaults().Timeout)
 	}
