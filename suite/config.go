@@ -78,6 +78,11 @@ type Config struct {
 	MaxBytes int64 // per-recording body cap
 
 	Timeout time.Duration // the whole run's deadline; past it the run reports what it has and fails
+
+	// Capture, when set, is judged instead of a live target (ssespec
+	// judge): it is the shared observation, and checks whose Meta.Offline
+	// does not fit it skip (offline.go).
+	Capture *Capture
 }
 
 // DefaultTimeout bounds a run without --timeout: a run against a healthy
@@ -132,8 +137,11 @@ func (c Config) Defaults() Config {
 // Validate reports a usage error in c.
 func (c Config) Validate() error {
 	u, err := url.Parse(c.URL)
+	if c.Capture != nil {
+		u, err = &url.URL{Scheme: "http", Host: "capture"}, nil // no target to reach
+	}
 	switch {
-	case c.URL == "":
+	case c.URL == "" && c.Capture == nil:
 		return errors.New("no target: pass --url http://host:port/path")
 	case err != nil:
 		return fmt.Errorf("--url %q: %v", c.URL, err)

@@ -32,6 +32,7 @@ var commands = []struct {
 	{"serve", "serve the reference SSE server", cmdServe},
 	{"proxy", "check the proxy in front of an SSE server: ssespec proxy --via URL --origin-addr ADDR", cmdProxy},
 	{"list", "list every check: ID, level, area, title", cmdList},
+	{"judge", "judge a captured stream offline: ssespec judge FILE (curl -sN/-sNi output, report.json)", cmdJudge},
 }
 
 // memoryLimit is the Go heap's soft limit (unless GOMEMLIMIT sets one): the

@@ -44,7 +44,9 @@ func runSuite(ctx context.Context, cfg suite.Config, rawStdout, rawStderr io.Wri
 	} else {
 		opts.GinkgoLog = os.DevNull
 	}
-	if cfg.Via == "" {
+	if cfg.Capture != nil {
+		fmt.Fprintf(stdout, "ssespec: judging %s offline\n", cfg.Capture.Source)
+	} else if cfg.Via == "" {
 		fmt.Fprintf(stdout, "ssespec: checking %s\n", cfg.URL)
 	}
 	r, err := runner.Run(ctx, cfg, opts)

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ssespec/ssespec/harness/stream"
+	"github.com/ssespec/ssespec/reports"
+)
+
+const judgeHelp = `Usage: ssespec judge [flags] FILE
+
+Judges a captured stream offline, with no live target: what production sent,
+or the recording a bug report carries. FILE (- for stdin) is, told from its
+content:
+  - the raw body, as ` + "`curl -sN URL > FILE`" + ` writes it;
+  - the body after its status line and headers, as ` + "`curl -sNi URL > FILE`" + `
+    writes it (HTTP/1.1 or HTTP/2; curl has removed the chunked framing; the
+    heads of redirects, 1xx and a proxy's CONNECT before it are skipped);
+  - a report.json of ssespec run: its shared stream's recording, or the one
+    --recording names (as far as the report kept it byte for byte: it cuts
+    long lines and long streams, and the run says where it stopped).
+
+Judged: the FRAME checks that judge the body's bytes, and with headers the
+HTTP checks that judge the status and headers ("offline: body" and
+"offline: headers" in docs/checks.md). Every other check skips saying why: it
+needs arrival times, connections of its own, a publish hook, or to know
+whether the server ended the stream, which a capture cannot tell (curl
+stopped by ^C or --max-time ends a file the same way). Capture without
+--compressed, or the FRAME checks skip an encoded body.
+
+Writes the same reports as run (mode "offline", the file as the target) and
+exits as run does: 1 when a MUST check failed. One FILE per run; for several,
+run it once per file with its own --report-dir.
+
+Flags:`
+
+// judgeFlags are judge's flags: the reports' and the recording's bounds.
+type judgeFlags struct {
+	runFlags
+	recording string
+}
+
+func (f *judgeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.reportDir, "report-dir", "ssespec-report", "directory for report.html, report.json and junit.xml (\"\" writes none)")
+	fs.StringVar(&f.cfg.LabelFilter, "label-filter", "", "Ginkgo label filter selecting checks, e.g. 'area:FRAME'")
+	fs.BoolVar(&f.cfg.Strict, "strict", false, "a failed SHOULD check fails the run too (exit 1)")
+	fs.IntVar(&f.cfg.MaxLine, "max-line", 0, "longest event-stream line the parser accepts, in bytes (0: 1 MiB + 1 KiB); the lines before a longer one are judged")
+	fs.Int64Var(&f.cfg.MaxBytes, "max-bytes", 0, "most body bytes judged (0: 16 MiB)")
+	fs.StringVar(&f.recording, "recording", "", "for a report.json: the recording to judge (default: the shared stream's, \"observation\")")
+}
+
+func cmdJudge(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("judge", flag.ContinueOnError)
+	var f judgeFlags
+	f.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, judgeHelp)
+		fs.PrintDefaults()
+	}
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	switch {
+	case fs.NArg() == 0:
+		fmt.Fprintln(stderr, "ssespec judge: no FILE: pass a capture (curl -sN or curl -sNi output) or a report.json; see ssespec judge --help")
+		return exitUsage
+	case fs.NArg() > 1:
+		fmt.Fprintf(stderr, "ssespec judge: %d files given; judge one FILE per run (each run writes its own reports): run ssespec judge once per file, with its own --report-dir\n", fs.NArg())
+		return exitUsage
+	case f.cfg.MaxLine < 0 || f.cfg.MaxBytes < 0:
+		fmt.Fprintln(stderr, "ssespec judge: --max-line and --max-bytes must not be negative")
+		return exitUsage
+	}
+	cfg := f.config()
+	name := fs.Arg(0)
+	maxBytes := cfg.MaxBytes
+	if maxBytes == 0 {
+		maxBytes = stream.DefaultMaxBytes
+	}
+	in, err := openCapture(name)
+	if err != nil {
+		fmt.Fprintf(stderr, "ssespec judge: %v\n", err)
+		return exitUsage
+	}
+	// Enough for the body, a head, or the largest report.json a run writes.
+	data, cut, err := readCapture(in, max(maxBytes, reports.MaxJSON)+maxHead)
+	in.Close()
+	if err != nil {
+		fmt.Fprintf(stderr, "ssespec judge: reading %q: %v\n", name, err)
+		return exitUsage
+	}
+	c, err := parseCapture(name, data, cut, f.recording, maxBytes, cfg.MaxLine)
+	if err != nil {
+		fmt.Fprintf(stderr, "ssespec judge: %v\n", err)
+		return exitUsage
+	}
+	cfg.Capture = c
+	return runSuite(ctx, cfg, stdout, stderr)
+}
+
+func openCapture(name string) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(os.Stdin), nil
+	}
+	fi, err := os.Stat(name)
+	if err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%q is a directory; pass a capture file", name)
+	}
+	return os.Open(name)
+}
