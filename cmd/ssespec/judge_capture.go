@@ -40,6 +40,9 @@ func readCapture(r io.Reader, limit int64) (data []byte, cut bool, err error) {
 // and returns the capture to judge. name is the file's, for messages.
 func parseCapture(name string, data []byte, cut bool, recording string, maxBytes int64, maxLine int) (*suite.Capture, error) {
 	src := strconv.Quote(name)
+	if name == "-" {
+		src = "stdin"
+	}
 	if rep, ok := asReport(data); ok {
 		if cut {
 			return nil, fmt.Errorf("%s looks like a report.json but is longer than a report is (%d bytes read)", src, len(data))
@@ -58,6 +61,10 @@ func parseCapture(name string, data []byte, cut bool, recording string, maxBytes
 		}
 		c.Source = src + " (capture with headers)"
 		body = bodyAsSent(c, body)
+	} else if compressed(body) {
+		// Without the head nothing says so, and its bytes judged as an
+		// event stream would fail checks the stream may pass.
+		return nil, fmt.Errorf("%s is a compressed body (gzip or zstd) without the headers that declare it: capture with `curl -sNi --compressed URL`, which keeps the headers and decodes the body", src)
 	}
 	if cut || int64(len(body)) > maxBytes {
 		body = body[:min(int64(len(body)), maxBytes)]
@@ -180,6 +187,11 @@ func bodyAsSent(c *suite.Capture, body []byte) []byte {
 		c.Notes = append(c.Notes, fmt.Sprintf("the head declares Content-Encoding: %s but the body is not %s-encoded (curl --compressed decoded it): the body is judged as it is", ce, ce))
 	}
 	return body
+}
+
+// compressed reports whether b begins like a gzip or zstd stream.
+func compressed(b []byte) bool {
+	return bytes.HasPrefix(b, []byte{0x1f, 0x8b, 0x08}) || bytes.HasPrefix(b, []byte{0x28, 0xb5, 0x2f, 0xfd})
 }
 
 // chunkSizeLine is the first line of a chunked body: a hex size, maybe

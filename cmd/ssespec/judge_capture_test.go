@@ -68,6 +68,9 @@ func TestParseCaptureBounds(t *testing.T) {
 	if err != nil || !strings.Contains(strings.Join(c.Notes, ""), "line at body byte 12") {
 		t.Errorf("--max-line 16: notes %q, err %v", c.Notes, err)
 	}
+	if _, err := parseCapture("f", []byte("\x1f\x8b\x08\x00\x00"), false, "", 1<<20, 0); err == nil || !strings.Contains(err.Error(), "--compressed") {
+		t.Errorf("a gzip body without headers: %v; want an error saying how to capture it", err)
+	}
 	if _, err := parseCapture("f", []byte("data: x\n"), false, "observation", 1<<20, 0); err == nil {
 		t.Error("--recording on a capture that is no report.json: no error")
 	}

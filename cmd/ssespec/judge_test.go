@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -340,4 +341,24 @@ func containsInt(xs []int, x int) bool {
 		}
 	}
 	return false
+}
+
+// A body the head declares gzip and that is still compressed is not judged
+// as an event stream: the FRAME checks skip saying how to capture it.
+func TestJudgeEncodedBodySkipsFrame(t *testing.T) {
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte("data: x\n\n"))
+	w.Close()
+	head := "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\n\r\n"
+	r, rep := judged(t, append([]byte(head), gz.Bytes()...))
+	if rep == nil || r.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	v := verdicts(rep)
+	for _, id := range offlineFrame {
+		if v[id].Verdict != reports.Skip || !strings.Contains(v[id].Message, "--compressed") {
+			t.Errorf("%s: %s %q; want skip saying how to capture", id, v[id].Verdict, v[id].Message)
+		}
+	}
 }
