@@ -97,7 +97,7 @@ func cmdJudge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "ssespec judge: reading %q: %v\n", name, err)
 		return exitUsage
 	}
-	c, err := parseCapture(name, data, cut, f.recording, maxBytes, cfg.MaxLine)
+	c, err := parseCapture(name, data, cut, f.recording, maxBytes)
 	if err != nil {
 		fmt.Fprintf(stderr, "ssespec judge: %v\n", err)
 		return exitUsage

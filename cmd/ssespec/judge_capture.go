@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -38,7 +37,7 @@ func readCapture(r io.Reader, limit int64) (data []byte, cut bool, err error) {
 
 // parseCapture tells a report.json, a curl -i capture and a raw body apart
 // and returns the capture to judge. name is the file's, for messages.
-func parseCapture(name string, data []byte, cut bool, recording string, maxBytes int64, maxLine int) (*suite.Capture, error) {
+func parseCapture(name string, data []byte, cut bool, recording string, maxBytes int64) (*suite.Capture, error) {
 	src := strconv.Quote(name)
 	if name == "-" {
 		src = "stdin"
@@ -69,9 +68,6 @@ func parseCapture(name string, data []byte, cut bool, recording string, maxBytes
 	if cut || int64(len(body)) > maxBytes {
 		body = body[:min(int64(len(body)), maxBytes)]
 		c.Notes = append(c.Notes, fmt.Sprintf("the capture is longer than --max-bytes (%d bytes): judged its first %d body bytes only, as a live run would stop there", maxBytes, len(body)))
-	}
-	if off := longLine(body, maxLine); off >= 0 {
-		c.Notes = append(c.Notes, fmt.Sprintf("the line at body byte %d is longer than --max-line (%d bytes): the parser stops there and the lines before it are judged; raise --max-line to judge the rest", off, maxLine))
 	}
 	c.Body = body
 	return c, nil
@@ -197,20 +193,3 @@ func compressed(b []byte) bool {
 // chunkSizeLine is the first line of a chunked body: a hex size, maybe
 // extensions, CRLF.
 var chunkSizeLine = regexp.MustCompile(`^[0-9a-fA-F]{1,16}(;[^\r\n]*)?\r\n`)
-
-// longLine is the body offset of the first line longer than max bytes, or
-// -1 (max 0: the parser's default).
-func longLine(b []byte, max int) int64 {
-	if max == 0 {
-		max = parser.DefaultMaxLine
-	}
-	start := 0
-	for i, c := range b {
-		if c == '\n' || c == '\r' {
-			start = i + 1
-		} else if i-start >= max {
-			return int64(start)
-		}
-	}
-	return -1
-}

@@ -44,7 +44,7 @@ func TestParseCaptureKinds(t *testing.T) {
 			status: 200, proto: "HTTP/1.1", body: sse},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := parseCapture("f", []byte(tc.in), false, "", 16<<20, 0)
+			c, err := parseCapture("f", []byte(tc.in), false, "", 16<<20)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,18 +60,14 @@ func TestParseCaptureKinds(t *testing.T) {
 }
 
 func TestParseCaptureBounds(t *testing.T) {
-	c, err := parseCapture("f", []byte("data: 0123456789\n\n"), false, "", 8, 0)
+	c, err := parseCapture("f", []byte("data: 0123456789\n\n"), false, "", 8)
 	if err != nil || string(c.Body) != "data: 01" || !strings.Contains(strings.Join(c.Notes, ""), "--max-bytes") {
 		t.Errorf("--max-bytes 8: body %q, notes %q, err %v", c.Body, c.Notes, err)
 	}
-	c, err = parseCapture("f", []byte("data: short\ndata: a much longer line\n\n"), false, "", 1<<20, 16)
-	if err != nil || !strings.Contains(strings.Join(c.Notes, ""), "line at body byte 12") {
-		t.Errorf("--max-line 16: notes %q, err %v", c.Notes, err)
-	}
-	if _, err := parseCapture("f", []byte("\x1f\x8b\x08\x00\x00"), false, "", 1<<20, 0); err == nil || !strings.Contains(err.Error(), "--compressed") {
+	if _, err := parseCapture("f", []byte("\x1f\x8b\x08\x00\x00"), false, "", 1<<20); err == nil || !strings.Contains(err.Error(), "--compressed") {
 		t.Errorf("a gzip body without headers: %v; want an error saying how to capture it", err)
 	}
-	if _, err := parseCapture("f", []byte("data: x\n"), false, "observation", 1<<20, 0); err == nil {
+	if _, err := parseCapture("f", []byte("data: x\n"), false, "observation", 1<<20); err == nil {
 		t.Error("--recording on a capture that is no report.json: no error")
 	}
 }

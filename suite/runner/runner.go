@@ -119,7 +119,7 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	r.TargetStopped = reports.CutText(suite.TargetDown())
 	r.HookStopped = reports.CutText(suite.HookDown())
 	if cfg.Offline() {
-		r.Warnings = append(r.Warnings, offlineWarnings(cfg.Capture)...)
+		r.Warnings = append(r.Warnings, offlineWarnings(cfg.Capture, recs)...)
 	} else if hint := suite.SerialHint(); hint != "" {
 		r.Warnings = append(r.Warnings, hint)
 	}
