@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/reports"
@@ -71,6 +72,9 @@ func cmdJudge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch {
 	case fs.NArg() == 0:
 		fmt.Fprintln(stderr, "ssespec judge: no FILE: pass a capture (curl -sN or curl -sNi output) or a report.json; see ssespec judge --help")
+		return exitUsage
+	case fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-"):
+		fmt.Fprintf(stderr, "ssespec judge: flags go before FILE (%q came after it): ssespec judge [flags] FILE\n", fs.Arg(1))
 		return exitUsage
 	case fs.NArg() > 1:
 		fmt.Fprintf(stderr, "ssespec judge: %d files given; judge one FILE per run (each run writes its own reports): run ssespec judge once per file, with its own --report-dir\n", fs.NArg())

@@ -327,7 +327,7 @@ func TestJudgeHostileInput(t *testing.T) {
 			}
 		})
 	}
-	for _, args := range [][]string{{"judge"}, {"judge", dir}, {"judge", filepath.Join(dir, "missing")}, {"judge", "a", "b"}} {
+	for _, args := range [][]string{{"judge"}, {"judge", dir}, {"judge", filepath.Join(dir, "missing")}, {"judge", "a", "b"}, {"judge", "a", "--strict"}} {
 		if r := cli(t, args...); r.code != exitUsage || r.stderr == "" {
 			t.Errorf("ssespec %v: exit %d, stderr %q; want 2 with a message", args, r.code, r.stderr)
 		}
