@@ -12,7 +12,7 @@ import (
 	"github.com/ssespec/ssespec/reports"
 )
 
-const judgeHelp = `Usage: ssespec judge [flags] FILE
+const judgeHelp = `Usage: ssespec judge [flags] FILE...
 
 Judges a captured stream offline, with no live target: what production sent,
 or the recording a bug report carries. FILE (- for stdin) is, told from its
@@ -34,8 +34,9 @@ stopped by ^C or --max-time ends a file the same way). Capture without
 --compressed, or the FRAME checks skip an encoded body.
 
 Writes the same reports as run (mode "offline", the file as the target) and
-exits as run does: 1 when a MUST check failed. One FILE per run; for several,
-run it once per file with its own --report-dir.
+exits as run does: 1 when a MUST check failed. Several FILEs are judged one
+by one, each as a run of its own with its reports in REPORT-DIR/N-NAME; the
+exit status is the worst of theirs.
 
 Flags:`
 
@@ -73,15 +74,15 @@ func cmdJudge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case fs.NArg() == 0:
 		fmt.Fprintln(stderr, "ssespec judge: no FILE: pass a capture (curl -sN or curl -sNi output) or a report.json; see ssespec judge --help")
 		return exitUsage
-	case fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-"):
+	case fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-") && fs.Arg(1) != "-":
 		fmt.Fprintf(stderr, "ssespec judge: flags go before FILE (%q came after it): ssespec judge [flags] FILE\n", fs.Arg(1))
-		return exitUsage
-	case fs.NArg() > 1:
-		fmt.Fprintf(stderr, "ssespec judge: %d files given; judge one FILE per run (each run writes its own reports): run ssespec judge once per file, with its own --report-dir\n", fs.NArg())
 		return exitUsage
 	case f.cfg.MaxLine < 0 || f.cfg.MaxBytes < 0:
 		fmt.Fprintln(stderr, "ssespec judge: --max-line and --max-bytes must not be negative")
 		return exitUsage
+	}
+	if fs.NArg() > 1 {
+		return judgeEach(ctx, args[:len(args)-fs.NArg()], fs.Args(), f.reportDir, stdout, stderr)
 	}
 	cfg := f.config()
 	name := fs.Arg(0)

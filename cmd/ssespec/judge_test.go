@@ -424,3 +424,32 @@ func TestJudgeAgreesWithTheFaultTables(t *testing.T) {
 		})
 	}
 }
+
+// Several FILEs: each is judged as a run of its own, with its own reports,
+// and the exit status is the worst.
+func TestJudgeSeveralFiles(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.sse")
+	bad := filepath.Join(dir, "bad type.sse")
+	os.WriteFile(good, []byte("data: a\n\n"), 0o644)
+	os.WriteFile(bad, []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\ndata: a\n\n"), 0o644)
+	reportDir := filepath.Join(dir, "reports")
+	r := cli(t, "judge", "--report-dir", reportDir, good, bad)
+	if r.code != exitFailed {
+		t.Errorf("exit %d; want 1, the worst of 0 and 1; stderr:\n%s", r.code, r.stderr)
+	}
+	for sub, want := range map[string]string{"1-good.sse": reports.Skip, "2-bad_type.sse": reports.Fail} {
+		b, err := os.ReadFile(filepath.Join(reportDir, sub, reports.JSONFile))
+		if err != nil {
+			t.Fatalf("%s: %v; stdout:\n%s", sub, err, r.stdout)
+		}
+		var rep reports.Report
+		json.Unmarshal(b, &rep)
+		if got := verdicts(&rep)["SSE-HTTP-002"].Verdict; got != want {
+			t.Errorf("%s: SSE-HTTP-002 %s; want %s", sub, got, want)
+		}
+	}
+	if !strings.Contains(r.stdout, "2 files, each judged on its own") {
+		t.Errorf("no summary of the files:\n%s", r.stdout)
+	}
+}
