@@ -30,8 +30,9 @@ HTTP checks that judge the status and headers ("offline: body" and
 "offline: headers" in docs/checks.md). Every other check skips saying why: it
 needs arrival times, connections of its own, a publish hook, or to know
 whether the server ended the stream, which a capture cannot tell (curl
-stopped by ^C or --max-time ends a file the same way). Capture without
---compressed, or the FRAME checks skip an encoded body.
+stopped by ^C or --max-time ends a file the same way). The FRAME checks skip
+a body still encoded under its Content-Encoding; plain curl asks for none
+(with --compressed curl decodes gzip, deflate and zstd, which is judged).
 
 Writes the same reports as run (mode "offline", the file as the target) and
 exits as run does: 1 when a MUST check failed. Several FILEs are judged one
