@@ -453,3 +453,31 @@ func TestJudgeSeveralFiles(t *testing.T) {
 		t.Errorf("no summary of the files:\n%s", r.stdout)
 	}
 }
+
+// A live run's report.json (what a bug report carries) is judged offline
+// with the live run's FRAME and HTTP verdicts.
+func TestJudgeLiveRunReport(t *testing.T) {
+	url, _ := casetest.Reference(t)
+	live := filepath.Join(t.TempDir(), "live")
+	if r := cli(t, "run", "--url", url, "--report-dir", live, "--window", "1500ms", "--label-filter", "area:FRAME || area:HTTP", "--browser", "off"); r.code != exitOK {
+		t.Fatalf("live run: exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	b, _ := os.ReadFile(filepath.Join(live, reports.JSONFile))
+	var liveRep reports.Report
+	if err := json.Unmarshal(b, &liveRep); err != nil {
+		t.Fatal(err)
+	}
+	r, rep := judgeFile(t, filepath.Join(live, reports.JSONFile))
+	if rep == nil || r.code != exitOK {
+		t.Fatalf("judging the live report: exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	was, v := verdicts(&liveRep), verdicts(rep)
+	for _, id := range append(append([]string{}, offlineFrame...), offlineHTTP...) {
+		if id == "SSE-FRAME-005" {
+			continue // the live run saw the stream's end; a capture does not
+		}
+		if v[id].Verdict != was[id].Verdict {
+			t.Errorf("%s: %s offline %q, %s live %q", id, v[id].Verdict, v[id].Message, was[id].Verdict, was[id].Message)
+		}
+	}
+}
