@@ -412,8 +412,8 @@ func TestJudgeAgreesWithTheFaultTables(t *testing.T) {
 		{"SSE-HTTP-007", "no-x-accel-buffering", reports.Fail, ""},
 	} {
 		t.Run(tc.id+"/"+tc.fault, func(t *testing.T) {
-			t.Parallel() // each waits 0.7 s for its capture
-			data := captureBody(t, casetest.Fault(t, tc.fault), 700*time.Millisecond, true)
+			t.Parallel() // each waits 1 s for its capture
+			data := captureBody(t, casetest.Fault(t, tc.fault), time.Second, true)
 			r, rep := judged(t, data, "--label-filter", "id:"+tc.id)
 			if rep == nil {
 				t.Fatalf("no report; exit %d, stderr:\n%s", r.code, r.stderr)
