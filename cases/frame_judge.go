@@ -23,35 +23,46 @@ import (
 // no event stream to judge.
 func frameWindow(ctx SpecContext) *stream.Recording {
 	rec := suite.SharedWindow(ctx)
-	if rec.Status != http.StatusOK {
+	capture := suite.Current().Capture // a capture of the body alone has no status: it is judged as a 200's
+	if rec.Status != http.StatusOK && (capture == nil || capture.HasHead()) {
 		suite.Skipf("the stream request answered %d, so there is no event stream to judge (see SSE-HTTP-001)", rec.Status)
 	}
 	if ce := rec.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
-		suite.Skipf("the body is %s-encoded although the request offered no Accept-Encoding; the wire format is only judged on an identity-encoded stream", ce)
+		if capture != nil && !capture.BodyDecoded {
+			suite.Skipf("the captured body is %s-encoded; the wire format is only judged on an identity-encoded body: capture with plain `curl -sNi URL` (no Accept-Encoding), or with `curl --compressed`, which decodes it", ce)
+		}
+		if capture == nil {
+			suite.Skipf("the body is %s-encoded although the request offered no Accept-Encoding; the wire format is only judged on an identity-encoded stream", ce)
+		}
 	}
 	if rec.Parse == nil || rec.Bytes == 0 {
-		suite.Skipf("no body byte arrived in the %v window (recording ended: %s); nothing to judge", suite.Current().Window, rec.End)
+		suite.Skipf("no body byte arrived %s (recording ended: %s); nothing to judge", frameSpan(), rec.End)
 	}
 	return rec
 }
 
 // frameLoc points a report reader at a place in the wire log.
 type frameLoc struct {
-	Offset int64   `json:"offset"` // body byte offset
-	Line   int     `json:"line"`   // 1-based line number in the wire log
-	MS     float64 `json:"ms"`     // arrival of the line, since the request
-	Text   string  `json:"text"`   // the line (or block), quoted and shortened
-	Why    string  `json:"why,omitempty"`
+	Offset int64    `json:"offset"`       // body byte offset
+	Line   int      `json:"line"`         // 1-based line number in the wire log
+	MS     *float64 `json:"ms,omitempty"` // arrival of the line, since the request; none in a capture
+	Text   string   `json:"text"`         // the line (or block), quoted and shortened
+	Why    string   `json:"why,omitempty"`
 	at     time.Duration
 }
 
 func frameRef(res *parser.Result, line int, off int64) frameLoc {
 	ln := res.Lines[line]
-	return frameLoc{Offset: off, Line: line + 1, MS: float64(ln.At.Microseconds()) / 1000, Text: frameQuote(ln.Raw), at: ln.At}
+	r := frameLoc{Offset: off, Line: line + 1, Text: frameQuote(ln.Raw), at: ln.At}
+	if !suite.Current().Offline() {
+		ms := float64(ln.At.Microseconds()) / 1000
+		r.MS = &ms
+	}
+	return r
 }
 
 func (l frameLoc) String() string {
-	s := fmt.Sprintf("byte %d (line %d, %s)", l.Offset, l.Line, frameMS(l.at))
+	s := fmt.Sprintf("byte %d (line %d%s)", l.Offset, l.Line, frameAt(l.at))
 	if l.Why != "" {
 		s += " " + l.Why
 	}
@@ -76,6 +87,23 @@ func frameList(refs []frameLoc) string {
 func frameFirst(refs []frameLoc) []frameLoc { return refs[:min(len(refs), 20)] }
 
 func frameMS(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
+
+// frameAt is ", 12 ms" after a place in the wire log; "" in a capture,
+// which has no arrival times.
+func frameAt(d time.Duration) string {
+	if suite.Current().Offline() {
+		return ""
+	}
+	return ", " + frameMS(d)
+}
+
+// frameSpan names what was recorded: the window, or the capture.
+func frameSpan() string {
+	if suite.Current().Offline() {
+		return "in the capture"
+	}
+	return fmt.Sprintf("in the %v window", suite.Current().Window)
+}
 
 // frameQuote quotes wire bytes, shortened to stay readable.
 func frameQuote(b []byte) string {

@@ -19,7 +19,7 @@ var _ = Describe("HTTP", func() {
 	// "if res's status is not 200, or if res's `Content-Type` is not
 	// `text/event-stream`, then fail the connection."
 	suite.Check(suite.Meta{
-		ID: "SSE-HTTP-001", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Observe},
+		ID: "SSE-HTTP-001", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "A stream request answers 200",
 		Requirement: "The stream request's final response (after redirects) has status 200; any other status fails the EventSource connection.",
 	}, func(ctx SpecContext) {
@@ -35,7 +35,7 @@ var _ = Describe("HTTP", func() {
 
 	// "if res's `Content-Type` is not `text/event-stream`, then fail the connection."
 	suite.Check(suite.Meta{
-		ID: "SSE-HTTP-002", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Observe},
+		ID: "SSE-HTTP-002", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "Content-Type is text/event-stream",
 		Requirement: "The response's Content-Type media type is text/event-stream; browsers fail the connection otherwise.",
 	}, func(ctx SpecContext) {
@@ -47,7 +47,7 @@ var _ = Describe("HTTP", func() {
 	// Registration: "charset ... value must be "utf-8"", which "serves no
 	// purpose; only allowed for compatibility with legacy servers".
 	suite.Check(suite.Meta{
-		ID: "SSE-HTTP-003", Level: suite.SHOULD, Source: "reg", Modes: []suite.Mode{suite.Observe},
+		ID: "SSE-HTTP-003", Level: suite.SHOULD, Source: "reg", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "No Content-Type parameter other than charset=utf-8",
 		Requirement: "The only parameter text/event-stream allows is charset, and its value must be utf-8; any parameter trips strict clients.",
 	}, func(ctx SpecContext) {
@@ -68,7 +68,7 @@ var _ = Describe("HTTP", func() {
 	// Registration: "only expected to be used by dynamic open-ended streams";
 	// a Content-Length makes intermediaries and clients treat it as finite.
 	suite.Check(suite.Meta{
-		ID: "SSE-HTTP-004", Level: suite.MUST, Source: "reg", Modes: []suite.Mode{suite.Observe},
+		ID: "SSE-HTTP-004", Level: suite.MUST, Source: "reg", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "No Content-Length on the open-ended stream",
 		Requirement: "text/event-stream is for dynamic open-ended streams; the response carries no Content-Length.",
 	}, func(ctx SpecContext) {
@@ -78,7 +78,7 @@ var _ = Describe("HTTP", func() {
 	})
 
 	suite.Check(suite.Meta{
-		ID: "SSE-HTTP-005", Level: suite.SHOULD, Source: "html", Modes: []suite.Mode{suite.Observe},
+		ID: "SSE-HTTP-005", Level: suite.SHOULD, Source: "html", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "Cache-Control has no-cache or no-store",
 		Requirement: "The stream must not be cached by intermediaries: Cache-Control carries no-cache or no-store.",
 	}, func(ctx SpecContext) {
@@ -88,7 +88,7 @@ var _ = Describe("HTTP", func() {
 	})
 
 	suite.Check(suite.Meta{
-		ID: "SSE-HTTP-006", Level: suite.BP, Source: "bug", Modes: []suite.Mode{suite.Observe},
+		ID: "SSE-HTTP-006", Level: suite.BP, Source: "bug", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "Cache-Control has no-transform; no ETag or Last-Modified",
 		Requirement: "no-transform keeps proxies from compressing or rewriting the stream; validators invite caching of an open-ended stream.",
 	}, func(ctx SpecContext) {
@@ -100,7 +100,7 @@ var _ = Describe("HTTP", func() {
 	})
 
 	suite.Check(suite.Meta{
-		ID: "SSE-HTTP-007", Level: suite.BP, Source: "bug", Modes: []suite.Mode{suite.Observe},
+		ID: "SSE-HTTP-007", Level: suite.BP, Source: "bug", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "X-Accel-Buffering: no",
 		Requirement: "X-Accel-Buffering: no turns off nginx's proxy buffering for this response, the most common reason a proxied stream stalls.",
 	}, func(ctx SpecContext) {

@@ -9,6 +9,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/ssespec/ssespec/harness/stream"
 )
 
 // Evidence keys with their own rendering; any other key is shown as JSON.
@@ -235,7 +237,10 @@ func (b *evidenceBuilder) sharedRecording(name string) *recordingView {
 	if !ok {
 		return &recordingView{Name: name, Missing: true}
 	}
-	v := &recordingView{Name: name, Rec: &rec, Timeline: newTimeline(&rec)}
+	v := &recordingView{Name: name, Rec: &rec}
+	if !capturedRec(&rec) { // a capture has no times to draw
+		v.Timeline = newTimeline(&rec)
+	}
 	for _, k := range sortedKeys(rec.Header, nil) {
 		for _, val := range rec.Header[k] {
 			v.Headers = append(v.Headers, headerRow{Name: plain(k), Value: visible(val, true)})
@@ -249,11 +254,25 @@ func (b *evidenceBuilder) sharedRecording(name string) *recordingView {
 		parts = append(parts, shorten(plain(rec.Proto), 24))
 	}
 	parts = append(parts, plural(len(rec.Wire)+rec.WireCut, "line"), plural(len(rec.Events)+rec.EventsCut, "event"), fmtBytes(rec.Bytes))
-	if rec.End != "" {
+	if capturedRec(&rec) {
+		parts = append(parts, "a capture, judged offline: no arrival times")
+	} else if rec.End != "" {
 		parts = append(parts, "ended "+shorten(plain(rec.End), 24)+" at "+fmtMS(rec.EndMS))
 	}
 	v.Summary = strings.Join(parts, " · ")
 	return v
+}
+
+// capturedRec reports whether rec was made from a capture (ssespec judge),
+// whose lines and events have no arrival times.
+func capturedRec(rec *Recording) bool { return rec.End == string(stream.EndCapture) }
+
+// msCell is a wire-log or event time, or "–" in a capture.
+func msCell(rec *Recording, ms float64) string {
+	if capturedRec(rec) {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", ms)
 }
 
 var kindClasses = map[string]bool{"field": true, "comment": true, "blank": true}
@@ -261,7 +280,7 @@ var kindClasses = map[string]bool{"field": true, "comment": true, "blank": true}
 func wireRows(rec *Recording) []wireRow {
 	rows := make([]wireRow, 0, len(rec.Wire))
 	for _, l := range rec.Wire {
-		w := wireRow{MS: fmt.Sprintf("%.1f", l.MS), Offset: fmt.Sprint(l.Offset), Kind: shorten(plain(l.Kind), 10), KindClass: "other", Ending: shorten(endingMark(l.Ending), 6), Cut: l.Cut}
+		w := wireRow{MS: msCell(rec, l.MS), Offset: fmt.Sprint(l.Offset), Kind: shorten(plain(l.Kind), 10), KindClass: "other", Ending: shorten(endingMark(l.Ending), 6), Cut: l.Cut}
 		if kindClasses[l.Kind] {
 			w.KindClass = l.Kind
 		}
@@ -282,7 +301,7 @@ func eventRows(rec *Recording) []eventRow {
 	rows := make([]eventRow, 0, len(rec.Events))
 	for i, e := range rec.Events {
 		rows = append(rows, eventRow{
-			N: i + 1, MS: fmt.Sprintf("%.1f", e.MS), Type: plain(e.Type), ID: plain(e.ID),
+			N: i + 1, MS: msCell(rec, e.MS), Type: plain(e.Type), ID: plain(e.ID),
 			Data: visible(e.Data, false), DefaultType: e.Type == "message", NoID: e.ID == "",
 		})
 	}

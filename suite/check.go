@@ -15,6 +15,9 @@ func Check(m Meta, body func(ctx SpecContext)) bool {
 	register(m)
 	return It(m.ID+" "+m.Title, Label(m.Labels()...), SpecTimeout(specTimeout(m)), func(ctx SpecContext) {
 		cfg := Current()
+		if why := offlineSkip(m, cfg); why != "" {
+			Skipf("%s", why)
+		}
 		if m.Slow && !cfg.Slow {
 			Skipf("slow check: run with --slow (holds a stream for %v)", cfg.Hold)
 		}

@@ -88,6 +88,11 @@ type Config struct {
 	// (see Timeouts); 0 or 1 leaves them as they are.
 	TimeScale   float64
 	waitsScaled bool // Defaults scaled the waits already
+
+	// Capture, when set, is judged instead of a live target (ssespec
+	// judge): it is the shared observation, and checks whose Meta.Offline
+	// does not fit it skip (offline.go).
+	Capture *Capture
 }
 
 // DefaultClients is how many concurrent streams SSE-CONN-001 opens.
@@ -150,8 +155,11 @@ func (c Config) Defaults() Config {
 // Validate reports a usage error in c.
 func (c Config) Validate() error {
 	u, err := url.Parse(c.URL)
+	if c.Capture != nil {
+		u, err = &url.URL{Scheme: "http", Host: "capture"}, nil // no target to reach
+	}
 	switch {
-	case c.URL == "":
+	case c.URL == "" && c.Capture == nil:
 		return errors.New("no target: pass --url http://host:port/path")
 	case err != nil:
 		return fmt.Errorf("--url %q: %w", c.URL, err)

@@ -43,6 +43,10 @@ type Meta struct {
 	// first event, …): the user's guard against reading a verdict too
 	// strictly. Optional; shown in docs/checks.md.
 	Tolerates string
+	// Offline says what the check judges of a capture (ssespec judge);
+	// "" means it needs a live target and skips offline. Shown in
+	// docs/checks.md.
+	Offline Offline
 }
 
 // Area is the catalog area, the ID's middle part (HTTP, FRAME, ...).

@@ -136,6 +136,10 @@ func StartObservation() {
 	shared.Lock()
 	shared.ready, shared.cancel, shared.sampled = ready, cancel, nil
 	shared.Unlock()
+	if cfg.Capture != nil {
+		startReplay(cfg, ready)
+		return
+	}
 	go func() {
 		opts := cfg.StreamOptions()
 		opts.Duration = cfg.Window

@@ -29,7 +29,7 @@ func (c *ciFlags) register(fs *flag.FlagSet) {
 }
 
 func (c ciFlags) check() error {
-	if c.format != "text" && c.format != "github" {
+	if c.format != "" && c.format != "text" && c.format != "github" { // "": a command without --format
 		return fmt.Errorf("--format %q: want text or github", c.format)
 	}
 	if c.reportURL != "" && reports.SafeLink(c.reportURL) == "" {

@@ -41,6 +41,7 @@ var commands = []struct {
 	{"list", "list every check: ID, level, area, title", cmdList},
 	{"baseline", "write a run's failures as known ones: ssespec baseline --from report.json -o ssespec-baseline.json", cmdBaseline},
 	{"diff", "what changed between two runs: ssespec diff OLD.json NEW.json", cmdDiff},
+	{"judge", "judge a captured stream offline: ssespec judge FILE (curl -sN/-sNi output, report.json)", cmdJudge},
 	{"version", "print the version of ssespec (also --version)", cmdVersion},
 }
 

@@ -66,7 +66,11 @@ func runSuite(ctx context.Context, cfg suite.Config, f runFlags, rawStdout, rawS
 	} else {
 		opts.GinkgoLog = os.DevNull
 	}
-	if cfg.Via == "" && !quiet {
+	switch {
+	case quiet:
+	case cfg.Capture != nil:
+		fmt.Fprintf(stdout, "ssespec: judging %s offline\n", cfg.Capture.Source)
+	case cfg.Via == "":
 		fmt.Fprintf(stdout, "ssespec: checking %s\n", cfg.URL)
 	}
 	results := func(r *reports.Report) {

@@ -91,6 +91,7 @@ func checksDoc(checks []suite.Meta, proofs map[string][]proof) string {
 	b.WriteString("servers unlike the reference it is built to pass, and the targets the project's tests run it against.\n")
 	b.WriteString("Levels: **MUST** (a fail or error exits 1), **SHOULD** (exits 1 only with `--strict`), **BP** (best practice).\n")
 	b.WriteString("Every check is also run against the reference server (`TestReferencePassesEveryCheck`).\n")
+	b.WriteString("*offline* marks the checks `ssespec judge` makes on a captured stream (README, \"Judge a capture\"): the others need a live target.\n")
 	area := ""
 	for _, c := range checks {
 		if c.Area() != area {
@@ -104,6 +105,12 @@ func checksDoc(checks []suite.Meta, proofs map[string][]proof) string {
 		slow := ""
 		if c.Slow {
 			slow = " · slow (`--slow`)"
+		}
+		switch c.Offline {
+		case suite.OfflineBody:
+			slow += " · offline: body (`ssespec judge` judges a capture)"
+		case suite.OfflineHead:
+			slow += " · offline: headers (`ssespec judge` judges a `curl -i` capture)"
 		}
 		fmt.Fprintf(&b, "\n### %s — %s\n\n", c.ID, c.Title)
 		fmt.Fprintf(&b, "**%s** · modes: %s%s · source: [%s](%s)\n\n", c.Level, strings.Join(modes, ", "), slow, sourceName(c.Source), c.SpecURL())

@@ -29,13 +29,14 @@ type CatalogEntry struct {
 	Modes       []string `json:"modes"`
 	Slow        bool     `json:"slow,omitempty"`
 	Tolerates   string   `json:"tolerates,omitempty"`
+	Offline     string   `json:"offline,omitempty"` // what of a capture ssespec judge judges: body or headers
 }
 
 // CatalogOf converts checks to catalog entries.
 func CatalogOf(checks []suite.Meta) []CatalogEntry {
 	out := make([]CatalogEntry, 0, len(checks))
 	for _, c := range checks {
-		e := CatalogEntry{ID: c.ID, Level: string(c.Level), Area: c.Area(), Title: c.Title, Requirement: c.Requirement, Source: c.Source, Slow: c.Slow, Tolerates: c.Tolerates}
+		e := CatalogEntry{ID: c.ID, Level: string(c.Level), Area: c.Area(), Title: c.Title, Requirement: c.Requirement, Source: c.Source, Slow: c.Slow, Tolerates: c.Tolerates, Offline: string(c.Offline)}
 		for _, m := range c.Modes {
 			e.Modes = append(e.Modes, string(m))
 		}

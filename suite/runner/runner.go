@@ -93,7 +93,10 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 			return nil, err
 		}
 	}
-	if !opts.DryRun && cfg.Mode != suite.Proxy {
+	if cfg.Offline() {
+		cfg.Browser = "off" // no check that needs one runs on a capture
+	}
+	if !opts.DryRun && cfg.Mode != suite.Proxy && !cfg.Offline() {
 		if err := Probe(ctx, cfg); err != nil {
 			return nil, err
 		}
@@ -108,13 +111,18 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	info := reports.RunInfo{Mode: string(cfg.Mode), Target: cfg.URL, Filter: ModeFilter(cfg.Mode, cfg.LabelFilter),
 		Strict: cfg.Strict, LabelFilter: cfg.LabelFilter,
 		Implementation: reports.Implementation{Name: cfg.ImplName, Version: cfg.ImplVersion, URL: cfg.ImplURL}}
+	if cfg.Offline() {
+		info.Mode, info.Target = OfflineMode, cfg.Capture.Source
+	}
 	if opts.Interrupted != nil {
 		info.Interrupted = opts.Interrupted()
 	}
 	r := reports.BuildRun(gr, info, names, recs)
 	r.TargetStopped = reports.CutText(suite.TargetDown())
 	r.HookStopped = reports.CutText(suite.HookDown())
-	if hint := suite.SerialHint(); hint != "" {
+	if cfg.Offline() {
+		r.Warnings = append(r.Warnings, offlineWarnings(cfg.Capture, recs)...)
+	} else if hint := suite.SerialHint(); hint != "" {
 		r.Warnings = append(r.Warnings, hint)
 	}
 	if cfg.ReportDir != "" && !opts.DryRun {

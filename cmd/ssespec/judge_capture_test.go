@@ -1,0 +1,126 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ssespec/ssespec/reports"
+)
+
+// Telling captures apart and taking them apart, in-process.
+
+func TestParseCaptureKinds(t *testing.T) {
+	const sse = "data: x\n\n"
+	for _, tc := range []struct {
+		name, in    string
+		status      int
+		proto, body string
+		ct          string // the Content-Type judged
+		decoded     bool
+		note        string
+	}{
+		{name: "raw body", in: sse, body: sse},
+		{name: "curl -i", in: "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + sse,
+			status: 200, proto: "HTTP/1.1", body: sse, ct: "text/event-stream"},
+		{name: "HTTP/2, lower-case names", in: "HTTP/2 200 \r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\r\n" + sse,
+			status: 200, proto: "HTTP/2.0", body: sse, ct: "text/event-stream"},
+		{name: "curl -iL after a redirect", in: "HTTP/1.1 302 Found\r\nLocation: /events\r\nContent-Type: text/html\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + sse,
+			status: 200, proto: "HTTP/1.1", body: sse, ct: "text/event-stream"},
+		{name: "interim 100", in: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + sse,
+			status: 200, proto: "HTTP/1.1", body: sse, ct: "text/event-stream"},
+		{name: "through a proxy's CONNECT", in: "HTTP/1.1 200 Connection established\r\n\r\nHTTP/2 200 \r\ncontent-type: text/event-stream\r\n\r\n" + sse,
+			status: 200, proto: "HTTP/2.0", body: sse, ct: "text/event-stream"},
+		{name: "a 200's body that looks like a head stays body", in: "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+			status: 200, proto: "HTTP/1.1", body: "HTTP/1.1 200 OK\r\n\r\n", ct: "text/event-stream"},
+		{name: "LF-only head, folded value", in: "HTTP/1.0 200 OK\nContent-Type: text/event-stream;\n charset=utf-8\n\n" + sse,
+			status: 200, proto: "HTTP/1.0", body: sse, ct: "text/event-stream; charset=utf-8"},
+		{name: "curl --raw keeps the chunks", in: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n" + sse + "\r\n9\r\n" + sse + "\r\n",
+			status: 200, proto: "HTTP/1.1", body: sse + sse, note: "chunked framing"},
+		{name: "curl --compressed decoded a gzip body", in: "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n" + sse,
+			status: 200, proto: "HTTP/1.1", body: sse, decoded: true, note: "curl --compressed"},
+		{name: "a gzip body still encoded", in: "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n\x1f\x8b\x08\x00",
+			status: 200, proto: "HTTP/1.1", body: "\x1f\x8b\x08\x00"},
+		{name: "br is taken as encoded", in: "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\n\r\n" + sse,
+			status: 200, proto: "HTTP/1.1", body: sse},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseCapture("f", []byte(tc.in), false, "", 16<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Status != tc.status || c.Proto != tc.proto || string(c.Body) != tc.body || c.Header.Get("Content-Type") != tc.ct || c.BodyDecoded != tc.decoded {
+				t.Errorf("got status %d, proto %q, body %q, Content-Type %q, decoded %v; want %d, %q, %q, %q, %v",
+					c.Status, c.Proto, c.Body, c.Header.Get("Content-Type"), c.BodyDecoded, tc.status, tc.proto, tc.body, tc.ct, tc.decoded)
+			}
+			if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, tc.note) || tc.note == "" && notes != "" {
+				t.Errorf("notes %q; want %q", notes, tc.note)
+			}
+		})
+	}
+}
+
+func TestParseCaptureBounds(t *testing.T) {
+	c, err := parseCapture("f", []byte("data: 0123456789\n\n"), false, "", 8)
+	if err != nil || string(c.Body) != "data: 01" || !strings.Contains(strings.Join(c.Notes, ""), "--max-bytes") {
+		t.Errorf("--max-bytes 8: body %q, notes %q, err %v", c.Body, c.Notes, err)
+	}
+	if _, err := parseCapture("f", []byte("\x1f\x8b\x08\x00\x00"), false, "", 1<<20); err == nil || !strings.Contains(err.Error(), "--compressed") {
+		t.Errorf("a gzip body without headers: %v; want an error saying how to capture it", err)
+	}
+	if _, err := parseCapture("f", []byte("data: x\n"), false, "observation", 1<<20); err == nil {
+		t.Error("--recording on a capture that is no report.json: no error")
+	}
+}
+
+// wire makes a report recording of lines (text, ending) from offset 0.
+func wire(lines ...string) reports.Recording {
+	var rec reports.Recording
+	for i := 0; i < len(lines); i += 2 {
+		rec.Wire = append(rec.Wire, reports.WireLine{Offset: rec.Bytes, Text: lines[i], Ending: lines[i+1]})
+		rec.Bytes += int64(len(lines[i]) + map[string]int{"LF": 1, "CRLF": 2, "CR": 1, "": 0}[lines[i+1]])
+	}
+	return rec
+}
+
+func TestWireBodyStopsWhereTheCopyIsNotExact(t *testing.T) {
+	whole := wire("data: a", "CRLF", "", "CRLF", "data: b", "CR", "", "CR", ": tail", "")
+	if b, notes := wireBody(whole, nil); string(b) != "data: a\r\n\r\ndata: b\r\r: tail" || len(notes) != 0 {
+		t.Errorf("whole: %q %q", b, notes)
+	}
+
+	bom := wire("data: a", "LF", "", "LF")
+	for i := range bom.Wire {
+		bom.Wire[i].Offset += 3
+	}
+	bom.Bytes += 3
+	if b, _ := wireBody(bom, nil); string(b) != "\uFEFFdata: a\n\n" {
+		t.Errorf("leading BOM: %q", b)
+	}
+
+	// 0xFF in line 2 became U+FFFD (3 bytes): line 3 starts 2 bytes
+	// earlier than the copy ends.
+	lossy := wire("data: a", "LF", "data: \uFFFD", "LF", "", "LF")
+	lossy.Wire[2].Offset -= 2
+	lossy.Bytes -= 2
+	if b, notes := wireBody(lossy, nil); string(b) != "data: a\n" || !strings.Contains(strings.Join(notes, ""), "line 2 is not byte for byte") {
+		t.Errorf("lossy middle line: %q %q", b, notes)
+	}
+
+	lossyLast := wire("data: a", "LF", "data: \uFFFD", "")
+	lossyLast.Bytes -= 2
+	if b, notes := wireBody(lossyLast, nil); string(b) != "data: a\n" || !strings.Contains(strings.Join(notes, ""), "line 2 may not be") {
+		t.Errorf("lossy last line: %q %q", b, notes)
+	}
+
+	cut := wire("data: a", "LF", "data: xxxx… [cut: 9000 bytes, sha256:0123]", "LF")
+	cut.Wire[1].Cut = 8000
+	if b, notes := wireBody(cut, nil); string(b) != "data: a\n" || !strings.Contains(strings.Join(notes, ""), "cut line 2") {
+		t.Errorf("cut line: %q %q", b, notes)
+	}
+
+	some := wire("data: a", "LF", "", "LF")
+	some.WireCut, some.Bytes = 10, 500
+	if b, notes := wireBody(some, nil); string(b) != "data: a\n\n" || !strings.Contains(strings.Join(notes, ""), "left 10 out") {
+		t.Errorf("lines left out: %q %q", b, notes)
+	}
+}
