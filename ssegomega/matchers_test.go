@@ -114,6 +114,8 @@ var _ = Describe("faulty servers", func() {
 		Expect(msg).To(ContainSubstring("to deliver each event in its own read"))
 		Expect(msg).To(MatchRegexp(`one read of \d+ bytes at [\d.]+m?s carried events #1, #2`))
 		Expect(msg).To(ContainSubstring(`data "batched 0"`))
+		Expect(next).To(HaveBatchedReadsAtMost(2))                 // the tolerant form: one read batched them all
+		Expect(next).To(HaveNoBatchedReads(WithData("batched 3"))) // one event alone is never batched
 	})
 
 	It("ends inside an event (unterminated-final-event)", func() {

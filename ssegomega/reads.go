@@ -115,8 +115,12 @@ func (m *batchMatcher) describe() string {
 }
 
 func (m *batchMatcher) FailureMessage(any) string {
-	return fmt.Sprintf("Expected %s\nto deliver each event in its own read (at most %d batched reads)\nbut %s\n(%s)",
-		m.last.target(), m.allowed, m.describe(), m.last.state())
+	tolerance := ""
+	if m.allowed > 0 {
+		tolerance = fmt.Sprintf(" (tolerating %d batched reads)", m.allowed)
+	}
+	return fmt.Sprintf("Expected %s\nto deliver each event in its own read%s\nbut %s\n(%s)",
+		m.last.target(), tolerance, m.describe(), m.last.state())
 }
 
 func (m *batchMatcher) NegatedFailureMessage(any) string {
