@@ -126,7 +126,7 @@ var _ = Describe("NAME", func() {
 	suite.Check(suite.Meta{
 		ID: "SSE-NAME-004", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Observe, suite.Publish},
 		Title:       "Emitted event names and frontend listeners agree",
-		Requirement: "Every event name the stream emits has a listener (--events or the names in --templates), and every listened-for name is emitted; with --events-doc, every emitted and listened-for name is in the channel document; no sse-swap or hx-trigger=\"sse:…\" sits outside every sse-connect in a whole page.",
+		Requirement: "Every event name the stream emits has a listener (--events or the names in --templates), and every listened-for name is emitted; with --events-doc, every emitted and listened-for name is in the channel document; no sse-swap or hx-trigger=\"sse:…\" sits outside every sse-connect in a whole page, or under an sse-connect the sse extension never processes (no hx-ext=\"sse\" on it or above, or hx-ext=\"ignore:sse\").",
 	}, func(ctx SpecContext) {
 		cfg := suite.Current()
 		if len(cfg.Events) == 0 && cfg.Templates == "" && cfg.EventsDoc == "" {

@@ -81,5 +81,7 @@ func nameOutside(dir string) []string {
 		where = append(where, l.String())
 	}
 	suite.Evidence("outside_sse_connect", where)
-	return []string{"listening outside every sse-connect, so htmx never fires it: " + strings.Join(where, ", ")}
+	// Each location says why when it is inside an sse-connect the sse
+	// extension never processes (no hx-ext="sse", or ignore:sse above it).
+	return []string{"listening where htmx never fires it (outside every sse-connect, or where the sse extension is not enabled): " + strings.Join(where, ", ")}
 }

@@ -49,8 +49,8 @@ func config(t *testing.T, stack, fault string, ids ...string) suite.Config {
 	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay, suite.CapDone, suite.CapEnd}
 	cfg.Templates = filepath.Join(stack, "templates")
 	cfg.EventsDoc = filepath.Join(stack, "SSE_EVENTS.md")
-	if fault == "trigger-outside-connect" {
-		cfg.Templates = filepath.Join(stack, "templates-pitfalls") // the page the pitfall serves
+	if page := filepath.Join(stack, "pitfalls", fault); fault != "" && isDir(page) {
+		cfg.Templates = page // the page a template pitfall serves
 	}
 	// The examples run on development servers (Werkzeug, Django's
 	// runserver, uvicorn without uvloop) on a shared two-core machine,
@@ -131,6 +131,14 @@ var faults = []fault{
 	// hx-trigger="sse:refresh" on an element outside the sse-connect
 	// subtree: htmx never fires it.
 	{"flask", "trigger-outside-connect", "SSE-NAME-004", "index.html:12 (hx-trigger)"},
+	// sse-connect and sse-swap with no hx-ext="sse" over them: the
+	// extension never processes them, so no stream opens.
+	{"flask", "no-hx-ext", "SSE-NAME-004", `index.html:15 (sse-swap: no hx-ext="sse" over its sse-connect)`},
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // TestExampleFaults switches each pitfall on and asserts that its check

@@ -126,9 +126,12 @@ class LatestOnly:
 
 broker = Broker()
 latest = LatestOnly()
-# The trigger-outside-connect pitfall serves a page whose hx-trigger="sse:refresh"
-# sits outside the sse-connect element (templates-pitfalls/index.html).
-app = Flask(__name__, template_folder="templates-pitfalls" if FAULT == "trigger-outside-connect" else "templates")
+# A template pitfall (trigger-outside-connect: hx-trigger="sse:refresh" outside
+# the sse-connect element; no-hx-ext: no hx-ext="sse" over the page's
+# sse-connect) serves its own page, pitfalls/<fault>/index.html.
+PITFALL_PAGE = os.path.join("pitfalls", FAULT)
+HAS_PITFALL_PAGE = FAULT and os.path.isdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), PITFALL_PAGE))
+app = Flask(__name__, template_folder=PITFALL_PAGE if HAS_PITFALL_PAGE else "templates")
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 

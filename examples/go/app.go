@@ -47,7 +47,9 @@ func (a *app) events(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache, no-transform")
-	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer this response
+	if a.cfg.fault != "no-accel-header" { // the pitfall: behind stock nginx, events wait in its buffers
+		h.Set("X-Accel-Buffering", "no") // nginx: do not buffer this response
+	}
 	s, replay := a.broker.subscribe(r.Header.Get("Last-Event-ID"))
 	defer a.broker.unsubscribe(s)
 	w.WriteHeader(http.StatusOK)

@@ -21,7 +21,8 @@ const page = `<!doctype html>
 
 func TestOutsideFindsListenersOutsideEverySSEConnect(t *testing.T) {
 	got := OutsideText("page.html", page)
-	want := []Location{{File: "page.html", Line: 3, Attr: "hx-trigger"}, {File: "page.html", Line: 9, Attr: "sse-swap"}}
+	want := []Location{{File: "page.html", Line: 3, Attr: "hx-trigger"}, {File: "page.html", Line: 9, Attr: "sse-swap"},
+		{File: "page.html", Line: 10, Attr: "hx-trigger", Why: noExt}} // its own data-sse-connect, but no hx-ext="sse" over it
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
@@ -60,7 +61,47 @@ func TestOutsideAcceptsTheExamplesAndFixtures(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte(page), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := Outside(dir); len(got) != 2 {
-		t.Errorf("Outside(%s) = %v, want 2", dir, got)
+	if got, _ := Outside(dir); len(got) != 3 {
+		t.Errorf("Outside(%s) = %v, want 3", dir, got)
+	}
+}
+
+const noExt = `no hx-ext="sse" over its sse-connect`
+
+// htmx runs an extension only for elements with hx-ext naming it on
+// themselves or an ancestor, nearest first: the listeners of an
+// sse-connect the extension never processes never fire.
+func TestOutsideFindsListenersTheExtensionNeverProcesses(t *testing.T) {
+	const head = "<!doctype html>\n<html><body>\n"
+	for name, c := range map[string]struct {
+		body string
+		want []Location
+	}{
+		"no hx-ext anywhere": {`<main sse-connect="/e"><div sse-swap="a"></div><p hx-trigger="sse:b"></p></main>`,
+			[]Location{{"f", 3, "sse-swap", noExt}, {"f", 3, "hx-trigger", noExt}}},
+		"hx-ext on a sibling": {`<nav hx-ext="sse"></nav><main sse-connect="/e"><div sse-swap="a"></div></main>`,
+			[]Location{{"f", 3, "sse-swap", noExt}}},
+		"hx-ext only under the connect": {`<main sse-connect="/e"><div hx-ext="sse" sse-swap="a"></div></main>`,
+			[]Location{{"f", 3, "sse-swap", noExt}}},
+		"ignored on the listener": {`<main hx-ext="sse" sse-connect="/e"><div hx-ext="ignore:sse"><i sse-swap="a"></i></div></main>`,
+			[]Location{{"f", 3, "sse-swap", `hx-ext="ignore:sse" over it`}}},
+		"ignored over the connect": {`<div hx-ext="sse"><section hx-ext="ignore:sse"><main sse-connect="/e"><i sse-swap="a"></i></main></section></div>`,
+			[]Location{{"f", 3, "sse-swap", noExt}}},
+		"on the body":        {`<div hx-ext="htmx-ext-x, sse"><main sse-connect="/e"><i sse-swap="a"></i></main></div>`, nil},
+		"re-enabled inside":  {`<div hx-ext="ignore:sse"><main hx-ext="sse" sse-connect="/e"><i sse-swap="a"></i></main></div>`, nil},
+		"data- prefixed":     {`<main data-hx-ext="sse" data-sse-connect="/e"><i data-sse-swap="a"></i></main>`, nil},
+		"htmx 1 core hx-sse": {`<main hx-sse="connect:/e"><i hx-trigger="sse:a"></i></main>`, nil},
+		"set by a script":    {`<main sse-connect="/e"><i sse-swap="a"></i></main><script>document.body.setAttribute("hx-ext", "sse")</script>`, nil},
+	} {
+		got := OutsideText("f", head+c.body+"\n</body></html>")
+		if len(got) != len(c.want) {
+			t.Errorf("%s: got %v, want %v", name, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%s: got %v, want %v", name, got[i], c.want[i])
+			}
+		}
 	}
 }

@@ -31,9 +31,15 @@ type Location struct {
 	File string // path relative to the scanned directory, with forward slashes
 	Line int    // 1-based
 	Attr string // what declared it: sse-swap, sse-close, hx-trigger, hx-sse, addEventListener, onmessage
+	Why  string // Outside only, when the listener is inside an sse-connect: why it still never fires
 }
 
-func (l Location) String() string { return fmt.Sprintf("%s:%d (%s)", l.File, l.Line, l.Attr) }
+func (l Location) String() string {
+	if l.Why != "" {
+		return fmt.Sprintf("%s:%d (%s: %s)", l.File, l.Line, l.Attr, l.Why)
+	}
+	return fmt.Sprintf("%s:%d (%s)", l.File, l.Line, l.Attr)
+}
 
 // Limits bound a scan so a mistaken --templates / cannot walk a whole disk.
 const (
