@@ -72,7 +72,8 @@ func addEntry(name string, v any) {
 
 // Cleanup registers f to run when the check ends, whatever its verdict
 // (last registered, first run), like a deferred call that also runs when
-// the check is abandoned after its timeout.
+// the check is abandoned after its timeout. Outside a check (work a run
+// shares between checks) f runs when the run ends.
 func Cleanup(f func()) {
 	if c := activeCheck(); c != nil {
 		c.Lock()
@@ -80,7 +81,7 @@ func Cleanup(f func()) {
 		c.Unlock()
 		return
 	}
-	panic("suite.Cleanup outside a check")
+	OnRunEndOnce(f)
 }
 
 type checkIDKey struct{}

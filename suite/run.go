@@ -77,7 +77,8 @@ func (r *Run) End() RunEnd {
 	e.RecordingNames, e.Recordings = Recordings()
 	e.TargetDown, e.HookDown, e.SerialHint = TargetDown(), HookDown(), SerialHint()
 	runEnd.Lock()
-	fs := runEnd.fs
+	fs := append(runEnd.fs, runEnd.once...)
+	runEnd.once = nil
 	runEnd.Unlock()
 	for i := len(fs) - 1; i >= 0; i-- {
 		fs[i]()
@@ -87,7 +88,15 @@ func (r *Run) End() RunEnd {
 
 var runEnd struct {
 	sync.Mutex
-	fs []func()
+	fs   []func() // every run
+	once []func() // this run
+}
+
+// OnRunEndOnce registers f to run at the end of the current run only.
+func OnRunEndOnce(f func()) {
+	runEnd.Lock()
+	defer runEnd.Unlock()
+	runEnd.once = append(runEnd.once, f)
 }
 
 // OnRunEnd registers f to run at the end of every run, for state a package
