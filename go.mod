@@ -11,7 +11,6 @@ require (
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/tmaxmax/go-sse v0.11.0
 	golang.org/x/net v0.56.0
-	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.38.0
 )
 
@@ -24,5 +23,6 @@ require (
 	github.com/onsi/gomega v1.44.0 // indirect
 	golang.org/x/mod v0.36.0 // indirect
 	golang.org/x/sync v0.21.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/tools v0.45.0 // indirect
 )
