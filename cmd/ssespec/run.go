@@ -34,8 +34,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // runSuite runs the suite, prints the tree and says where the reports are.
 func runSuite(ctx context.Context, cfg suite.Config, rawStdout, rawStderr io.Writer) int {
 	registerSecrets(cfg)
-	// Progress goes to whatever os.Stdout is while the run redirects fd 1
-	// to Ginkgo's log.
+	// Progress goes to the terminal; Ginkgo's own output to its log (GinkgoLog).
 	stdout, stderr := console{progressWriter{rawStdout}}, console{rawStderr}
 	opts := runner.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
 	if cfg.ReportDir != "" {
