@@ -3,12 +3,15 @@ package runner_test
 import (
 	"context"
 	"os"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ssespec/ssespec/cases"
 	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/internal/faults"
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
 	"github.com/ssespec/ssespec/suite/runner"
@@ -100,5 +103,43 @@ func TestRunsRepeat(t *testing.T) {
 		if got := r.Target; !strings.HasPrefix(cfg.URL, got) && got != cfg.URL {
 			t.Fatalf("run %d reports target %s, want %s", i, got, cfg.URL)
 		}
+	}
+}
+
+// runInProcess is what ssespectest.Check does, without a testing.TB.
+func runInProcess(t *testing.T, cfg suite.Config) *reports.Report {
+	t.Helper()
+	s, err := runner.Start(context.Background(), cfg, runner.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range s.Checks() {
+		s.Exec(c)
+	}
+	r, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestProxyRunsRepeat: the proxy checks' shared scenarios belong to one
+// run. A good proxy passes SSE-PROXY-001, then a proxy that drops the id
+// field fails it in the same process; had the second run reused the first
+// run's recordings, it would pass.
+func TestProxyRunsRepeat(t *testing.T) {
+	for _, c := range []struct{ proxy, want string }{{"good", reports.Pass}, {"drop-id-field", reports.Fail}} {
+		cfg := casetest.FastConfig("", "SSE-PROXY-001")
+		cfg.OriginAddr = "127.0.0.1:0"
+		o, err := cases.StartOrigin(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(faults.ProxyHandler(c.proxy, o.Addr()))
+		cfg.Via = ts.URL + "/sse"
+		r := runInProcess(t, cases.ProxyConfig(cfg, o))
+		ts.Close()
+		o.Close()
+		casetest.Expect(t, r, "SSE-PROXY-001", c.want, "")
 	}
 }
