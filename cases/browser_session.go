@@ -378,6 +378,18 @@ var bwNames struct {
 	names []string
 }
 
+// What a run learnt and started is its own, even when its browser never
+// started (OnStopBrowser resets only pages that did): the next run in the
+// process learns the names of its own target.
+var _ = suite.OnRunEnd(func() {
+	bwNames.Lock()
+	bwNames.known, bwNames.names = false, nil
+	bwNames.Unlock()
+	bwPlan.Lock()
+	bwPlan.started, bwPlan.byName = false, nil
+	bwPlan.Unlock()
+})
+
 // bwObservedNames are the named event types the shared observation saw, in
 // order of first arrival, at most max (≤ bwNamesMax). It does not wait for
 // the whole window: once a first name has arrived it waits bwNamesSettle
