@@ -1,12 +1,11 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/browser"
 	"github.com/ssespec/ssespec/suite"
@@ -25,7 +24,7 @@ import (
 //
 // The container runs last (SpecPriority -1): the reconnect checks end every
 // stream the target has open, which must not cut another check's stream.
-var _ = Describe("BROWSER", SpecPriority(-1), func() {
+var _ = suite.AreaLast("BROWSER", func() {
 	modes := []suite.Mode{suite.Browser}
 
 	// "When the user agent is to announce the connection, ... set the
@@ -36,7 +35,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		ID: "SSE-BROWSER-001", Level: suite.MUST, Source: "html", Modes: modes,
 		Title:       "The browser's EventSource opens",
 		Requirement: "A real browser's EventSource, created by htmx-ext-sse's sse-connect on a page of the target's own origin, opens the stream: htmx fires htmx:sseOpen and readyState is OPEN.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		s := bwScenarioFor(ctx, "swap")
 		bwAttach(s)
 		if !s.opened {
@@ -56,7 +55,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "The browser parses the same events as the harness",
 		Requirement: "Every event the harness parsed on its own stream while the browser's EventSource was open too is seen by the browser, and the other way round, with the same type, data and lastEventId; where values differ per connection (timestamps, per-connection ids) with the same type, data line count and id (a differential check of two parsers).",
 		Tolerates:   "data that differs per connection (timestamps, per-connection ids: compared by type, data line count and id presence), events still in flight at either end of the overlap, a browser that connects seconds after the harness, events where only some carry ids, and comments anywhere; the suite's nonce-tagged events are compared exactly.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "swap")
 		if s.harn == nil || s.harn.Status == 0 {
 			suite.Undecided("the harness's own stream, opened alongside the page, got no response")
@@ -92,7 +91,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "sse-swap=\"NAME\" shows the data of event NAME",
 		Requirement: "An element with sse-swap=\"NAME\" shows the data of the event named NAME: the target sends the name exactly (case included) and the data intact.",
 		Tolerates:   "events of any size: swapped content is compared by UTF-8 length and hash, not a truncated copy.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "swap")
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		if s.publish {
@@ -147,7 +146,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "Unnamed events swap only into sse-swap=\"message\"",
 		Requirement: "An event sent without an event name reaches the element with sse-swap=\"message\" and no other element.",
 		Tolerates:   "any payload quoting: it judges where the unnamed event went (sse-swap=\"message\" and nowhere else); the DATA checks judge the payload.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "swap")
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		const want = "the unnamed event swapped into #message (sse-swap=\"message\") and nowhere else"
@@ -203,7 +202,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		Title:       "Multi-line data is swapped with its newlines",
 		Requirement: "An event whose data has several lines (sent as several data: lines) is swapped into its element with every line and the newlines between them.",
 		Tolerates:   "events of any size (compared by length and hash).",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "swap")
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		if s.publish {
@@ -248,7 +247,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		ID: "SSE-BROWSER-006", Level: suite.MUST, Source: "html", Modes: modes,
 		Title:       "sse-close=\"NAME\" closes the stream for good",
 		Requirement: "On the event named in sse-close the page's EventSource closes (readyState CLOSED, the connection dropped) and no reconnect follows.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "close")
 		c := s.close
 		suite.Evidence("close_event", c.Name)
@@ -285,7 +284,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		ID: "SSE-BROWSER-007", Level: suite.SHOULD, Source: "html", Modes: modes,
 		Title:       "hx-trigger=\"sse:NAME\" issues the element's request",
 		Requirement: "An element with hx-trigger=\"sse:NAME\" issues its request (hx-get) when the event NAME arrives.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "swap")
 		t := s.trigger
 		if t.Event == "" {
@@ -321,7 +320,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		ID: "SSE-BROWSER-008", Level: suite.SHOULD, Source: "html", Modes: modes,
 		Title:       "After the server ends a stream the browser resumes with Last-Event-ID",
 		Requirement: "When the server ends a 200 stream, the browser reconnects sending Last-Event-ID (the id of the last event it got), and the server answers with a stream that resumes after that id.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "reconnect")
 		r := s.recon
 		suite.Evidence("ended_by", r.How)
@@ -401,7 +400,7 @@ var _ = Describe("BROWSER", SpecPriority(-1), func() {
 		ID: "SSE-BROWSER-009", Level: suite.BP, Source: "html", Modes: modes,
 		Title:       "The browser waits the retry: the server sends",
 		Requirement: "After the stream ends, the browser waits the reconnection time the server sent with retry: (±25%) before reconnecting: the value is one browsers accept.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "reconnect")
 		r := s.recon
 		switch {

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"mime"
@@ -9,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/browser"
 	"github.com/ssespec/ssespec/harness/parser"
@@ -60,7 +59,7 @@ func bwAttach(s *bwScenario) {
 // SSE-BROWSER-001's failure, and nothing else can be judged on the page.
 // bwOpened is the named page's result for a check that judges what the
 // page received: its evidence attached, skipped when the page never opened.
-func bwOpened(ctx SpecContext, name string) *bwScenario {
+func bwOpened(ctx context.Context, name string) *bwScenario {
 	s := bwScenarioFor(ctx, name)
 	bwAttach(s)
 	bwNeedOpen(s)

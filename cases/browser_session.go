@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/ssespec/ssespec/harness/browser"
@@ -154,7 +153,7 @@ var bwPlan struct {
 
 // bwScenarioFor returns the named result once it is complete, starting the
 // run's browser pages first if this is the first browser check.
-func bwScenarioFor(ctx SpecContext, name string) *bwScenario {
+func bwScenarioFor(ctx context.Context, name string) *bwScenario {
 	b := suite.NeedBrowser(ctx)
 	// A target that sent the shared stream nothing at all gives a page
 	// nothing either: SSE-HTTP-001 and SSE-HTTP-010 say why, once.
@@ -164,8 +163,7 @@ func bwScenarioFor(ctx SpecContext, name string) *bwScenario {
 	bwPlan.Lock()
 	if !bwPlan.started {
 		bwPlan.started = true
-		sc, _ := GinkgoConfiguration()
-		bwStart(b, sc.LabelFilter)
+		bwStart(b, suite.RunFilter())
 	}
 	s := bwPlan.byName[name]
 	bwPlan.Unlock()
@@ -379,6 +377,18 @@ var bwNames struct {
 	known bool
 	names []string
 }
+
+// What a run learnt and started is its own, even when its browser never
+// started (OnStopBrowser resets only pages that did): the next run in the
+// process learns the names of its own target.
+var _ = suite.OnRunEnd(func() {
+	bwNames.Lock()
+	bwNames.known, bwNames.names = false, nil
+	bwNames.Unlock()
+	bwPlan.Lock()
+	bwPlan.started, bwPlan.byName = false, nil
+	bwPlan.Unlock()
+})
 
 // bwObservedNames are the named event types the shared observation saw, in
 // order of first arrival, at most max (≤ bwNamesMax). It does not wait for

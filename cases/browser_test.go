@@ -14,7 +14,6 @@ import (
 	"github.com/ssespec/ssespec/harness/refserver"
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -91,7 +90,7 @@ func TestBROWSERPassesOnReference(t *testing.T) {
 		url, _ := casetest.Reference(t)
 		cfg := casetest.FastConfig(url, browserIDs...)
 		browserConfig(&cfg)
-		r := ssespectest.Check(t, cfg)
+		r := casetest.Check(t, cfg)
 		for _, id := range browserIDs {
 			casetest.Expect(t, r, id, reports.Pass, "")
 		}
@@ -109,7 +108,7 @@ func TestBROWSERPassesOnReference(t *testing.T) {
 		cfg := casetest.FastConfig(url, browserIDs...)
 		cfg.Browser = "on"
 		cfg.BrowserPath = os.Getenv("SSESPEC_BROWSER")
-		r := ssespectest.Check(t, cfg)
+		r := casetest.Check(t, cfg)
 		for _, id := range browserIDs[:7] {
 			casetest.Expect(t, r, id, reports.Pass, "")
 		}
@@ -138,7 +137,7 @@ func TestBROWSEROffAndMissing(t *testing.T) {
 				t.Setenv(suite.EnvBrowserURL, "")
 			}
 			cfg.BrowserURL = c.url
-			r := ssespectest.Check(t, cfg)
+			r := casetest.Check(t, cfg)
 			casetest.Expect(t, r, "SSE-BROWSER-001", c.want, c.detail)
 		})
 	}
@@ -170,7 +169,7 @@ func TestBROWSERCloseSeenByServer(t *testing.T) {
 	cfg.Browser = "on"
 	cfg.BrowserPath = os.Getenv("SSESPEC_BROWSER")
 	cfg.PublishURL = strings.TrimSuffix(url, "/events") + "/publish"
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	if log == nil {
 		return // the child: the parent judges the server side
 	}

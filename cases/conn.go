@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
@@ -25,7 +23,7 @@ import (
 // whatever --clients says about the streams held open.
 const connDial = 25
 
-var _ = Describe("CONN", func() {
+var _ = suite.Area("CONN", func() {
 	// A broadcast server is judged by its worst client: every open stream
 	// gets every event. (Servers that refuse load should say so with a 5xx,
 	// "as this will prevent conforming clients from reconnecting
@@ -35,12 +33,12 @@ var _ = Describe("CONN", func() {
 		Title:       "Concurrent streams all open and all receive a broadcast",
 		Requirement: "--clients streams (default 50) held open at once are all served 200, and one published event reaches every one of them.",
 		Tolerates:   "servers that send their headers only with the first event (the streams are nudged with a published event and counted when they answer).",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		cfg := suite.Current()
 		n := cfg.Clients
 		conns, errs := connOpen(ctx, n)
-		DeferCleanup(func() { connCloseAll(conns) })
+		suite.Cleanup(func() { connCloseAll(conns) })
 
 		var open []*stream.Conn
 		refused := map[string]int{}
@@ -121,7 +119,7 @@ var _ = Describe("CONN", func() {
 		ID: "SSE-CONN-002", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Publish},
 		Title:       "Abandoned streams are released",
 		Requirement: "After 200 streams were opened and abruptly dropped, a fresh stream still opens and an event published to it meets the latency budget.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		cfg := suite.Current()
 		const total, batch = 200, 20
@@ -207,7 +205,7 @@ var _ = Describe("CONN", func() {
 		ID: "SSE-CONN-003", Level: suite.BP, Source: "html", Modes: []suite.Mode{suite.Observe},
 		Title:       "An HTTPS target offers HTTP/2",
 		Requirement: "Over HTTP/1.1 a browser holds one of its six connections per origin for each open stream; an https target offers h2 in ALPN so streams share one connection.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		cfg := suite.Current()
 		u, err := url.Parse(cfg.URL)
 		if err != nil {

@@ -1,12 +1,11 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
@@ -20,7 +19,7 @@ const (
 	concEach       = 5 // events per publisher
 )
 
-var _ = Describe("CONN", func() {
+var _ = suite.Area("CONN", func() {
 	// Apps publish from request handlers, worker threads and background
 	// jobs at once. A broker that hands events to its streams without a
 	// thread-safe hand-off — an asyncio queue fed from a worker thread, a
@@ -33,13 +32,13 @@ var _ = Describe("CONN", func() {
 		Title:       "Events published concurrently arrive exactly once on every stream",
 		Requirement: "60 events published at once by 12 concurrent publishers each arrive exactly once on each of 5 open streams: none lost, none repeated.",
 		Tolerates:   "any interleaving of the concurrent events (their relative order is not judged), and events of the target's own in between.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conns := make([]*stream.Conn, concStreams)
 		for i := range conns {
 			conns[i] = liveStream(ctx, p)
 		}
-		DeferCleanup(func() { connCloseAll(conns) })
+		suite.Cleanup(func() { connCloseAll(conns) })
 
 		total := concPublishers * concEach
 		datas := make([]string, total) // each event's exact data

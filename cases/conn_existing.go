@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
@@ -19,7 +17,7 @@ import (
 // is watched for what that connect made the server send it.
 const connRoundWatch = time.Second
 
-var _ = Describe("CONN", func() {
+var _ = suite.Area("CONN", func() {
 	// One library re-broadcasts its "initial" events (a welcome, the recent
 	// history) to every client whenever one connects: each open tab applies
 	// them again on every connect anywhere, and nothing else in the suite
@@ -41,10 +39,10 @@ var _ = Describe("CONN", func() {
 		Title:       "A new connection sends nothing again to the streams already open",
 		Requirement: "Opening a stream makes the server send no copy of earlier events (a welcome, recent history) to the streams already open; servers whose own events repeat, or that greet only the new client, pass.",
 		Tolerates:   "servers whose own events repeat on their own schedule, a welcome sent only to the new client, a constant notice such as a presence count, and per-connection generators.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		cfg := suite.Current()
 		a, err := suite.OpenStream(ctx, nil, stream.Options{})
-		DeferCleanup(func() { a.Close() })
+		suite.Cleanup(func() { a.Close() })
 		if err != nil {
 			suite.Undecided("could not open the first stream: %v", err)
 		}
@@ -74,7 +72,7 @@ var _ = Describe("CONN", func() {
 		var rounds []connRound
 		for i := 1; i <= 2; i++ {
 			c, err := suite.OpenStream(ctx, nil, stream.Options{})
-			DeferCleanup(func() { c.Close() })
+			suite.Cleanup(func() { c.Close() })
 			if err != nil {
 				suite.Undecided("could not open new stream %d: %v", i, err)
 			}

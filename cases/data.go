@@ -8,15 +8,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
-var _ = Describe("DATA", func() {
+var _ = suite.Area("DATA", func() {
 	// "If the field name is "data": Append the field value to the data
 	// buffer, then append a single U+000A LINE FEED (LF) character to the
 	// data buffer." A payload line break must become one data: line each.
@@ -24,7 +22,7 @@ var _ = Describe("DATA", func() {
 		ID: "SSE-DATA-001", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Publish},
 		Title:       "A payload with line feeds arrives intact",
 		Requirement: "Each line of a multi-line payload is sent as its own data: line, so the client rejoins exactly the payload (r3labs/sse #62 sent only the first line).",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		payloads := []string{
@@ -42,7 +40,7 @@ var _ = Describe("DATA", func() {
 		ID: "SSE-DATA-002", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Publish},
 		Title:       "CRLF and lone CR in a payload arrive as line feeds",
 		Requirement: "CR and CRLF in a payload are line breaks to the client; the server splits on them like on LF, so none reaches the wire inside a data: line and the payload arrives with LF.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
@@ -59,7 +57,7 @@ var _ = Describe("DATA", func() {
 		ID: "SSE-DATA-003", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Publish},
 		Title:       "Non-ASCII, U+2028, U+2029, U+0085 and NUL round-trip byte-exact",
 		Requirement: "Only CR and LF are line breaks in an event stream; every other character, including U+2028, U+2029, U+0085 and NUL, arrives unchanged.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
@@ -75,7 +73,7 @@ var _ = Describe("DATA", func() {
 		ID: "SSE-DATA-004", Level: suite.SHOULD, Source: "html", Modes: []suite.Mode{suite.Publish},
 		Title:       "A leading space in the payload survives",
 		Requirement: "The client removes one space after the colon, so the server writes \"data: \" before every line; a payload's own leading spaces then survive.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
@@ -90,7 +88,7 @@ var _ = Describe("DATA", func() {
 		ID: "SSE-DATA-005", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Publish},
 		Title:       "A 1 MiB payload arrives intact",
 		Requirement: "A 1 MiB single-line payload arrives as one event, byte-exact: not truncated, split into several events or ending the stream.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
@@ -112,7 +110,7 @@ var _ = Describe("DATA", func() {
 		ID: "SSE-DATA-006", Level: suite.SHOULD, Source: "html", Modes: []suite.Mode{suite.Publish},
 		Title:       "An empty payload is delivered as an event with empty data",
 		Requirement: "An empty payload is sent as a \"data:\" line with nothing after it, so the client fires an event with empty data; without a data: line no event fires (r3labs/sse #46).",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		var from int64
@@ -145,7 +143,7 @@ var _ = Describe("DATA", func() {
 		ID: "SSE-DATA-007", Level: suite.MUST, Source: "bug", Modes: []suite.Mode{suite.Publish},
 		Title:       "A multi-line HTML fragment arrives byte-exact",
 		Requirement: "An htmx swap payload, a multi-line HTML fragment with indentation, tabs, quotes and entities, arrives byte-exact (no line breaks stripped or joined differently).",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
@@ -166,7 +164,7 @@ func eventWait() time.Duration { return 2*time.Second + suite.Current().LatencyB
 
 // openStream opens the check's own stream; a target that cannot be
 // streamed from leaves nothing to publish to.
-func openStream(ctx SpecContext) *stream.Conn {
+func openStream(ctx context.Context) *stream.Conn {
 	conn, err := suite.OpenStream(ctx, nil, stream.Options{})
 	if err != nil {
 		suite.Undecided("could not open a stream to publish to: %v", err)
@@ -209,7 +207,7 @@ func warmUp(ctx context.Context, conn *stream.Conn, p publish.Publisher, limit t
 }
 
 // liveStream is a stream the target is known to deliver published events to.
-func liveStream(ctx SpecContext, p publish.Publisher) *stream.Conn {
+func liveStream(ctx context.Context, p publish.Publisher) *stream.Conn {
 	conn := openStream(ctx)
 	if !warmUp(ctx, conn, p, eventWait()) {
 		suite.Undecided("no published event reached a fresh stream within %v (the publish hook %s answered 2xx); nothing to judge", eventWait(), p)
@@ -220,11 +218,11 @@ func liveStream(ctx SpecContext, p publish.Publisher) *stream.Conn {
 // roundTrip publishes ev (whose data carries nonce), waits for it, closes
 // the stream and attaches its recording under the check's ID. An event that
 // never arrives fails the check.
-func roundTrip(ctx SpecContext, conn *stream.Conn, p publish.Publisher, ev publish.Event, nonce string) (parser.Event, *stream.Recording) {
+func roundTrip(ctx context.Context, conn *stream.Conn, p publish.Publisher, ev publish.Event, nonce string) (parser.Event, *stream.Recording) {
 	pub := suite.PublishEvent(ctx, p, ev, nonce)
 	got, ok := suite.Await(ctx, conn, nonce, eventWait())
 	rec := conn.Close()
-	suite.AttachRecording(checkID(), rec)
+	suite.AttachRecording(suite.CheckID(ctx), rec)
 	if !ok {
 		suite.Failf("the published event arrives", "no event carrying the nonce %s arrived within %v of its publish%s%s", pub.Nonce, eventWait(), ended(rec), nonceLost(rec, pub.Nonce))
 	}
@@ -233,7 +231,7 @@ func roundTrip(ctx SpecContext, conn *stream.Conn, p publish.Publisher, ev publi
 
 // checkPayloads publishes each payload (each carries a distinct nonce on
 // its first line) and requires each to arrive byte-exact.
-func checkPayloads(ctx SpecContext, conn *stream.Conn, p publish.Publisher, name string, payloads []string) {
+func checkPayloads(ctx context.Context, conn *stream.Conn, p publish.Publisher, name string, payloads []string) {
 	nonces := make([]string, len(payloads))
 	for i, data := range payloads {
 		nonces[i], _, _ = strings.Cut(data, "\n")
@@ -241,7 +239,7 @@ func checkPayloads(ctx SpecContext, conn *stream.Conn, p publish.Publisher, name
 	}
 	got := awaitAll(ctx, conn, nonces, eventWait())
 	rec := conn.Close()
-	suite.AttachRecording(checkID(), rec)
+	suite.AttachRecording(suite.CheckID(ctx), rec)
 	for i, data := range payloads {
 		ev, ok := got[nonces[i]]
 		if !ok {
@@ -271,7 +269,6 @@ func awaitAll(ctx context.Context, conn *stream.Conn, nonces []string, timeout t
 }
 
 // checkID is the running check's catalog ID.
-func checkID() string { return strings.Fields(CurrentSpecReport().LeafNodeText)[0] }
 
 // requireData fails unless ev carries exactly want, describing the first
 // difference and what was on the wire.

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
@@ -21,7 +19,7 @@ const (
 	flushGap    = 200 * time.Millisecond
 )
 
-var _ = Describe("FLUSH", func() {
+var _ = suite.Area("FLUSH", func() {
 	// An event is useful when it happens: buffering (compression middleware,
 	// proxy or output buffers) holds events back and delivers them in
 	// batches (expressjs/compression #61, gin-contrib/gzip #16,

@@ -1,13 +1,12 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
@@ -18,7 +17,7 @@ import (
 // paired with a control event on the suite's own loopback stream, judged by
 // judgeLatency; a series with only outliers over budget is measured once
 // more on the same stream and both are judged together.
-func checkFlushEach(ctx SpecContext) {
+func checkFlushEach(ctx context.Context) {
 	p := suite.NeedPublisher()
 	budget := suite.Current().LatencyBudget
 	conn := openStream(ctx)
@@ -95,7 +94,7 @@ func checkFlushEach(ctx SpecContext) {
 
 // flushSeries publishes flushEvents events flushGap apart and measures
 // them, and the control's delay while each was in flight.
-func flushSeries(ctx SpecContext, conn *stream.Conn, p publish.Publisher, ctl *latencyControl, tail time.Duration) (latencies, []time.Duration) {
+func flushSeries(ctx context.Context, conn *stream.Conn, p publish.Publisher, ctl *latencyControl, tail time.Duration) (latencies, []time.Duration) {
 	pubs := make([]suite.Published, flushEvents)
 	start := time.Now()
 	for i := range pubs {

@@ -1,11 +1,10 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/suite"
@@ -14,7 +13,7 @@ import (
 // checkFlushFirst is SSE-FLUSH-002: the first event after connect, on up to
 // two fresh streams. A try where the suite's own loopback stream stalled
 // while the event was in flight is a late try, never a held flush.
-func checkFlushFirst(ctx SpecContext) {
+func checkFlushFirst(ctx context.Context) {
 	p := suite.NeedPublisher()
 	budget := suite.Current().LatencyBudget
 	hold := max(500*time.Millisecond, 3*budget) // how long the first event may take before a second is published

@@ -9,7 +9,6 @@ import (
 
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -48,7 +47,7 @@ func TestFlushLatencyIsAccurate(t *testing.T) {
 			cfg := casetest.FastConfig(casetest.Fault(t, fmt.Sprintf("flush-delay-%dms", delay.Milliseconds())), "SSE-FLUSH-001")
 			withPublish()(&cfg)
 			cfg.LatencyBudget = time.Second // judge the measurement, not the verdict
-			r := ssespectest.Check(t, cfg)
+			r := casetest.Check(t, cfg)
 			res := r.Result("SSE-FLUSH-001")
 			if res == nil || res.Verdict != reports.Pass {
 				t.Fatalf("SSE-FLUSH-001 with a %v delay: %+v", delay, res)

@@ -2,17 +2,16 @@ package cases
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
-var _ = Describe("FRAME", func() {
+var _ = suite.Area("FRAME", func() {
 	observe := []suite.Mode{suite.Observe}
 
 	// "Event streams in this format must always be encoded as UTF-8."
@@ -20,7 +19,7 @@ var _ = Describe("FRAME", func() {
 		ID: "SSE-FRAME-001", Level: suite.MUST, Source: "html", Modes: observe, Offline: suite.OfflineBody,
 		Title:       "The body is valid UTF-8",
 		Requirement: "Event streams are always decoded as UTF-8; a byte sequence a strict UTF-8 decoder rejects reaches the page as U+FFFD.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		off := frameInvalidUTF8(rec)
 		if off < 0 {
@@ -42,7 +41,7 @@ var _ = Describe("FRAME", func() {
 		ID: "SSE-FRAME-002", Level: suite.MUST, Source: "html", Modes: observe, Offline: suite.OfflineBody,
 		Title:       "At most one BOM, only at byte 0",
 		Requirement: "Clients strip one U+FEFF at the very start of the stream; a BOM anywhere else at a line start makes that line an unknown field.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
 		var refs []frameLoc
@@ -67,7 +66,7 @@ var _ = Describe("FRAME", func() {
 		Title:       "Every line is a comment or a data/event/id/retry field",
 		Requirement: "Field names are case-sensitive and clients ignore unknown fields, so every non-blank line is a comment or a field named exactly data, event, id or retry.",
 		Tolerates:   "comment lines anywhere and any of the three line endings (SSE-FRAME-004 judges those); in publish mode it also judges the target's encoding of the varied sample the suite publishes into the window.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
 		var refs []frameLoc
@@ -101,7 +100,7 @@ var _ = Describe("FRAME", func() {
 		ID: "SSE-FRAME-004", Level: suite.BP, Source: "bug", Modes: observe, Offline: suite.OfflineBody,
 		Title:       "One line-ending style, LF",
 		Requirement: "Lines end in LF throughout; CR-only or mixed line endings, though valid, break line-buffering clients and proxies.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
 		styles := []parser.Ending{parser.EndingLF, parser.EndingCRLF, parser.EndingCR}
@@ -152,7 +151,7 @@ var _ = Describe("FRAME", func() {
 		Title:       "Every event is terminated by a blank line",
 		Requirement: "Every event ends with a blank line, written with the event: clients silently drop an event the stream ends inside, and dispatch an event only when its blank line arrives (an event left without one for 1 s on an open stream is held back).",
 		Tolerates:   "open streams whose events are all terminated, an event still arriving in the last second of the window (a large event trickled out slowly), and comment-only streams (skip: no event to judge).",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
 		if suite.Current().Offline() {
@@ -192,7 +191,7 @@ var _ = Describe("FRAME", func() {
 		ID: "SSE-FRAME-006", Level: suite.SHOULD, Source: "html", Modes: observe, Offline: suite.OfflineBody,
 		Title:       "Every event block carries a data line",
 		Requirement: "A block with event or id fields but no data line dispatches nothing in browsers; every event carries at least one data line.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
 		var refs []frameLoc
@@ -226,7 +225,7 @@ var _ = Describe("FRAME", func() {
 		ID: "SSE-FRAME-007", Level: suite.SHOULD, Source: "html", Modes: observe, Offline: suite.OfflineBody,
 		Title:       "retry values are ASCII digits only",
 		Requirement: "A retry field whose value is not only ASCII digits is ignored by clients, so the server's reconnection time never applies.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
 		var refs []frameLoc
@@ -260,7 +259,7 @@ var _ = Describe("FRAME", func() {
 		ID: "SSE-FRAME-008", Level: suite.SHOULD, Source: "html", Modes: observe, Offline: suite.OfflineBody,
 		Title:       "id values contain no NUL",
 		Requirement: "Clients ignore an id containing U+0000; best practice also keeps ids to 128 bytes without CORS-unsafe bytes, so Last-Event-ID needs no preflight.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
 		var nul, long, unsafe []frameLoc
@@ -306,7 +305,7 @@ var _ = Describe("FRAME", func() {
 		ID: "SSE-FRAME-009", Level: suite.BP, Source: "bug", Modes: observe, Offline: suite.OfflineBody,
 		Title:       "Event ids never repeat within a connection",
 		Requirement: "When events carry ids, each id names one event: a repeated id makes a resume with Last-Event-ID ambiguous.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
 		firstAt := map[string]int{} // id → index of the first event carrying it

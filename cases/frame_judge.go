@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -8,8 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
@@ -21,7 +20,7 @@ import (
 
 // frameWindow is the complete shared observation, or a skip when it holds
 // no event stream to judge.
-func frameWindow(ctx SpecContext) *stream.Recording {
+func frameWindow(ctx context.Context) *stream.Recording {
 	rec := suite.SharedWindow(ctx)
 	capture := suite.Current().Capture // a capture of the body alone has no status: it is judged as a 200's
 	if rec.Status != http.StatusOK && (capture == nil || capture.HasHead()) {

@@ -10,7 +10,6 @@ import (
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/faults"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -45,12 +44,12 @@ func TestHeadersWithFirstEvent(t *testing.T) {
 	var promptTook, heldTook time.Duration
 	t.Run("prompt", func(t *testing.T) {
 		start := time.Now()
-		prompt = ssespectest.Check(t, heldConfig(t, "publish-ok"))
+		prompt = casetest.Check(t, heldConfig(t, "publish-ok"))
 		promptTook = time.Since(start)
 	})
 	t.Run("held", func(t *testing.T) {
 		start := time.Now()
-		held = ssespectest.Check(t, heldConfig(t, "publish-held-headers"))
+		held = casetest.Check(t, heldConfig(t, "publish-held-headers"))
 		heldTook = time.Since(start)
 	})
 	if prompt == nil || held == nil {
@@ -126,7 +125,7 @@ var heldSkips = map[string]string{
 func TestHeldHeadersWithoutEventsObserved(t *testing.T) {
 	cfg := casetest.FastConfig(casetest.Fault(t, "publish-held-headers"))
 	cfg.Browser = browserIfInstalled()
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	casetest.Expect(t, r, "SSE-HTTP-001", reports.Error, "sends its headers only with its first event")
 	casetest.Expect(t, r, "SSE-HTTP-010", reports.Fail, "holds its headers until its first event")
 	casetest.Expect(t, r, "SSE-KEEP-001", reports.Fail, "not even the response headers")

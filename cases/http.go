@@ -8,21 +8,19 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
-var _ = Describe("HTTP", func() {
+var _ = suite.Area("HTTP", func() {
 	// "if res's status is not 200, or if res's `Content-Type` is not
 	// `text/event-stream`, then fail the connection."
 	suite.Check(suite.Meta{
 		ID: "SSE-HTTP-001", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "A stream request answers 200",
 		Requirement: "The stream request's final response (after redirects) has status 200; any other status fails the EventSource connection.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		// The one check that reports a target that never answered: the
 		// others skip, pointing here and at SSE-HTTP-010.
 		if _, err := suite.ObservationConn(ctx); errors.Is(err, stream.ErrNoHeaders) {
@@ -38,7 +36,7 @@ var _ = Describe("HTTP", func() {
 		ID: "SSE-HTTP-002", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "Content-Type is text/event-stream",
 		Requirement: "The response's Content-Type media type is text/event-stream; browsers fail the connection otherwise.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		ct := suite.SharedHeaders(ctx).Header.Get("Content-Type")
 		mt, _, err := mime.ParseMediaType(ct)
 		suite.Require(err == nil && mt == "text/event-stream", "Content-Type: text/event-stream", "Content-Type: %q", ct)
@@ -50,7 +48,7 @@ var _ = Describe("HTTP", func() {
 		ID: "SSE-HTTP-003", Level: suite.SHOULD, Source: "reg", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "No Content-Type parameter other than charset=utf-8",
 		Requirement: "The only parameter text/event-stream allows is charset, and its value must be utf-8; any parameter trips strict clients.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		ct := suite.SharedHeaders(ctx).Header.Get("Content-Type")
 		_, params, err := mime.ParseMediaType(ct)
 		if err != nil {
@@ -71,7 +69,7 @@ var _ = Describe("HTTP", func() {
 		ID: "SSE-HTTP-004", Level: suite.MUST, Source: "reg", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "No Content-Length on the open-ended stream",
 		Requirement: "text/event-stream is for dynamic open-ended streams; the response carries no Content-Length.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := suite.SharedHeaders(ctx)
 		cl := rec.Header.Get("Content-Length")
 		suite.Require(cl == "", "no Content-Length header", "Content-Length: %s", cl)
@@ -81,7 +79,7 @@ var _ = Describe("HTTP", func() {
 		ID: "SSE-HTTP-005", Level: suite.SHOULD, Source: "html", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "Cache-Control has no-cache or no-store",
 		Requirement: "The stream must not be cached by intermediaries: Cache-Control carries no-cache or no-store.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		cc := suite.SharedHeaders(ctx).Header.Values("Cache-Control")
 		suite.Require(hasDirective(cc, "no-cache") || hasDirective(cc, "no-store"),
 			"Cache-Control: no-cache (or no-store)", "Cache-Control: %q", strings.Join(cc, ", "))
@@ -91,7 +89,7 @@ var _ = Describe("HTTP", func() {
 		ID: "SSE-HTTP-006", Level: suite.BP, Source: "bug", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "Cache-Control has no-transform; no ETag or Last-Modified",
 		Requirement: "no-transform keeps proxies from compressing or rewriting the stream; validators invite caching of an open-ended stream.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		h := suite.SharedHeaders(ctx).Header
 		suite.Require(hasDirective(h.Values("Cache-Control"), "no-transform"),
 			"Cache-Control includes no-transform", "Cache-Control: %q", strings.Join(h.Values("Cache-Control"), ", "))
@@ -103,7 +101,7 @@ var _ = Describe("HTTP", func() {
 		ID: "SSE-HTTP-007", Level: suite.BP, Source: "bug", Modes: []suite.Mode{suite.Observe}, Offline: suite.OfflineHead,
 		Title:       "X-Accel-Buffering: no",
 		Requirement: "X-Accel-Buffering: no turns off nginx's proxy buffering for this response, the most common reason a proxied stream stalls.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		v := suite.SharedHeaders(ctx).Header.Get("X-Accel-Buffering")
 		suite.Require(strings.EqualFold(v, "no"), "X-Accel-Buffering: no", "X-Accel-Buffering: %q", v)
 	})
@@ -113,7 +111,7 @@ var _ = Describe("HTTP", func() {
 		ID: "SSE-HTTP-009", Level: suite.BP, Source: "html", Modes: []suite.Mode{suite.Observe},
 		Title:       "Serves the stream without an Accept header",
 		Requirement: "User agents only may send Accept: text/event-stream; a server that requires it breaks other clients.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		conn, err := suite.OpenStream(ctx, http.Header{"Accept": nil}, stream.Options{})
 		if err != nil {
 			suite.Undecided("request without Accept: %v", err)
@@ -154,7 +152,7 @@ func hasDirective(values []string, d string) bool {
 // event is published to tell held headers from slow ones.
 const httpHeadersBudget = time.Second
 
-func checkHeadersPrompt(ctx SpecContext) {
+func checkHeadersPrompt(ctx context.Context) {
 	const budget = httpHeadersBudget
 	cfg := suite.Current()
 	suite.WaitSample(ctx) // a sample event would bring held headers early
@@ -163,7 +161,7 @@ func checkHeadersPrompt(ctx SpecContext) {
 	opts.HeaderTimeout = 2*budget + eventWait()
 	h := cfg.RequestHeader(suite.BrowserLikeHeader())
 	conn, err := stream.Start(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: h}, opts)
-	DeferCleanup(conn.Close)
+	suite.Cleanup(func() { conn.Close() })
 	if err != nil {
 		suite.Undecided("could not send the stream request: %v", err)
 	}

@@ -13,14 +13,13 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
-var _ = Describe("HTTP", func() {
+var _ = suite.Area("HTTP", func() {
 	// Compression middleware that buffers until its block fills holds events
 	// back (real-world faults, item 5: expressjs/compression #61,
 	// gin-contrib/gzip #16, tower-http #419, caddy #6293).
@@ -34,7 +33,7 @@ var _ = Describe("HTTP", func() {
 	}, checkCompression)
 })
 
-func checkCompression(ctx SpecContext) {
+func checkCompression(ctx context.Context) {
 	cfg := suite.Current()
 	// A target that sends no headers at all is not waited for a whole
 	// window more: the shared stream already showed it.
@@ -98,7 +97,7 @@ type compressionWindow struct {
 // compressionMeasure opens a compressed and an identity stream at once for
 // a window (the control stream ticking on); nil when the target answers
 // identity-encoded. Attachments are named by window n.
-func compressionMeasure(ctx SpecContext, ctl *latencyControl, n int) *compressionWindow {
+func compressionMeasure(ctx context.Context, ctl *latencyControl, n int) *compressionWindow {
 	cfg := suite.Current()
 	opts := cfg.StreamOptions()
 	opts.Duration = cfg.Window
@@ -118,8 +117,8 @@ func compressionMeasure(ctx SpecContext, ctl *latencyControl, n int) *compressio
 	wg.Go(func() { zc, zerr = open("gzip, br") })
 	wg.Go(func() { ic, ierr = open("identity") })
 	wg.Wait()
-	DeferCleanup(zc.Close)
-	DeferCleanup(ic.Close)
+	suite.Cleanup(func() { zc.Close() })
+	suite.Cleanup(func() { ic.Close() })
 
 	zr, ir := zc.Recording(), ic.Recording()
 	if zerr != nil {

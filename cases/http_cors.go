@@ -7,13 +7,11 @@ import (
 	"slices"
 	"strings"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
-var _ = Describe("HTTP", func() {
+var _ = suite.Area("HTTP", func() {
 	// "Let corsAttributeState be ... Use Credentials if withCredentials is
 	// true" and the request's mode is "cors": the Fetch CORS check then
 	// requires Access-Control-Allow-Origin to be the request's origin
@@ -26,7 +24,7 @@ var _ = Describe("HTTP", func() {
 		Requirement: "A cross-origin EventSource opens only when Access-Control-Allow-Origin allows the page's origin, on the first " +
 			"connect and on every reconnect (with Last-Event-ID); with credentials (htmx-ext-sse's default) it must be the exact " +
 			"origin, not *, plus Access-Control-Allow-Credentials: true.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		cfg := suite.Current()
 		if cfg.Origin == "" {
 			suite.Skipf("no --origin: pass --origin https://your.app to check CORS")

@@ -1,11 +1,10 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
@@ -14,7 +13,7 @@ import (
 // connectionSpecific are the fields RFC 9113 §8.2.2 forbids in HTTP/2.
 var connectionSpecific = []string{"Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection"}
 
-var _ = Describe("HTTP", func() {
+var _ = suite.Area("HTTP", func() {
 	// RFC 9113 §8.2.2: "An endpoint MUST NOT generate an HTTP/2 message
 	// containing connection-specific header fields"; a message containing
 	// one "MUST be treated as malformed". SSE servers copying their HTTP/1.1
@@ -25,7 +24,7 @@ var _ = Describe("HTTP", func() {
 		Title: "No connection-specific header fields over HTTP/2",
 		Requirement: "Over HTTP/2 the response carries no Connection, Keep-Alive, Transfer-Encoding, Upgrade or Proxy-Connection; " +
 			"browsers treat such a response as malformed (Chrome: ERR_HTTP2_PROTOCOL_ERROR, Safari drops the stream).",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		cfg := suite.Current()
 		if u, err := url.Parse(cfg.URL); err == nil && u.Scheme == "http" {
 			suite.Skipf("the target is http://: HTTP/2 is only negotiated over TLS (ALPN h2) here, so there is no HTTP/2 response to judge; " +

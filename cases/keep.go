@@ -12,14 +12,12 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
-var _ = Describe("KEEP", func() {
+var _ = suite.Area("KEEP", func() {
 	observe := []suite.Mode{suite.Observe}
 
 	// "Legacy proxy servers are known to, in certain cases, drop HTTP
@@ -38,7 +36,7 @@ var _ = Describe("KEEP", func() {
 		Title:       "Something is sent at least every --keepalive-max",
 		Requirement: "While no event is due, the server sends something (a comment line) at least every --keepalive-max (default 15 s, after the spec's advice to send a comment every 15 seconds or so), so proxies do not drop the idle connection.",
 		Tolerates:   "anything on the wire counts as something sent (comments, events, bare blank lines); a slack of 2 % (at least 100 ms) absorbs scheduling noise, so a comment exactly every --keepalive-max passes.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		limit := suite.Current().KeepaliveMax
 		slack := max(limit/50, 100*time.Millisecond)
 		// A server that sends nothing at all, not even its response headers,
@@ -93,7 +91,7 @@ var _ = Describe("KEEP", func() {
 		Title:       "Keepalives never split an event",
 		Requirement: "Keepalives land between events: a keepalive's blank line written in the middle of an event's lines dispatches the event early and splits it. (A comment line alone inside an event is harmless: clients ignore it.)",
 		Tolerates:   "comment lines anywhere in an event (before, between or after its fields), a keepalive that lands between an event's last line and its own blank line, servers with no keepalive at all, and a colon-started line a renderer put in the data (SSE-FRAME-006's matter).",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := keepWindow(ctx)
 
 		// Rule 1: a comment keepalive whose blank line ended an event.
@@ -131,7 +129,7 @@ var _ = Describe("KEEP", func() {
 		Title:       "Keepalives are comments, not events",
 		Requirement: "Keepalives are comment lines, which clients ignore, not named or data events that reach application handlers.",
 		Tolerates:   "events the suite itself published, and empty-data events that appear once (a real message), not as a repeating heartbeat.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := keepWindow(ctx)
 		var named, empty []string
 		for _, ev := range rec.Parse.Events {
@@ -167,7 +165,7 @@ var _ = Describe("KEEP", func() {
 		ID: "SSE-KEEP-004", Level: suite.SHOULD, Source: "bug", Modes: observe, Slow: true,
 		Title:       "The stream stays open past --hold",
 		Requirement: "The stream stays open for as long as the client wants (checked for --hold, default 65 s): no server write timeout or response timeout cuts it.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		hold := suite.Current().Hold
 		conn, err := suite.OpenStream(ctx, nil, stream.Options{Duration: hold})
 		if err != nil {
@@ -210,7 +208,7 @@ var _ = Describe("KEEP", func() {
 
 // keepWindow is the complete shared observation, or a skip when it holds
 // no event stream to judge.
-func keepWindow(ctx SpecContext) *stream.Recording {
+func keepWindow(ctx context.Context) *stream.Recording {
 	rec := suite.SharedWindow(ctx)
 	if ok, got := keepServed(rec); !ok {
 		suite.Skipf("the stream request answered %s, so there is no event stream to judge (see SSE-HTTP-001/002)", got)

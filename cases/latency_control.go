@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/origin"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
@@ -60,7 +58,7 @@ func startLatencyControl(ctx context.Context) *latencyControl {
 		return nil
 	}
 	go c.run()
-	DeferCleanup(c.close)
+	suite.Cleanup(func() { c.close() })
 	return c
 }
 

@@ -1,14 +1,13 @@
 package cases
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
-
-	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/publish"
@@ -20,14 +19,14 @@ import (
 // Names a frontend listens for, in the shapes real apps use.
 var publishedNames = []string{"Update", "user-joined", "user_left", "chat.message", "ns:event", "ünïcode-名前"}
 
-var _ = Describe("NAME", func() {
+var _ = suite.Area("NAME", func() {
 	// "If the field name is "event": Set the event type buffer to the field
 	// value." The client matches listeners case-sensitively.
 	suite.Check(suite.Meta{
 		ID: "SSE-NAME-001", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Publish},
 		Title:       "A published event name arrives exactly",
 		Requirement: "The event: field carries the published name unchanged (case, -, _, ., :, non-ASCII); listeners match it exactly.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		sent := map[string]string{} // nonce → name
@@ -61,7 +60,7 @@ var _ = Describe("NAME", func() {
 		ID: "SSE-NAME-002", Level: suite.MUST, Source: "html", Modes: []suite.Mode{suite.Publish},
 		Title:       "An unnamed publish arrives as type message",
 		Requirement: "An event published without a name has no (or an empty) event: field, so onmessage and sse-swap=\"message\" receive it.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
@@ -75,7 +74,7 @@ var _ = Describe("NAME", func() {
 		ID: "SSE-NAME-003", Level: suite.MUST, Source: "bug", Modes: []suite.Mode{suite.Publish},
 		Title:       "A name containing CR/LF never injects a field",
 		Requirement: "A published name containing CR or LF is rejected or sanitised; it never ends the event: line early to inject a field or split the frame.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		conn := liveStream(ctx, p)
 		var from int64
@@ -127,7 +126,7 @@ var _ = Describe("NAME", func() {
 		ID: "SSE-NAME-004", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Observe, suite.Publish},
 		Title:       "Emitted event names and frontend listeners agree",
 		Requirement: "Every event name the stream emits has a listener (--events or the names in --templates), and every listened-for name is emitted; with --events-doc, every emitted and listened-for name is in the channel document; no sse-swap or hx-trigger=\"sse:…\" sits outside every sse-connect in a whole page, or under an sse-connect the sse extension never processes (no hx-ext=\"sse\" on it or above, or hx-ext=\"ignore:sse\").",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		cfg := suite.Current()
 		if len(cfg.Events) == 0 && cfg.Templates == "" && cfg.EventsDoc == "" {
 			suite.Skipf("needs the frontend's listener names: pass --events a,b,c and/or --templates DIR (sse-swap, sse-close, hx-trigger=\"sse:…\", addEventListener are read from HTML/Jinja/templ/JSX/FastHTML files), or the channel document with --events-doc FILE")

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/origin"
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
@@ -21,14 +19,14 @@ import (
 // (client → origin) and proxied (client → proxy → origin) — and the checks
 // judge the difference. The scenarios several checks share run once, in
 // the background (proxy_run.go).
-var _ = Describe("PROXY", func() {
+var _ = suite.Area("PROXY", func() {
 	proxy := []suite.Mode{suite.Proxy}
 
 	suite.Check(suite.Meta{
 		ID: "SSE-PROXY-001", Level: suite.MUST, Source: "bug", Modes: proxy,
 		Title:       "The proxied stream yields the same events as the direct one",
 		Requirement: "Every event the origin sends arrives through the proxy with the same type, data and id (and the same retry), as it arrives directly.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		d, p := proxyWait(ctx, &proxyRuns.latency)
 		proxyNeedServed(d, p, "latency")
 		dr, pr := d.rec(), p.rec()
@@ -69,7 +67,7 @@ var _ = Describe("PROXY", func() {
 			"direct twin (the same event written to a direct request at the same moment), over 20 events 100 ms apart: the proxy does not buffer " +
 			"the stream. The origin sends the app's headers only (Content-Type, and --origin-header), so the proxy's own buffering shows. (A run where only outliers exceed — " +
 			"late events in at most one run of consecutive events per ten, median within budget — is run once more and judged with it; a direct leg too slow to judge is an error.)",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		d, p := proxyWait(ctx, &proxyRuns.latency)
 		who := proxyName(p.rec().Header)
 		why := proxyVariantsNote(ctx, &proxyRuns.latencyWith, who+" buffers the stream", proxyP95Judge)
@@ -82,7 +80,7 @@ var _ = Describe("PROXY", func() {
 		ID: "SSE-PROXY-003", Level: suite.SHOULD, Source: "bug", Modes: proxy,
 		Title:       "Response headers arrive through the proxy before the first event",
 		Requirement: "The origin sends its headers at once and its first event 1 s later; the headers reach the client before that first event is even written.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		d, p := proxyWait(ctx, &proxyRuns.normal)
 		proxyNeedServed(d, p, "normal")
 		hit, pr := p.hit(), p.rec()
@@ -116,7 +114,7 @@ var _ = Describe("PROXY", func() {
 		ID: "SSE-PROXY-005", Level: suite.MUST, Source: "html", Modes: proxy,
 		Title:       "Last-Event-ID, Accept and Cache-Control reach the origin unchanged",
 		Requirement: "The request headers EventSource sends on a reconnect — Last-Event-ID, Accept: text/event-stream, Cache-Control: no-cache — reach the origin unchanged.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		d, p := proxyWait(ctx, &proxyRuns.normal)
 		got := p.hit().Header
 		suite.Evidence("request_header_diff", proxyDiffHeaders(d.hit().Header, got))
@@ -141,7 +139,7 @@ var _ = Describe("PROXY", func() {
 		ID: "SSE-PROXY-006", Level: suite.MUST, Source: "html", Modes: proxy,
 		Title:       "204 and 5xx from the origin reach the client unchanged",
 		Requirement: "A stream request the origin answers 204 No Content, or 503 Service Unavailable, is answered with that status through the proxy.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		o := proxyOrigin()
 		var bad []string
 		var legs []*proxyLeg
@@ -182,12 +180,12 @@ var _ = Describe("PROXY", func() {
 		ID: "SSE-PROXY-007", Level: suite.SHOULD, Source: "bug", Modes: proxy,
 		Title:       "A client disconnect reaches the origin within 1 s",
 		Requirement: "When the client closes a proxied stream (the origin writing a comment every 100 ms), the proxy ends the origin's request within 1 s.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		const budget = time.Second
 		script := origin.Script{Name: "disconnect", Steps: []origin.Step{{Data: "id: 1\ndata: hello\n\n"}}, Keepalive: 100 * time.Millisecond}
 		d, p := proxyOpen(proxyOrigin(), script, nil, stream.Options{})
-		DeferCleanup(d.conn.Close)
-		DeferCleanup(p.conn.Close)
+		suite.Cleanup(func() { d.conn.Close() })
+		suite.Cleanup(func() { p.conn.Close() })
 		proxyNeedServed(d, p, script.Name)
 		after := map[string]float64{}
 		var late time.Duration
@@ -222,7 +220,7 @@ var _ = Describe("PROXY", func() {
 		ID: "SSE-PROXY-008", Level: suite.SHOULD, Source: "bug", Modes: proxy,
 		Title:       "The origin ending the stream ends it for the client within 1 s",
 		Requirement: "When the origin ends a stream response, the proxy ends the client's response within 1 s, so the client reconnects (with Last-Event-ID) promptly.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		const budget = time.Second
 		d, p := proxyWait(ctx, &proxyRuns.normal)
 		proxyNeedServed(d, p, "normal")
@@ -245,7 +243,7 @@ var _ = Describe("PROXY", func() {
 		Title: "The proxy adds no Content-Length, and no compression that holds events back",
 		Requirement: "The proxied stream carries no Content-Length the origin did not send; if the proxy compresses it (the request accepts gzip, deflate, br, zstd, as browsers do, " +
 			"and the origin sends no Cache-Control: no-transform), every event still decodes within the latency budget.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		d, p := proxyWait(ctx, &proxyRuns.normal)
 		proxyNeedServed(d, p, "normal")
 		pr := p.rec()
@@ -307,7 +305,7 @@ var _ = Describe("PROXY", func() {
 		ID: "SSE-PROXY-012", Level: suite.SHOULD, Source: "bug", Modes: proxy,
 		Title:       "A text/event-stream; charset=utf-8 stream is still streamed",
 		Requirement: "With Content-Type: text/event-stream; charset=utf-8, events reach the client within the latency budget, as without the parameter.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		d, p := proxyWait(ctx, &proxyRuns.charset)
 		why := "the origin sent Content-Type: text/event-stream; charset=utf-8; a proxy whose SSE detection wants the bare media type buffers it (kamal-proxy PR #56)"
 		if m, same := proxyFailedLike(ctx); same {

@@ -6,8 +6,6 @@ import (
 	"sync"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/origin"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
@@ -17,7 +15,7 @@ import (
 // (or --keepalive-max) must last --hold; alongside, one silent stream per
 // step of proxyIdleSteps finds the longest silence the proxy tolerates.
 // All streams run at once, so the check takes --hold, not the sum.
-func checkProxyIdle(ctx SpecContext) {
+func checkProxyIdle(ctx context.Context) {
 	cfg := suite.Current()
 	o := proxyOrigin()
 	every := min(15*time.Second, cfg.KeepaliveMax)
@@ -29,7 +27,7 @@ func checkProxyIdle(ctx SpecContext) {
 		l := &proxyLeg{name: "proxied", sc: o.Add(script)}
 		l.url = proxyVia(cfg) + l.sc.Path
 		l.open(nil, stream.Options{Duration: cfg.Hold + 10*time.Second})
-		DeferCleanup(l.conn.Close)
+		suite.Cleanup(func() { l.conn.Close() })
 		return l
 	}
 	steps := proxyIdleSteps(cfg.Hold)

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/origin"
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
@@ -21,7 +19,7 @@ const proxyBigLen = 1 << 20
 
 // checkProxyBigEvent is SSE-PROXY-010. The recordings (a MiB each) are
 // attached only when the check fails.
-func checkProxyBigEvent(ctx SpecContext) {
+func checkProxyBigEvent(ctx context.Context) {
 	payload := strings.Repeat("ssespec-1MiB-single-line/", proxyBigLen/25+1)[:proxyBigLen]
 	script := origin.Script{Name: "big", End: true, Steps: []origin.Step{
 		{Data: "id: 1\ndata: " + payload + "\n\n"},
@@ -31,7 +29,7 @@ func checkProxyBigEvent(ctx SpecContext) {
 	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	for _, l := range []*proxyLeg{d, p} {
-		DeferCleanup(l.conn.Close)
+		suite.Cleanup(func() { l.conn.Close() })
 		l.waitEnd(wctx, proxyEndWait)
 	}
 	intact := func(r *stream.Recording) (string, bool) {
@@ -83,7 +81,7 @@ const (
 )
 
 // checkProxyFanout is SSE-PROXY-011.
-func checkProxyFanout(ctx SpecContext) {
+func checkProxyFanout(ctx context.Context) {
 	cfg := suite.Current()
 	budget := cfg.LatencyBudget
 	o := proxyOrigin()
@@ -102,7 +100,7 @@ func checkProxyFanout(ctx SpecContext) {
 	wg.Wait()
 	for _, ls := range legs {
 		for _, l := range ls {
-			DeferCleanup(l.conn.Close)
+			suite.Cleanup(func() { l.conn.Close() })
 		}
 	}
 	refused := func(ls []*proxyLeg) []string {

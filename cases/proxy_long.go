@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/origin"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
@@ -16,7 +14,7 @@ import (
 // send_timeout (600 s by default) cuts every stream after 10 minutes. An
 // idle-timeout check cannot tell that apart, and its advice (comment more
 // often) cannot help; this one holds a stream whose events keep flowing.
-var _ = Describe("PROXY", func() {
+var _ = suite.Area("PROXY", func() {
 	suite.Check(suite.Meta{
 		ID: "SSE-PROXY-013", Level: suite.SHOULD, Source: "bug", Modes: []suite.Mode{suite.Proxy}, Slow: true,
 		Title: "A lively stream survives --hold through the proxy",
@@ -28,7 +26,7 @@ var _ = Describe("PROXY", func() {
 // proxyLivelyEvery is the event interval of SSE-PROXY-013's stream.
 const proxyLivelyEvery = time.Second
 
-func checkProxyLively(ctx SpecContext) {
+func checkProxyLively(ctx context.Context) {
 	cfg := suite.Current()
 	o := proxyOrigin()
 	n := int(cfg.Hold / proxyLivelyEvery)
@@ -40,7 +38,7 @@ func checkProxyLively(ctx SpecContext) {
 	l := &proxyLeg{name: "proxied", sc: o.Add(script)}
 	l.url = proxyVia(cfg) + l.sc.Path
 	l.open(nil, stream.Options{Duration: cfg.Hold + 10*time.Second})
-	DeferCleanup(l.conn.Close)
+	suite.Cleanup(func() { l.conn.Close() })
 	wctx, cancel := context.WithTimeout(ctx, cfg.Hold+10*time.Second)
 	defer cancel()
 	l.conn.Wait(wctx)

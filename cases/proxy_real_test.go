@@ -9,7 +9,6 @@ import (
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/proxies"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 )
 
 // Real proxies, pinned: for each, what its first-written (stock)
@@ -85,7 +84,7 @@ func TestPROXYRealProxies(t *testing.T) {
 				except[id] = [2]string{reports.Fail, msg}
 			}
 			start := time.Now()
-			r := ssespectest.Check(t, cfg)
+			r := casetest.Check(t, cfg)
 			t.Logf("%s: %v", c.name, time.Since(start).Round(100*time.Millisecond))
 			expectAll(t, r, reports.Pass, except)
 		})
@@ -100,7 +99,7 @@ func TestPROXYVarnishSendTimeout(t *testing.T) {
 	conf := strings.Replace(proxies.VarnishRecipe, "send_timeout=86400", "send_timeout=3", 1)
 	cfg := proxyConfig(t, realProxy(t, proxies.Varnish, conf), "SSE-PROXY-004", "SSE-PROXY-013")
 	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 6*time.Second
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	casetest.Expect(t, r, "SSE-PROXY-013", reports.Fail, "total duration, not an idle timeout")
 	casetest.Expect(t, r, "SSE-PROXY-004", reports.Fail, "not an idle timeout")
 }

@@ -152,6 +152,22 @@ var proxyRuns struct {
 	latencyWith, normalWith [2]proxyShared
 }
 
+// The shared scenarios belong to one run: at its end wait for the ones
+// started (they are bounded by their scripts) and forget them, so the next
+// run in the process starts its own.
+var _ = suite.OnRunEnd(func() {
+	all := []*proxyShared{&proxyRuns.latency, &proxyRuns.normal, &proxyRuns.charset}
+	for i := range proxyRuns.latencyWith {
+		all = append(all, &proxyRuns.latencyWith[i], &proxyRuns.normalWith[i])
+	}
+	for _, s := range all {
+		if s.done != nil {
+			<-s.done
+		}
+		*s = proxyShared{}
+	}
+})
+
 func proxyStartShared(o *origin.Server) {
 	start := func(s *proxyShared, script origin.Script, hdr http.Header) {
 		s.once.Do(func() {

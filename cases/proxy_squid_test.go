@@ -13,7 +13,6 @@ import (
 	"github.com/ssespec/ssespec/internal/faults"
 	"github.com/ssespec/ssespec/internal/proxies"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite/runner"
 )
 
@@ -38,7 +37,7 @@ func TestPROXYSquidColdStart(t *testing.T) {
 	cfg := casetest.FastConfig("", "SSE-PROXY-001", "SSE-PROXY-006")
 	cfg.Via, cfg.OriginAddr, cfg.ProbeWait = sq.URL+"/sse", addr, 30*time.Second
 	start := time.Now()
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	t.Logf("run against a cold Squid: %v", time.Since(start).Round(100*time.Millisecond))
 	for _, id := range []string{"SSE-PROXY-001", "SSE-PROXY-006"} {
 		casetest.Expect(t, r, id, reports.Pass, "")
@@ -67,7 +66,7 @@ func TestPROXYProbeWaitsForTheProxyToFindTheOrigin(t *testing.T) {
 	t.Cleanup(ts.Close)
 	cfg := casetest.FastConfig("", "SSE-PROXY-006")
 	cfg.Via, cfg.OriginAddr, cfg.ProbeWait = ts.URL+"/sse", addr, 10*time.Second
-	casetest.Expect(t, ssespectest.Check(t, cfg), "SSE-PROXY-006", reports.Pass, "")
+	casetest.Expect(t, casetest.Check(t, cfg), "SSE-PROXY-006", reports.Pass, "")
 }
 
 func TestPROXYProbeGivesUpAfterProbeWait(t *testing.T) {

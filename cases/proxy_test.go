@@ -14,7 +14,6 @@ import (
 	"github.com/ssespec/ssespec/internal/faults"
 	"github.com/ssespec/ssespec/internal/proxies"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -87,7 +86,7 @@ func expectAll(t *testing.T, r *reports.Report, want string, except map[string][
 func TestPROXYChecksPassOnGoodProxy(t *testing.T) {
 	cfg := proxyConfig(t, goProxy(t, "good"), proxyIDs...)
 	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 3*time.Second
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	expectAll(t, r, reports.Pass, nil)
 }
 
@@ -97,7 +96,7 @@ func TestPROXYChecksPassOnGoodProxy(t *testing.T) {
 // this process, which a loaded machine starves in ways the suite's direct
 // legs (another process) cannot see.
 func TestPROXYCompressionFlushedPasses(t *testing.T) {
-	r := ssespectest.Check(t, proxyConfig(t, goProxy(t, "gzip-flushed"), "SSE-PROXY-009"))
+	r := casetest.Check(t, proxyConfig(t, goProxy(t, "gzip-flushed"), "SSE-PROXY-009"))
 	casetest.Expect(t, r, "SSE-PROXY-009", reports.Pass, "gzip-compresses the stream and flushes per event")
 }
 
@@ -132,7 +131,7 @@ func TestPROXYChecksFail(t *testing.T) {
 			if c.slow {
 				cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, 2*time.Second, 3*time.Second
 			}
-			casetest.Expect(t, ssespectest.Check(t, cfg), c.id, reports.Fail, c.detail)
+			casetest.Expect(t, casetest.Check(t, cfg), c.id, reports.Fail, c.detail)
 		})
 	}
 }
@@ -144,7 +143,7 @@ func TestPROXYTunedNginx(t *testing.T) {
 	cfg := proxyConfig(t, nginxProxy(t, proxies.NginxTuned), proxyIDs...)
 	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 3*time.Second
 	start := time.Now()
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	t.Logf("PROXY checks against tuned nginx (slow included, --hold 3s): %v", time.Since(start).Round(100*time.Millisecond))
 	expectAll(t, r, reports.Pass, nil)
 }
@@ -156,7 +155,7 @@ func TestPROXYTunedNginx(t *testing.T) {
 func TestPROXYStockNginx(t *testing.T) {
 	proxies.Nginx.Need(t)
 	cfg := proxyConfig(t, nginxProxy(t, proxies.NginxStock), proxyIDs...)
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	expectAll(t, r, reports.Pass, map[string][2]string{
 		"SSE-PROXY-002": {reports.Fail, "unless the app sends X-Accel-Buffering: no"},
 		"SSE-PROXY-003": {reports.Fail, "holds the headers back unless the app sends X-Accel-Buffering: no"},
@@ -177,7 +176,7 @@ func TestPROXYStockNginxAppSendsXAccel(t *testing.T) {
 	proxies.Nginx.Need(t)
 	cfg := proxyConfig(t, nginxProxy(t, proxies.NginxStock), "SSE-PROXY-002", "SSE-PROXY-003")
 	cfg.OriginHeader = http.Header{"X-Accel-Buffering": {"no"}}
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	for _, id := range []string{"SSE-PROXY-002", "SSE-PROXY-003"} {
 		casetest.Expect(t, r, id, reports.Pass, "")
 	}
@@ -191,7 +190,7 @@ func TestPROXYIdleTimeoutNginx(t *testing.T) {
 	short := strings.Replace(proxies.NginxTuned, "proxy_read_timeout 1h;", "proxy_read_timeout 1s;", 1)
 	cfg := proxyConfig(t, nginxProxy(t, short), "SSE-PROXY-004")
 	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, 2*time.Second, 3*time.Second
-	casetest.Expect(t, ssespectest.Check(t, cfg), "SSE-PROXY-004", reports.Fail, "idle timeout is about 1s")
+	casetest.Expect(t, casetest.Check(t, cfg), "SSE-PROXY-004", reports.Fail, "idle timeout is about 1s")
 }
 
 // docs/proxies.md shows the nginx configuration the tests verify.

@@ -8,7 +8,6 @@ import (
 	"github.com/ssespec/ssespec/harness/browser"
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 )
 
 // skippedOnReference are the checks that cannot apply to the plain-HTTP
@@ -24,7 +23,7 @@ var skippedOnReference = map[string]string{
 func TestReferencePassesEveryCheck(t *testing.T) {
 	cfg, _ := casetest.ReferenceConfig(t)
 	cfg.Slow = true
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	if len(r.Results) == 0 {
 		t.Fatal("no check ran")
 	}

@@ -8,15 +8,13 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
-var _ = Describe("RESUME", func() {
+var _ = suite.Area("RESUME", func() {
 	observe := []suite.Mode{suite.Observe}
 
 	// Reestablishing the connection: "if the EventSource object's last event
@@ -28,7 +26,7 @@ var _ = Describe("RESUME", func() {
 		ID: "SSE-RESUME-001", Level: suite.MUST, Source: "html", Modes: observe,
 		Title:       "Reconnects with Last-Event-ID get a 200 event stream",
 		Requirement: "A reconnect carrying Last-Event-ID — an id the server sent, an id it never sent, or a non-ASCII UTF-8 id — is answered 200 text/event-stream; anything else ends the client's EventSource for good.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		// The first id the shared stream sees will do: no need to wait out
 		// the whole window.
 		known, knownName := "", "known"
@@ -91,7 +89,7 @@ var _ = Describe("RESUME", func() {
 		Title:       "A fresh connection is not replayed history",
 		Requirement: "A connection without Last-Event-ID gets live events only, not the history it never asked for (the AutoReplay bug); servers that generate each connection's events themselves pass.",
 		Tolerates:   "per-connection generators (a loop per request, ids restarting at 1, the same data on every connection at its own pace, per-connection timestamps) and a one-event current-state snapshot at connect; events are matched by type and data, not by per-connection ids.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		// Stream A is the shared observation stream, open since the run
 		// began: it usually has its events already, so this check costs one
 		// event's wait, not a window. It is only read, never closed. Once
@@ -111,7 +109,7 @@ var _ = Describe("RESUME", func() {
 		openOwn := func() *stream.Conn {
 			if own == nil {
 				c, err := suite.OpenStream(ctx, nil, stream.Options{})
-				DeferCleanup(func() { c.Close() })
+				suite.Cleanup(func() { c.Close() })
 				if err != nil {
 					suite.Undecided("could not open the first stream: %v", err)
 				}
@@ -245,7 +243,7 @@ var _ = Describe("RESUME", func() {
 		ID: "SSE-RESUME-004", Level: suite.BP, Source: "html", Modes: observe,
 		Title:       "The server sends a retry: field",
 		Requirement: "The server sets clients' reconnection time with a retry: field rather than leaving it to each client's default.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		rec := keepWindow(ctx)
 		var field *parser.Line
 		for i, ln := range rec.Parse.Lines {
@@ -271,7 +269,7 @@ var _ = Describe("RESUME", func() {
 		ID: "SSE-RESUME-006", Level: suite.SHOULD, Source: "html", Modes: observe,
 		Title:       "20 reconnects in a row are all served",
 		Requirement: "Repeated reconnects — 20 in a row, each opened and closed — are all answered 200 text/event-stream.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		const n = 20
 		const headerTimeout = 5 * time.Second
 		start := time.Now()

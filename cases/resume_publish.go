@@ -8,15 +8,13 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
-var _ = Describe("RESUME", func() {
+var _ = suite.Area("RESUME", func() {
 	// Reestablishing the connection sends the last event ID string as
 	// Last-Event-ID; the server uses it to continue where the client left
 	// off. A server that declares replay must send exactly what came after
@@ -35,7 +33,7 @@ var _ = Describe("RESUME", func() {
 		ID: "SSE-RESUME-002", Level: suite.SHOULD, Source: "html", Modes: []suite.Mode{suite.Publish},
 		Title:       "Resuming after Last-Event-ID delivers what followed it, once, in order",
 		Requirement: "After a reconnect with Last-Event-ID k, the events published after k arrive with no gap and no duplicate, in order; a client that missed nothing is replayed nothing.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		p := suite.NeedPublisher()
 		suite.NeedCapability(suite.CapIDs)
 		suite.NeedCapability(suite.CapReplay)
@@ -110,7 +108,7 @@ var _ = Describe("RESUME", func() {
 		ID: "SSE-RESUME-005", Level: suite.SHOULD, Source: "html", Modes: []suite.Mode{suite.Observe},
 		Title:       "A finished stream answers 204, not 200",
 		Requirement: "Where the target's stream is finished (--done-url), it answers 204 No Content, which tells clients to stop reconnecting; 200 and an ended body makes them reconnect forever.",
-	}, func(ctx SpecContext) {
+	}, func(ctx context.Context) {
 		cfg := suite.Current()
 		if cfg.DoneURL == "" {
 			suite.Skipf("needs --done-url URL: a URL where the target serves a finished stream (it should answer 204 No Content)")
@@ -119,7 +117,7 @@ var _ = Describe("RESUME", func() {
 		opts.HeaderTimeout = 5 * time.Second
 		opts.Duration = time.Second // how long a 200 body is watched
 		c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.DoneURL, Header: cfg.RequestHeader(suite.BrowserLikeHeader())}, opts)
-		DeferCleanup(c.Close)
+		suite.Cleanup(func() { c.Close() })
 		if err != nil {
 			suite.Undecided("GET %s: %v", cfg.DoneURL, err)
 		}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
@@ -19,7 +17,7 @@ import (
 // browserAcceptEncoding is what Chromium offers; a server may pick any.
 const browserAcceptEncoding = "gzip, deflate, br, zstd"
 
-var _ = Describe("HTTP", func() {
+var _ = suite.Area("HTTP", func() {
 	// RFC 9110 §8.4: the content coding "indicates what additional content
 	// codings have been applied"; a body that does not decode under it is
 	// no body at all to the browser (Chromium: ERR_CONTENT_DECODING_FAILED,
@@ -44,7 +42,7 @@ var _ = Describe("HTTP", func() {
 	}, checkCleanEnd)
 })
 
-func checkCleanEnd(ctx SpecContext) {
+func checkCleanEnd(ctx context.Context) {
 	rec := suite.SharedWindow(ctx)
 	if rec.Status != http.StatusOK {
 		suite.Skipf("the stream request answered %d, so there is no stream to judge (see SSE-HTTP-001)", rec.Status)
@@ -97,7 +95,7 @@ func transportError(err error) string {
 	return msg
 }
 
-func checkDecodes(ctx SpecContext) {
+func checkDecodes(ctx context.Context) {
 	cfg := suite.Current()
 	shared := suite.SharedHeaders(ctx)
 	if shared.Status != http.StatusOK {

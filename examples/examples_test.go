@@ -12,7 +12,6 @@ import (
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/known"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -80,7 +79,7 @@ func TestExamples(t *testing.T) {
 				limit <- struct{}{}
 				defer func() { <-limit }()
 			}
-			r := ssespectest.Check(t, cfg)
+			r := casetest.Check(t, cfg)
 			for _, res := range r.Results {
 				t.Logf("%s %s %s (%d ms): %s", res.ID, res.Level, res.Verdict, res.DurationMS, res.Message)
 			}
@@ -156,7 +155,7 @@ func TestExampleFaults(t *testing.T) {
 				limit <- struct{}{}
 				defer func() { <-limit }()
 			}
-			r := ssespectest.Check(t, cfg)
+			r := casetest.Check(t, cfg)
 			casetest.Expect(t, r, f.id, reports.Fail, f.detail)
 		})
 	}

@@ -30,7 +30,6 @@ import (
 	"github.com/ssespec/ssespec/harness/publish"
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/known"
-	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -66,7 +65,7 @@ func run(t *testing.T, start func(t *testing.T, demo bool) adapter, busy bool, n
 	}
 	cfg.PublishFunc = a.Publish
 	cfg.Capabilities = []suite.Capability{suite.CapIDs, suite.CapReplay}
-	r := ssespectest.Check(t, cfg)
+	r := casetest.Check(t, cfg)
 	pinned, err := known.Load(name)
 	if err != nil {
 		t.Fatal(err)

@@ -11,9 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-	"github.com/onsi/ginkgo/v2/types"
-
 	"github.com/ssespec/ssespec/harness/stream"
 )
 
@@ -35,8 +32,8 @@ func TargetDown() string {
 	return health.down
 }
 
-// ResetHealth forgets a previous run's verdict on the target.
-func ResetHealth() {
+// resetHealth forgets a previous run's verdict on the target.
+func resetHealth() {
 	health.Lock()
 	health.down = ""
 	health.Unlock()
@@ -49,30 +46,17 @@ func ResetHealth() {
 // healthProbeTimeout bounds the question "does it still answer".
 const healthProbeTimeout = 3 * time.Second
 
-var _ = ReportAfterEach(func(sr SpecReport) {
-	if sr.LeafNodeType != types.NodeTypeIt || TargetDown() != "" || !errored(sr) || Current().Offline() { // a capture has no target to ask
+// afterCheck asks, after a check ended in error, whether the target still
+// answers; when it does not, later checks say so (see precheck).
+func afterCheck(id string, o Outcome) {
+	if o.Verdict != VerdictError || TargetDown() != "" || Current().Offline() { // a capture has no target to ask
 		return
-	}
-	id := ""
-	for _, l := range sr.Labels() {
-		if len(l) > 3 && l[:3] == "id:" {
-			id = l[3:]
-		}
 	}
 	if why := probeHealth(Current()); why != "" {
 		health.Lock()
 		health.down = fmt.Sprintf("the target stopped answering after %s, at %s: %s", id, time.Now().Format("15:04:05"), why)
 		health.Unlock()
 	}
-})
-
-func errored(sr SpecReport) bool {
-	for _, e := range sr.ReportEntries {
-		if e.Name == EntryVerdict && e.StringRepresentation() == "error" {
-			return true
-		}
-	}
-	return sr.State.Is(types.SpecStateTimedout | types.SpecStatePanicked)
 }
 
 // probeHealth says why the target no longer answers, or "". Connection

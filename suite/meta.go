@@ -1,6 +1,6 @@
-// Package suite is the glue between the harness and the Ginkgo cases: the
-// check registry and its labels, the run configuration, verdict helpers and
-// the recordings several checks share.
+// Package suite is the glue between the harness and the checks: the check
+// registry and its labels, the executor both runners share (Execute), the
+// run configuration, verdict helpers and the recordings several checks share.
 package suite
 
 import (

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
 	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
 )
@@ -74,7 +72,7 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 	c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, base)
 	closed := noteOpened(err)
 	go func() { <-c.Done(); closed() }()
-	DeferCleanup(c.Close)
+	Cleanup(func() { c.Close() })
 	if errors.Is(err, stream.ErrNoHeaders) && sharedGotNoHeaders() {
 		Skipf("%s", NoHeadersSkip) // the shared stream gave up meanwhile: same cause, said once
 	}

@@ -1,10 +1,6 @@
 package suite
 
-import (
-	"fmt"
-
-	. "github.com/onsi/ginkgo/v2"
-)
+import "fmt"
 
 // Report entry names the reports package reads back.
 const (
@@ -14,13 +10,16 @@ const (
 	EntryEvidence = "ssespec:evidence:" // + key
 )
 
+// The verdict helpers end the check in progress (see Execute); call them
+// from the check's own goroutine, as with testing.T's FailNow.
+
 // Failf fails the check h2spec-style: what the requirement expects and what
 // the target actually did.
 func Failf(expected, actualFormat string, args ...any) {
 	actual := fmt.Sprintf(actualFormat, args...)
-	AddReportEntry(EntryExpected, expected, ReportEntryVisibilityNever)
-	AddReportEntry(EntryActual, actual, ReportEntryVisibilityNever)
-	Fail(actual, 1)
+	addEntry(EntryExpected, expected)
+	addEntry(EntryActual, actual)
+	panic(stop{VerdictFail, actual})
 }
 
 // Require fails with Expected/Actual unless ok.
@@ -33,20 +32,19 @@ func Require(ok bool, expected, actualFormat string, args ...any) {
 // Undecided ends the check with verdict error: the harness could not judge
 // (timeout, refused connection), which is not the target's failure.
 func Undecided(format string, args ...any) {
-	AddReportEntry(EntryVerdict, "error", ReportEntryVisibilityNever)
-	Fail(fmt.Sprintf(format, args...), 1)
+	panic(stop{VerdictError, fmt.Sprintf(format, args...)})
 }
 
 // Skipf ends the check with verdict skip; the message says why (mode,
 // capability, or nothing observed to judge).
 func Skipf(format string, args ...any) {
-	Skip(fmt.Sprintf(format, args...), 1)
+	panic(stop{VerdictSkip, fmt.Sprintf(format, args...)})
 }
 
 // Evidence attaches a named piece of evidence to the check's report entry;
 // v must marshal to JSON.
 func Evidence(key string, v any) {
-	AddReportEntry(EntryEvidence+key, v, ReportEntryVisibilityNever)
+	addEntry(EntryEvidence+key, v)
 }
 
 // EntryNote carries a remark on a passing check (e.g. a BP warning).
@@ -54,5 +52,5 @@ const EntryNote = "ssespec:note"
 
 // Note attaches a remark the report shows even when the check passes.
 func Note(format string, args ...any) {
-	AddReportEntry(EntryNote, fmt.Sprintf(format, args...), ReportEntryVisibilityNever)
+	addEntry(EntryNote, fmt.Sprintf(format, args...))
 }

@@ -41,8 +41,7 @@ func runSuite(ctx context.Context, cfg suite.Config, f runFlags, rawStdout, rawS
 		fmt.Fprintf(console{w: rawStderr}, "ssespec: %v\n", err)
 		return exitUsage
 	}
-	// Progress goes to whatever os.Stdout is while the run redirects fd 1
-	// to Ginkgo's log.
+	// Progress goes to the terminal; Ginkgo's own output to its log (GinkgoLog).
 	stdout := console{progressWriter{rawStdout}, colorFor(rawStdout)}
 	stderr := console{w: rawStderr}
 	if err := ci.check(); err != nil {

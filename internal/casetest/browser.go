@@ -13,7 +13,7 @@ import (
 )
 
 // BrowserMain runs a test package's tests with one Chromium shared by every
-// suite they run: each suite runs in a child process (see ssespectest), and
+// suite they run: each suite runs in a child process (see Check), and
 // starting Chromium per suite costs seconds of CPU on a two-core machine.
 // The children attach through suite.EnvBrowserURL, which they inherit; in
 // a child that variable is already set, so no second browser is started.

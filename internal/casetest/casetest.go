@@ -13,7 +13,6 @@ import (
 	"github.com/ssespec/ssespec/harness/refserver"
 	"github.com/ssespec/ssespec/internal/faults"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -107,7 +106,7 @@ func Faults(t *testing.T, cases []Case) {
 			if c.Config != nil {
 				c.Config(&cfg)
 			}
-			r := ssespectest.Check(t, cfg)
+			r := Check(t, cfg)
 			want := c.Want
 			if want == "" {
 				want = reports.Fail

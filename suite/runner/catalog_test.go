@@ -17,7 +17,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/catalog.json and the README's check list from the specs")
 
-var listOnce = sync.OnceValues(List) // Ginkgo builds the tree once per process
+var listOnce = sync.OnceValues(List)
 
 const (
 	goldenPath = "../../testdata/catalog.json"

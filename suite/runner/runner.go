@@ -1,6 +1,7 @@
-// Package runner runs the conformance cases with Ginkgo, in-process, once per
-// process (Ginkgo's rule), and builds the reports. The CLI and the Go library
-// entry both call it.
+// Package runner runs the conformance checks and builds the reports: as
+// Ginkgo specs for the CLI (Run, once per process, Ginkgo's rule) or
+// in-process, any number of times, for ssespectest (Start). Both execute
+// the same check values through suite.Execute.
 package runner
 
 import (
@@ -9,10 +10,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"sync"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/ssespec/ssespec/cases" // registers every check; proxy mode's origin
@@ -33,40 +32,14 @@ type Options struct {
 // ErrUnreachable means the target could not be reached at all.
 var ErrUnreachable = errors.New("target unreachable")
 
-var captured struct {
-	sync.Mutex
-	report   types.Report
-	progress io.Writer
-}
-
-var _ = ReportAfterEach(func(sr SpecReport) {
-	captured.Lock()
-	w := captured.progress
-	captured.Unlock()
-	if w == nil || sr.LeafNodeType != types.NodeTypeIt {
-		return
-	}
-	if res, ok := reports.ResultOf(sr); ok {
-		fmt.Fprintln(w, reports.ProgressLine(res))
-	}
-})
-
-var _ = ReportAfterSuite("ssespec", func(r types.Report) {
-	captured.Lock()
-	captured.report = r
-	captured.Unlock()
-})
-
-type testingT struct{ failed bool }
-
-func (t *testingT) Fail() { t.failed = true }
-
-// Run checks the target cfg names and writes the reports into
-// cfg.ReportDir (when set).
-func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, error) {
+// prepare completes cfg and makes sure the run can start: the proxy mode's
+// origin (closed by done), the configuration, the report directory, the
+// target answering.
+func prepare(ctx context.Context, cfg suite.Config, opts Options) (_ suite.Config, done func(), err error) {
+	done = func() {}
 	cfg = cfg.Defaults()
 	if _, err := types.ParseLabelFilter(cfg.LabelFilter); err != nil {
-		return nil, fmt.Errorf("--label-filter: %w", err)
+		return cfg, done, fmt.Errorf("--label-filter: %w", err)
 	}
 	if cfg.Mode == suite.Proxy && cfg.URL == "" && !opts.DryRun {
 		// The suite is the origin: start it, point the run at the proxy. (A
@@ -74,23 +47,23 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 		// cases.ProxyConfig derived.)
 		o, err := cases.StartOrigin(cfg)
 		if err != nil {
-			return nil, err
+			return cfg, done, err
 		}
-		defer o.Close()
+		done = func() { o.Close() }
 		cfg = cases.ProxyConfig(cfg, o)
 		if opts.Progress != nil {
 			fmt.Fprintf(opts.Progress, "ssespec: origin on %s; the proxy at %s must forward to it\n", o.URL(), cfg.Via)
 		}
 		if err := cases.ProbeProxy(ctx, cfg, o, opts.Progress); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+			return cfg, done, fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return cfg, done, err
 	}
 	if cfg.ReportDir != "" && !opts.DryRun {
 		if err := reports.CheckDir(cfg.ReportDir); err != nil {
-			return nil, err
+			return cfg, done, err
 		}
 	}
 	if cfg.Offline() {
@@ -98,16 +71,34 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	}
 	if !opts.DryRun && cfg.Mode != suite.Proxy && !cfg.Offline() {
 		if err := Probe(ctx, cfg); err != nil {
-			return nil, err
+			return cfg, done, err
 		}
 	}
+	return cfg, done, nil
+}
+
+// Run checks the target cfg names as Ginkgo specs and writes the reports
+// into cfg.ReportDir (when set). Ginkgo allows it once per process; Start
+// runs the same checks in-process, as often as needed.
+func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, error) {
+	cfg, done, err := prepare(ctx, cfg, opts)
+	defer done()
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
+	run := suite.BeginRun(cfg, ModeFilter(cfg.Mode, cfg.LabelFilter), !opts.DryRun)
 	gr, err := runGinkgo(cfg, opts)
+	end := run.End()
 	if err != nil {
 		return nil, err
 	}
 	gr.RunTime = time.Since(start)
-	names, recs := suite.Recordings()
+	return finish(cfg, opts, gr, end)
+}
+
+// finish builds the report of a finished run and writes it.
+func finish(cfg suite.Config, opts Options, gr types.Report, end suite.RunEnd) (*reports.Report, error) {
 	info := reports.RunInfo{Mode: string(cfg.Mode), Target: cfg.URL, Filter: ModeFilter(cfg.Mode, cfg.LabelFilter),
 		Strict: cfg.Strict, LabelFilter: cfg.LabelFilter,
 		Implementation: reports.Implementation{Name: cfg.ImplName, Version: cfg.ImplVersion, URL: cfg.ImplURL}}
@@ -117,13 +108,13 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	if opts.Interrupted != nil {
 		info.Interrupted = opts.Interrupted()
 	}
-	r := reports.BuildRun(gr, info, names, recs)
-	r.TargetStopped = reports.CutText(suite.TargetDown())
-	r.HookStopped = reports.CutText(suite.HookDown())
+	r := reports.BuildRun(gr, info, end.RecordingNames, end.Recordings)
+	r.TargetStopped = reports.CutText(end.TargetDown)
+	r.HookStopped = reports.CutText(end.HookDown)
 	if cfg.Offline() {
-		r.Warnings = append(r.Warnings, offlineWarnings(cfg.Capture, recs)...)
-	} else if hint := suite.SerialHint(); hint != "" {
-		r.Warnings = append(r.Warnings, hint)
+		r.Warnings = append(r.Warnings, offlineWarnings(cfg.Capture, end.Recordings)...)
+	} else if end.SerialHint != "" {
+		r.Warnings = append(r.Warnings, end.SerialHint)
 	}
 	if cfg.ReportDir != "" && !opts.DryRun {
 		if _, err := reports.WriteAll(r, cfg.ReportDir); err != nil {
@@ -131,54 +122,6 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 		}
 	}
 	return r, nil
-}
-
-func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
-	suite.SetConfig(cfg)
-	suite.ResetHealth()
-	sc, rc := GinkgoConfiguration()
-	sc.LabelFilter = ModeFilter(cfg.Mode, cfg.LabelFilter)
-	sc.RandomSeed = 1 // a stable order between runs
-	sc.DryRun = opts.DryRun
-	sc.Timeout = cfg.Timeout // each check bounds itself too; see suite.Check
-	if sc.Timeout == 0 {
-		sc.Timeout = 24 * time.Hour
-	}
-	sc.FailFast = false
-	rc.NoColor = true
-	rc.Succinct = true
-
-	captured.Lock()
-	captured.progress = opts.Progress
-	captured.Unlock()
-	if !opts.DryRun {
-		suite.StartObservation()
-		defer suite.StopObservation()
-	}
-	if opts.GinkgoLog != "" {
-		restore, err := redirectStdout(opts.GinkgoLog)
-		if err != nil {
-			return types.Report{}, err
-		}
-		defer restore()
-	}
-	waitStart := func() {}
-	cancelStart := func() {}
-	if !opts.DryRun {
-		var ctx context.Context
-		ctx, cancelStart = context.WithCancel(context.Background())
-		waitStart = suite.StartRun(ctx, sc.LabelFilter)
-	}
-	RunSpecs(&testingT{}, "ssespec", sc, rc)
-	// The run-start work ends before the browser stops, so none of it
-	// starts anything the stop would miss.
-	cancelStart()
-	waitStart()
-	suite.StopObservation()
-	suite.StopBrowser()
-	captured.Lock()
-	defer captured.Unlock()
-	return captured.report, nil
 }
 
 // ModeFilter narrows the user's label filter to the checks the run's mode

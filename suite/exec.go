@@ -1,0 +1,185 @@
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Verdicts an Outcome carries (the reports package's words).
+const (
+	VerdictPass  = "pass"
+	VerdictFail  = "fail"
+	VerdictError = "error"
+	VerdictSkip  = "skip"
+)
+
+// Outcome is how one check ended, whichever executor ran it: the Ginkgo
+// spec tree (the CLI) and ssespectest's subtests both run Execute, so the
+// same target gets the same verdicts from both.
+type Outcome struct {
+	Verdict string
+	Message string  // why (fail, error, skip); "" on pass
+	Entries []Entry // Expected/Actual, evidence and notes, in the order given
+	Start   time.Time
+	RunTime time.Duration
+}
+
+// Entry is one named piece of a check's report (see the Entry* names).
+type Entry struct {
+	Name  string
+	Value any
+}
+
+// GracePeriod is how long a check whose timeout passed may take to return
+// before it is abandoned (Ginkgo's default grace period).
+const GracePeriod = 30 * time.Second
+
+// stop is the panic value the verdict helpers end a check body with; only
+// Execute recovers it.
+type stop struct{ verdict, msg string }
+
+// checkRun is the check in progress: the verdict helpers record into it.
+type checkRun struct {
+	sync.Mutex
+	entries  []Entry
+	cleanups []func()
+}
+
+// active is the check in progress. Checks run one at a time (runs are
+// serialized, see BeginRun), so the helpers, which take no context, find it
+// here.
+var active struct {
+	sync.Mutex
+	c *checkRun
+}
+
+func activeCheck() *checkRun {
+	active.Lock()
+	defer active.Unlock()
+	return active.c
+}
+
+func addEntry(name string, v any) {
+	if c := activeCheck(); c != nil {
+		c.Lock()
+		c.entries = append(c.entries, Entry{name, v})
+		c.Unlock()
+	}
+}
+
+// Cleanup registers f to run when the check ends, whatever its verdict
+// (last registered, first run), like a deferred call that also runs when
+// the check is abandoned after its timeout. Outside a check (work a run
+// shares between checks) f runs when the run ends.
+func Cleanup(f func()) {
+	if c := activeCheck(); c != nil {
+		c.Lock()
+		c.cleanups = append(c.cleanups, f)
+		c.Unlock()
+		return
+	}
+	OnRunEndOnce(f)
+}
+
+type checkIDKey struct{}
+
+// CheckID is the ID of the check whose context ctx is ("" outside one).
+func CheckID(ctx context.Context) string {
+	id, _ := ctx.Value(checkIDKey{}).(string)
+	return id
+}
+
+// Execute runs one check's body and returns its outcome: in a goroutine of
+// its own, bounded by SpecTimeout plus GracePeriod, with its cleanups run
+// afterwards. Call it inside a run (BeginRun), one check at a time; ctx
+// ending (an interrupt, the run's deadline) ends the check in error.
+func Execute(ctx context.Context, c CheckDef) Outcome {
+	cr := &checkRun{}
+	active.Lock()
+	if active.c != nil {
+		active.Unlock()
+		panic("suite.Execute: another check is in progress")
+	}
+	active.c = cr
+	active.Unlock()
+	defer func() {
+		active.Lock()
+		active.c = nil
+		active.Unlock()
+	}()
+
+	start := time.Now()
+	limit := SpecTimeout(c.Meta)
+	cctx, cancel := context.WithTimeout(context.WithValue(ctx, checkIDKey{}, c.ID), limit)
+	defer cancel()
+	done := make(chan stop, 1)
+	go func() {
+		s := stop{verdict: VerdictPass}
+		defer func() {
+			if r := recover(); r != nil {
+				if st, ok := r.(stop); ok {
+					s = st
+				} else {
+					s = stop{VerdictError, fmt.Sprintf("panicked: %v", r)}
+				}
+			}
+			done <- s
+		}()
+		precheck(c.Meta)
+		c.Body(cctx)
+	}()
+	var s stop
+	select {
+	case s = <-done:
+	case <-cctx.Done():
+		select {
+		case s = <-done:
+		case <-time.After(GracePeriod):
+		}
+		switch {
+		case ctx.Err() != nil:
+			s = stop{VerdictError, "interrupted: the run ended before the check finished (" + context.Cause(ctx).Error() + ")"}
+		case errors.Is(cctx.Err(), context.DeadlineExceeded):
+			s = stop{VerdictError, fmt.Sprintf("the check did not finish in time: its %v timeout passed", limit)}
+		}
+	}
+	runCleanups(cr)
+	cr.Lock()
+	out := Outcome{Verdict: s.verdict, Message: s.msg, Entries: cr.entries, Start: start, RunTime: time.Since(start)}
+	cr.Unlock()
+	if s.verdict == VerdictPass {
+		out.Message = ""
+	}
+	afterCheck(c.ID, out)
+	return out
+}
+
+// precheck skips what the run rules out and says once that the target died.
+func precheck(m Meta) {
+	cfg := Current()
+	if why := offlineSkip(m, cfg); why != "" {
+		Skipf("%s", why)
+	}
+	if m.Slow && !cfg.Slow {
+		Skipf("slow check: run with --slow (holds a stream for %v)", cfg.Hold)
+	}
+	if down := TargetDown(); down != "" {
+		Undecided("not run: %s. Restart the target and run again", down)
+	}
+}
+
+func runCleanups(cr *checkRun) {
+	cr.Lock()
+	fs := cr.cleanups
+	cr.cleanups = nil
+	cr.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		func() {
+			defer func() { _ = recover() }() // a verdict helper in a cleanup changes nothing
+			fs[i]()
+		}()
+	}
+}
