@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssespec/ssespec"
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/faults"
 	"github.com/ssespec/ssespec/internal/proxies"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/suite/runner"
 )
 
 // Squid started before the origin marks its cache_peer dead and answers
@@ -83,7 +83,7 @@ func TestPROXYProbeGivesUpAfterProbeWait(t *testing.T) {
 	cfg := casetest.FastConfig("", "SSE-PROXY-006")
 	cfg.Via, cfg.OriginAddr, cfg.ProbeWait = ts.URL+"/sse", addr, time.Second
 	start := time.Now()
-	_, err = runner.Run(context.Background(), cfg, runner.Options{})
+	_, err = ssespec.Run(context.Background(), cfg, ssespec.Options{})
 	if err == nil || !strings.Contains(err.Error(), "it answered 502") || !strings.Contains(err.Error(), "retried for 1s") {
 		t.Fatalf("want the probe's 502 after retrying for 1s, got %v", err)
 	}

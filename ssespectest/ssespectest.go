@@ -20,9 +20,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssespec/ssespec"
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
-	"github.com/ssespec/ssespec/suite/runner"
 )
 
 // Config is the run's configuration (the same fields as the CLI's flags).
@@ -31,7 +31,7 @@ type Config = suite.Config
 // Check runs the suite for cfg and returns the report without judging it.
 func Check(t testing.TB, cfg Config) *reports.Report {
 	t.Helper()
-	return run(t, cfg, func(s *runner.Session) {
+	return run(t, cfg, func(s *ssespec.Session) {
 		for _, c := range s.Checks() {
 			s.Exec(c)
 		}
@@ -46,7 +46,7 @@ func Check(t testing.TB, cfg Config) *reports.Report {
 func Run(t testing.TB, cfg Config) *reports.Report {
 	t.Helper()
 	tt, subtests := t.(*testing.T)
-	return run(t, cfg, func(s *runner.Session) {
+	return run(t, cfg, func(s *ssespec.Session) {
 		for _, c := range s.Checks() {
 			if !subtests {
 				judge(t, s.Exec(c), cfg.Strict, false)
@@ -59,7 +59,7 @@ func Run(t testing.TB, cfg Config) *reports.Report {
 	})
 }
 
-func run(t testing.TB, cfg Config, exec func(*runner.Session)) *reports.Report {
+func run(t testing.TB, cfg Config, exec func(*ssespec.Session)) *reports.Report {
 	t.Helper()
 	ctx := context.Background()
 	if d, ok := deadline(t); ok {
@@ -67,7 +67,7 @@ func run(t testing.TB, cfg Config, exec func(*runner.Session)) *reports.Report {
 		ctx, cancel = context.WithDeadline(ctx, d)
 		defer cancel()
 	}
-	s, err := runner.Start(ctx, cfg, runner.Options{})
+	s, err := ssespec.Start(ctx, cfg, ssespec.Options{})
 	if err != nil {
 		t.Fatalf("ssespectest: the suite could not run: %v", err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ssespec/ssespec/suite/runner"
+	"github.com/ssespec/ssespec"
 )
 
 func cmdList(cmd *cobra.Command) runFunc {
@@ -22,7 +22,7 @@ func cmdList(cmd *cobra.Command) runFunc {
 }
 
 func list(format string, stdout, stderr io.Writer) int {
-	checks, err := runner.List()
+	checks, err := ssespec.List()
 	if err != nil {
 		fmt.Fprintf(stderr, "ssespec list: %v\n", err)
 		return exitHarness
@@ -31,7 +31,7 @@ func list(format string, stdout, stderr io.Writer) int {
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(runner.CatalogOf(checks))
+		enc.Encode(ssespec.CatalogOf(checks))
 	case "text":
 		for _, c := range checks {
 			fmt.Fprintf(stdout, "%-16s %-6s %-8s %s\n", c.ID, c.Level, c.Area(), c.Title)

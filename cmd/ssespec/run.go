@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ssespec/ssespec"
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
-	"github.com/ssespec/ssespec/suite/runner"
 )
 
 func cmdRun(cmd *cobra.Command) runFunc {
@@ -55,12 +55,12 @@ func runSuite(ctx context.Context, cfg suite.Config, f runFlags, rawStdout, rawS
 	}
 	var r *reports.Report
 	defer func() { gh.finish(stdout, stderr, r, cfg.Strict, cfg.ReportDir) }()
-	opts := runner.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
+	opts := ssespec.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
 	if quiet {
 		opts.Progress = nil
 	}
 	if cfg.ReportDir != "" {
-		opts.GinkgoLog = runner.LogPath(cfg.ReportDir)
+		opts.GinkgoLog = ssespec.LogPath(cfg.ReportDir)
 		defer scrubFile(opts.GinkgoLog)
 	} else {
 		opts.GinkgoLog = os.DevNull
@@ -78,7 +78,7 @@ func runSuite(ctx context.Context, cfg suite.Config, f runFlags, rawStdout, rawS
 		}
 		reports.WriteSummary(stdout, r)
 	}
-	r, err = runner.Run(ctx, cfg, opts)
+	r, err = ssespec.Run(ctx, cfg, opts)
 	if sig := caughtSignal(); sig != 0 {
 		if r != nil {
 			results(r)
@@ -94,7 +94,7 @@ func runSuite(ctx context.Context, cfg suite.Config, f runFlags, rawStdout, rawS
 	case errors.Is(err, reports.ErrReportDir):
 		fmt.Fprintf(stderr, "ssespec: %v\nPass --report-dir with a directory you can write, or --report-dir '' to write no reports.\n", err)
 		return exitHarness
-	case errors.Is(err, runner.ErrUnreachable):
+	case errors.Is(err, ssespec.ErrUnreachable):
 		fmt.Fprintf(stderr, "ssespec: cannot reach the target: %v\nIs the server running, and is the URL right?\n", err)
 		return exitUsage
 	case err != nil && r == nil:

@@ -18,7 +18,7 @@ const (
 )
 
 // TestReadmeKnownResults keeps the README's known results table equal to
-// what testdata/known pins, like the check table (suite/runner).
+// what testdata/known pins, like the check table (the root package).
 func TestReadmeKnownResults(t *testing.T) {
 	targets, err := All()
 	if err != nil {

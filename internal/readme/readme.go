@@ -1,6 +1,6 @@
 // Package readme keeps a generated part of a Markdown file — the lines
 // between a begin and an end marker — equal to what the code generates: the
-// drift test behind the README's check table (suite/runner) and its known
+// drift test behind the README's check table (the root package) and its known
 // results table (internal/known).
 package readme
 
@@ -17,7 +17,7 @@ type Section struct {
 	Path       string // the file, relative to the test's package
 	Begin, End string // the marker lines around the generated text
 	What       string // what it holds, for the failure message: "list of checks"
-	Fix        string // the command that regenerates it: "go test ./suite/runner -update"
+	Fix        string // the command that regenerates it: "go test . -update"
 }
 
 // ErrNoMarkers means the file lacks the markers, or has them out of order.

@@ -1,4 +1,4 @@
-package runner_test
+package ssespec_test
 
 import (
 	"context"
@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssespec/ssespec"
 	"github.com/ssespec/ssespec/cases"
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/faults"
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
-	"github.com/ssespec/ssespec/suite/runner"
 )
 
 // equivalenceIDs give a pass (FRAME, HTTP, DATA), a fail the configuration
@@ -38,11 +38,11 @@ func equivalenceConfig(t *testing.T) suite.Config {
 func TestExecutorsAgree(t *testing.T) {
 	ctx := context.Background()
 	log := filepath.Join(t.TempDir(), "ginkgo.log")
-	viaGinkgo, err := runner.Run(ctx, equivalenceConfig(t), runner.Options{GinkgoLog: log})
+	viaGinkgo, err := ssespec.Run(ctx, equivalenceConfig(t), ssespec.Options{GinkgoLog: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := runner.Start(ctx, equivalenceConfig(t), runner.Options{})
+	s, err := ssespec.Start(ctx, equivalenceConfig(t), ssespec.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestRunsRepeat(t *testing.T) {
 	for i := range 3 {
 		cfg := equivalenceConfig(t)
 		cfg.LabelFilter = casetest.Filter("SSE-FRAME-001", "SSE-HTTP-002")
-		s, err := runner.Start(context.Background(), cfg, runner.Options{})
+		s, err := ssespec.Start(context.Background(), cfg, ssespec.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestRunsRepeat(t *testing.T) {
 // runInProcess is what ssespectest.Check does, without a testing.TB.
 func runInProcess(t *testing.T, cfg suite.Config) *reports.Report {
 	t.Helper()
-	s, err := runner.Start(context.Background(), cfg, runner.Options{})
+	s, err := ssespec.Start(context.Background(), cfg, ssespec.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package runner
+package ssespec
 
 import (
 	"bytes"
@@ -20,9 +20,9 @@ var update = flag.Bool("update", false, "rewrite testdata/catalog.json and the R
 var listOnce = sync.OnceValues(List)
 
 const (
-	goldenPath = "../../testdata/catalog.json"
-	readmePath = "../../README.md"
-	beginMark  = "<!-- checks:begin (generated: go test ./suite/runner -update) -->"
+	goldenPath = "testdata/catalog.json"
+	readmePath = "README.md"
+	beginMark  = "<!-- checks:begin (generated: go test . -update) -->"
 	endMark    = "<!-- checks:end -->"
 )
 
@@ -43,10 +43,10 @@ func TestCatalogGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(goldenPath)
 	if err != nil {
-		t.Fatalf("%v (create it with: go test ./suite/runner -update)", err)
+		t.Fatalf("%v (create it with: go test . -update)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("the specs' catalog differs from %s; if the change is intended, run: go test ./suite/runner -update", filepath.Clean(goldenPath))
+		t.Fatalf("the specs' catalog differs from %s; if the change is intended, run: go test . -update", filepath.Clean(goldenPath))
 	}
 }
 
@@ -58,7 +58,7 @@ func TestReadmeListsEveryCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	readme.Section{Path: readmePath, Begin: beginMark, End: endMark,
-		What: "list of checks", Fix: "go test ./suite/runner -update"}.Check(t, checkTable(checks), *update)
+		What: "list of checks", Fix: "go test . -update"}.Check(t, checkTable(checks), *update)
 }
 
 func checkTable(checks []suite.Meta) string {

@@ -1,8 +1,11 @@
-// Package runner runs the conformance checks and builds the reports: as
-// Ginkgo specs for the CLI (Run, once per process, Ginkgo's rule) or
-// in-process, any number of times, for ssespectest (Start). Both execute
-// the same check values through suite.Execute.
-package runner
+// Package ssespec is the entry to the Server-Sent Events conformance suite:
+// it runs the checks (package cases) against a target and builds the reports
+// (package reports), as Ginkgo specs for the CLI (Run, once per process,
+// Ginkgo's rule) or in-process, any number of times, for ssespectest
+// (Start). Both execute the same check values through suite.Execute. It
+// sits above every other package: cmd/ssespec and ssespectest import it,
+// nothing it imports imports it.
+package ssespec
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package runner
+package ssespec
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 	"github.com/ssespec/ssespec/suite"
 )
 
-const checksDocPath = "../../docs/checks.md"
+const checksDocPath = "docs/checks.md"
 
 // TestChecksDocInStep keeps docs/checks.md, the per-check reference users
 // read, equal to what the registry and the fault tests say.
@@ -21,7 +21,7 @@ func TestChecksDocInStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proofs, err := faultProofs("../../cases")
+	proofs, err := faultProofs("cases")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestChecksDocInStep(t *testing.T) {
 	}
 	got, err := os.ReadFile(checksDocPath)
 	if err != nil || string(got) != want {
-		t.Fatalf("docs/checks.md is out of date (%v); run: go test ./suite/runner -update", err)
+		t.Fatalf("docs/checks.md is out of date (%v); run: go test . -update", err)
 	}
 }
 
@@ -85,7 +85,7 @@ func faultProofs(dir string) (map[string][]proof, error) {
 
 func checksDoc(checks []suite.Meta, proofs map[string][]proof) string {
 	var b strings.Builder
-	b.WriteString("<!-- generated from the check registry and the fault tables: go test ./suite/runner -update -->\n")
+	b.WriteString("<!-- generated from the check registry and the fault tables: go test . -update -->\n")
 	b.WriteString("# The checks\n\n")
 	b.WriteString("Every check ssespec runs, by area: what it requires, where the requirement comes from, which correct\n")
 	b.WriteString("servers unlike the reference it is built to pass, and the targets the project's tests run it against.\n")
@@ -169,7 +169,7 @@ func TestRealWorldFaultsCoverBugChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := os.ReadFile("../../docs/real-world-faults.md")
+	doc, err := os.ReadFile("docs/real-world-faults.md")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package runner
+package ssespec
 
 import "github.com/ssespec/ssespec/suite"
 
