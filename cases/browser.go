@@ -103,7 +103,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 			}
 			suite.Evidence("swapped_html", e.HTML)
 			suite.Require(e.TextIs(p.Nonce) && strings.Contains(strings.ToLower(e.HTML), "<b"), want,
-				"the element shows %s (innerHTML %s)", bwText(e), bwQuote(e.HTML))
+				"the element shows %s (innerHTML %s)", bwText(e), quoteText(e.HTML, 160))
 			return
 		}
 		if len(s.names) == 0 {
@@ -164,7 +164,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 			suite.Require(len(targets) == 1 && targets[0] == "#message", want, "it was swapped into %s", strings.Join(targets, ", "))
 			// Routing is judged here; the payload's bytes are the DATA checks'.
 			if e, _ := bwSwapOf(msgs, "message", p.Nonce); !e.TextIs(p.Ev.Data) {
-				suite.Note("#message shows %s, the published data was %s", bwText(e), bwQuote(p.Ev.Data))
+				suite.Note("#message shows %s, the published data was %s", bwText(e), quoteText(p.Ev.Data, 160))
 			}
 			return
 		}
@@ -207,7 +207,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		if s.publish {
 			p := bwNeedPub(s, "lines")
-			want := fmt.Sprintf("#lines (sse-swap=%q, hx-swap=textContent) shows %s", bwLines, bwQuote(p.Ev.Data))
+			want := fmt.Sprintf("#lines (sse-swap=%q, hx-swap=textContent) shows %s", bwLines, quoteText(p.Ev.Data, 160))
 			e, ok := bwSwapOf(msgs, "lines", p.Nonce)
 			if !ok {
 				suite.Failf(want, "not swapped: %s", bwNotSwapped(s, p, bwLines))
@@ -215,7 +215,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 			if !e.TextIs(p.Ev.Data) {
 				how := ""
 				if h, ok := bwHarnessSaw(s.harn, p.Nonce); ok && h.Data != p.Ev.Data {
-					how = fmt.Sprintf("; the harness parsed the same data %s from the wire, so the target did not send each line as a data: line", bwQuote(h.Data))
+					how = fmt.Sprintf("; the harness parsed the same data %s from the wire, so the target did not send each line as a data: line", quoteText(h.Data, 160))
 				}
 				suite.Failf(want, "the element shows %s (%d line(s) of %d)%s", bwText(e), strings.Count(e.Text, "\n")+1, strings.Count(p.Ev.Data, "\n")+1, how)
 			}
@@ -360,7 +360,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 				}
 			}
 			for _, m := range r.Resumed {
-				suite.Require(!seen[m.EventID+"\x00"+m.Data], want, "after resuming from %q the server sent again an event the browser already had (id %q, data %s)", got, m.EventID, bwQuote(m.Data))
+				suite.Require(!seen[m.EventID+"\x00"+m.Data], want, "after resuming from %q the server sent again an event the browser already had (id %q, data %s)", got, m.EventID, quoteText(m.Data, 160))
 			}
 			if len(r.Resumed) == 0 {
 				suite.Note("no event arrived on the resumed stream within %v, so only the reconnect itself was judged", bwArriveWait)
@@ -378,17 +378,17 @@ var _ = suite.AreaLast("BROWSER", func() {
 		}
 		for _, role := range []string{"named", "unnamed", "lines", "trigger"} {
 			if pb, ok := s.pubs[role]; ok {
-				suite.Require(count(pb.Nonce) == 0, want, "after resuming from %q the server sent again %s, which the browser already had", got, bwQuote(pb.Ev.Data))
+				suite.Require(count(pb.Nonce) == 0, want, "after resuming from %q the server sent again %s, which the browser already had", got, quoteText(pb.Ev.Data, 160))
 			}
 		}
 		if r.Replay {
 			gap := bwNeedPub(s, "gap")
 			n := count(gap.Nonce)
-			suite.Require(n == 1, want, "the event published while the browser was away (%s) arrived %d time(s) on the resumed stream (the target declares --capabilities replay)", bwQuote(gap.Ev.Data), n)
+			suite.Require(n == 1, want, "the event published while the browser was away (%s) arrived %d time(s) on the resumed stream (the target declares --capabilities replay)", quoteText(gap.Ev.Data, 160), n)
 			return
 		}
 		live := bwNeedPub(s, "live")
-		suite.Require(count(live.Nonce) == 1, want, "an event published after the reconnect (%s) did not arrive on it", bwQuote(live.Ev.Data))
+		suite.Require(count(live.Nonce) == 1, want, "an event published after the reconnect (%s) did not arrive on it", quoteText(live.Ev.Data, 160))
 		suite.Note("the target does not declare replay: only a live event after the resume was checked, not the events missed while away")
 	})
 

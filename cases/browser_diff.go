@@ -38,7 +38,7 @@ type bwEvent struct {
 }
 
 func (e bwEvent) String() string {
-	return fmt.Sprintf("type %q, id %q, data %s", e.Type, e.ID, bwQuote(e.Data))
+	return fmt.Sprintf("type %q, id %q, data %s", e.Type, e.ID, quoteText(e.Data, 160))
 }
 
 // bwDiffResult is the differential's outcome.

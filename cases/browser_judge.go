@@ -111,7 +111,7 @@ func bwTranscript(t *bwTab) []string {
 		add(r.At, "%s response %d %s", short(r.RequestID), r.Status, r.MimeType)
 	}
 	for _, m := range t.Log.Messages {
-		add(m.At, "%s event type=%s id=%s data=%s", short(m.RequestID), strconv.Quote(m.EventName), strconv.Quote(m.EventID), bwQuote(m.Data))
+		add(m.At, "%s event type=%s id=%s data=%s", short(m.RequestID), strconv.Quote(m.EventName), strconv.Quote(m.EventID), quoteText(m.Data, 160))
 	}
 	for _, f := range t.Log.Finished {
 		add(f.At, "%s finished (the body ended)", short(f.RequestID))
@@ -156,14 +156,6 @@ func bwTranscript(t *bwTab) []string {
 		out = append(out, fmt.Sprintf("the DevTools log kept the first %d messages (or %d MiB) and dropped %d later one(s)", browser.MaxMessages, browser.MaxMessageBytes>>20, t.Log.Dropped))
 	}
 	return out
-}
-
-// bwQuote quotes s for a message, shortened.
-func bwQuote(s string) string {
-	if len(s) > 160 {
-		return strconv.Quote(s[:160]) + fmt.Sprintf("…(%d bytes)", len(s))
-	}
-	return strconv.Quote(s)
 }
 
 // bwText and bwData quote what an element showed and an event's data from
@@ -248,10 +240,10 @@ func bwNotSwapped(s *bwScenario, p bwPub, listened string) string {
 			return fmt.Sprintf("the browser received the event as type %q, not %q, so the element listening for %q never got it (event names are case-sensitive and exact)",
 				m.EventName, listened, listened)
 		}
-		return fmt.Sprintf("the browser received the event (type %q, data %s) but htmx fired no htmx:sseMessage on the element", m.EventName, bwQuote(m.Data))
+		return fmt.Sprintf("the browser received the event (type %q, data %s) but htmx fired no htmx:sseMessage on the element", m.EventName, quoteText(m.Data, 160))
 	}
 	if ev, ok := bwHarnessSaw(s.harn, p.Nonce); ok {
-		return fmt.Sprintf("the browser's EventSource never dispatched it, though the harness's stream received it (type %q, data %s)", ev.Type, bwQuote(ev.Data))
+		return fmt.Sprintf("the browser's EventSource never dispatched it, though the harness's stream received it (type %q, data %s)", ev.Type, quoteText(ev.Data, 160))
 	}
 	if s.harn != nil {
 		return bwNoDispatch(s.harn, p.Nonce)
@@ -270,7 +262,7 @@ func bwNoDispatch(rec *stream.Recording, nonce string) string {
 				blk = fmt.Sprintf(" in a block that dispatched nothing (data line present: %v)", b.HasData)
 			}
 			return fmt.Sprintf("no event carried it: the published data arrived on the line %s%s, so neither the browser nor the harness dispatched an event with it",
-				bwQuote(string(ln.Raw)), blk)
+				quoteText(string(ln.Raw), 160), blk)
 		}
 	}
 	return fmt.Sprintf("the published data reached neither the browser nor the harness's stream within %v", bwArriveWait)

@@ -130,17 +130,10 @@ func concProblems(n map[string]int, datas []string) string {
 	sort.Strings(repeated)
 	var out []string
 	if len(lost) > 0 {
-		out = append(out, fmt.Sprintf("%d of %d lost (%s)", len(lost), len(datas), concList(lost)))
+		out = append(out, fmt.Sprintf("%d of %d lost (%s)", len(lost), len(datas), listSome(lost, 8, ", ")))
 	}
 	if len(repeated) > 0 {
-		out = append(out, fmt.Sprintf("%d repeated (%s)", len(repeated), concList(repeated)))
+		out = append(out, fmt.Sprintf("%d repeated (%s)", len(repeated), listSome(repeated, 8, ", ")))
 	}
 	return strings.Join(out, ", ")
-}
-
-func concList(s []string) string {
-	if len(s) > 8 {
-		return strings.Join(s[:8], ", ") + fmt.Sprintf(" and %d more", len(s)-8)
-	}
-	return strings.Join(s, ", ")
 }

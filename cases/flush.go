@@ -3,7 +3,6 @@ package cases
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 	"time"
 
@@ -77,7 +76,7 @@ func measure(rec *stream.Recording, pubs []suite.Published, got map[string]parse
 	for _, r := range reads {
 		if evs := byRead[r]; len(evs) > 1 {
 			m.held += len(evs) - 1
-			m.batched = append(m.batched, fmt.Sprintf("events %v in one read at %s", evs, fmtMS(rec.Chunks[r].At)))
+			m.batched = append(m.batched, fmt.Sprintf("events %v in one read at %s", evs, msTenths(rec.Chunks[r].At)))
 		}
 	}
 	return m
@@ -126,13 +125,4 @@ func encodingNote(rec *stream.Recording) string {
 		return fmt.Sprintf(" (Content-Encoding: %s: the compressor holds events until its buffer fills)", ce)
 	}
 	return ""
-}
-
-func ms(d time.Duration) float64 { return math.Round(float64(d)/float64(time.Microsecond)) / 1000 }
-
-func fmtMS(d time.Duration) string {
-	if d == math.MaxInt64 {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
 }

@@ -84,8 +84,8 @@ func checkFlushEach(ctx context.Context) {
 		problems = append(problems, fmt.Sprintf("%d events arrived batched, in %d reads: %s", held, len(batchMsg), strings.Join(batchMsg, "; ")))
 	}
 	suite.Require(len(problems) == 0, expected, "%s (p50 %s, p95 %s, max %s over %d series)",
-		strings.Join(problems, "; "), fmtMS(all.p50), fmtMS(all.p95), fmtMS(all.max), series)
-	note := fmt.Sprintf("p50 %s, p95 %s, max %s over %d events (budget %v); %s", fmtMS(all.p50), fmtMS(all.p95), fmtMS(all.max), n, budget, j.Why)
+		strings.Join(problems, "; "), msTenths(all.p50), msTenths(all.p95), msTenths(all.max), series)
+	note := fmt.Sprintf("p50 %s, p95 %s, max %s over %d events (budget %v); %s", msTenths(all.p50), msTenths(all.p95), msTenths(all.max), n, budget, j.Why)
 	if series > 1 {
 		note += "; measured twice: the first series had only outliers"
 	}

@@ -25,7 +25,7 @@ func checkFlushFirst(ctx context.Context) {
 	lateNotes := func() []string {
 		var out []string
 		for _, d := range late {
-			out = append(out, fmtMS(d))
+			out = append(out, msTenths(d))
 		}
 		return append(out, lostNote(lost)...)
 	}
@@ -46,10 +46,10 @@ func checkFlushFirst(ctx context.Context) {
 			if lat <= budget {
 				suite.Evidence("first_ms", ms(lat))
 				if try == 0 {
-					suite.Note("the first event arrived %s after its publish", fmtMS(lat))
+					suite.Note("the first event arrived %s after its publish", msTenths(lat))
 				} else {
 					suite.Note("first try: %s; on a fresh stream the first event arrived %s after its publish",
-						strings.Join(lateNotes(), ", "), fmtMS(lat))
+						strings.Join(lateNotes(), ", "), msTenths(lat))
 				}
 				return
 			}
@@ -74,12 +74,12 @@ func checkFlushFirst(ctx context.Context) {
 		switch {
 		case firstOK && ev.At < rec.Since(second.At):
 			suite.Failf(fmt.Sprintf("the first event within %v", budget),
-				"the first event after connect arrived %s after its publish", fmtMS(suite.Latency(rec, first, ev)))
+				"the first event after connect arrived %s after its publish", msTenths(suite.Latency(rec, first, ev)))
 		case firstOK:
 			suite.Evidence("first_ms", ms(suite.Latency(rec, first, ev)))
 			suite.Failf(fmt.Sprintf("the first event within %v", budget),
 				"the first event arrived only after a second was published: %s after its publish, %s after the second's",
-				fmtMS(suite.Latency(rec, first, ev)), fmtMS(suite.Latency(rec, second, ev)))
+				msTenths(suite.Latency(rec, first, ev)), msTenths(suite.Latency(rec, second, ev)))
 		case secondOK:
 			lost++
 		default:

@@ -31,7 +31,7 @@ var _ = suite.Area("FRAME", func() {
 		suite.Evidence("invalid_utf8", frameRef(res, i, off))
 		suite.Failf("a body a strict UTF-8 decoder accepts",
 			"invalid UTF-8 byte 0x%02X at byte %d (line %d%s): %s",
-			ln.Raw[off-ln.Offset], off, i+1, frameAt(ln.At), frameQuote(ln.Raw))
+			ln.Raw[off-ln.Offset], off, i+1, frameAt(ln.At), quoteWire(ln.Raw))
 	})
 
 	// "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark
@@ -49,9 +49,7 @@ var _ = suite.Area("FRAME", func() {
 			refs = append(refs, frameRef(res, frameLineAt(res, off), off))
 		}
 		if len(refs) > 0 {
-			suite.Evidence("stray_boms", frameFirst(refs))
-			suite.Failf("no U+FEFF except one at byte 0",
-				"U+FEFF at the start of a line other than byte 0: %s", frameList(refs))
+			frameFail("stray_boms", refs, "no U+FEFF except one at byte 0", "U+FEFF at the start of a line other than byte 0")
 		}
 		if res.BOM {
 			suite.Note("the body starts with a BOM, which clients strip")
@@ -86,9 +84,7 @@ var _ = suite.Area("FRAME", func() {
 			refs = append(refs, r)
 		}
 		if len(refs) > 0 {
-			suite.Evidence("unknown_lines", frameFirst(refs))
-			suite.Failf("only comments and data/event/id/retry fields",
-				"%d line(s) that clients ignore: %s", len(refs), frameList(refs))
+			frameFail("unknown_lines", refs, "only comments and data/event/id/retry fields", "%d line(s) that clients ignore", len(refs))
 		}
 	})
 
@@ -167,13 +163,13 @@ var _ = suite.Area("FRAME", func() {
 			// A limit is the harness giving up, not a verdict on the target:
 			// error (which a MUST turns into exit 1), never a quiet skip.
 			suite.Undecided("the recording stopped at the harness's limit after %d bytes (%s), before the stream ended: %v; to judge it, %s",
-				rec.Bytes, frameMS(rec.EndAt), rec.Err, suite.LimitRemedy(rec.Err))
+				rec.Bytes, msText(rec.EndAt), rec.Err, suite.LimitRemedy(rec.Err))
 		default:
 			suite.Skipf("the recording ended with %s (%v), not with the server closing the stream; nothing to judge", rec.End, rec.Err)
 		}
 		blk := res.Pending
 		if blk == nil || !frameLosesData(res, blk) {
-			suite.Note("the server closed the stream at %s with no event left unterminated", frameMS(rec.EndAt))
+			suite.Note("the server closed the stream at %s with no event left unterminated", msText(rec.EndAt))
 			return
 		}
 		r := frameRef(res, blk.First, blk.Offset)
@@ -181,7 +177,7 @@ var _ = suite.Area("FRAME", func() {
 		suite.Evidence("unterminated_event", r)
 		suite.Failf("a blank line after the last event before the stream ends",
 			"the server closed the stream at byte %d (%s) inside an event that no blank line ended, begun at byte %d (line %d, %s): %s",
-			res.Bytes, frameMS(rec.EndAt), blk.Offset, blk.First+1, frameMS(r.at), r.Text)
+			res.Bytes, msText(rec.EndAt), blk.Offset, blk.First+1, msText(r.at), r.Text)
 	})
 
 	// "If the data buffer is an empty string, set the data buffer and the event
@@ -212,9 +208,7 @@ var _ = suite.Area("FRAME", func() {
 			suite.Skipf("no event block was completed %s; nothing to judge", frameSpan())
 		}
 		if len(refs) > 0 {
-			suite.Evidence("blocks_without_data", frameFirst(refs))
-			suite.Failf("every block with event or id fields also has a data line",
-				"%d of %d block(s) without data, which browsers never fire: %s", len(refs), closed, frameList(refs))
+			frameFail("blocks_without_data", refs, "every block with event or id fields also has a data line", "%d of %d block(s) without data, which browsers never fire", len(refs), closed)
 		}
 	})
 
@@ -245,9 +239,7 @@ var _ = suite.Area("FRAME", func() {
 			suite.Skipf("no retry field arrived %s; retry is optional, nothing to judge", frameSpan())
 		}
 		if len(refs) > 0 {
-			suite.Evidence("bad_retry", frameFirst(refs))
-			suite.Failf("retry values of ASCII digits only (milliseconds)",
-				"%d retry field(s) that clients ignore: %s", len(refs), frameList(refs))
+			frameFail("bad_retry", refs, "retry values of ASCII digits only (milliseconds)", "%d retry field(s) that clients ignore", len(refs))
 		}
 	})
 
@@ -270,7 +262,7 @@ var _ = suite.Area("FRAME", func() {
 			}
 			seen++
 			r := frameRef(res, i, ln.Offset)
-			r.Why = fmt.Sprintf("id %s", frameQuote([]byte(ln.Value)))
+			r.Why = fmt.Sprintf("id %s", quoteWire([]byte(ln.Value)))
 			switch {
 			case strings.ContainsRune(ln.Value, 0):
 				r.Offset = ln.Offset + int64(bytes.IndexByte(ln.Raw, 0))
@@ -323,15 +315,14 @@ var _ = suite.Area("FRAME", func() {
 			}
 			prev := res.Events[j]
 			r := frameRef(res, res.Blocks[ev.Block].First, ev.Offset)
-			r.Why = fmt.Sprintf("id %s, first used by the event at byte %d%s", frameQuote([]byte(*ev.ID)), prev.Offset, frameAt(prev.At))
+			r.Why = fmt.Sprintf("id %s, first used by the event at byte %d%s", quoteWire([]byte(*ev.ID)), prev.Offset, frameAt(prev.At))
 			refs = append(refs, r)
 		}
 		if withID == 0 {
 			suite.Skipf("no event carried an id %s; ids are optional, nothing to judge", frameSpan())
 		}
 		if len(refs) > 0 {
-			suite.Evidence("repeated_ids", frameFirst(refs))
-			suite.Failf("a distinct id on every event", "%d of %d event id(s) repeat an earlier one: %s", len(refs), withID, frameList(refs))
+			frameFail("repeated_ids", refs, "a distinct id on every event", "%d of %d event id(s) repeat an earlier one", len(refs), withID)
 		}
 	})
 })

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,7 +51,7 @@ type frameLoc struct {
 
 func frameRef(res *parser.Result, line int, off int64) frameLoc {
 	ln := res.Lines[line]
-	r := frameLoc{Offset: off, Line: line + 1, Text: frameQuote(ln.Raw), at: ln.At}
+	r := frameLoc{Offset: off, Line: line + 1, Text: quoteWire(ln.Raw), at: ln.At}
 	if !suite.Current().Offline() {
 		ms := float64(ln.At.Microseconds()) / 1000
 		r.MS = &ms
@@ -68,24 +67,29 @@ func (l frameLoc) String() string {
 	return s + ": " + l.Text
 }
 
-// frameList names the first few places and counts the rest.
+// frameList names the first few places and counts the rest (formatting
+// only those it names: a broken stream has thousands).
 func frameList(refs []frameLoc) string {
 	const show = 3
 	var parts []string
-	for i, r := range refs {
-		if i == show {
-			parts = append(parts, fmt.Sprintf("and %d more", len(refs)-show))
-			break
-		}
+	for _, r := range refs[:min(len(refs), show)] {
 		parts = append(parts, r.String())
+	}
+	if len(refs) > show {
+		parts = append(parts, fmt.Sprintf("and %d more", len(refs)-show))
 	}
 	return strings.Join(parts, "; ")
 }
 
+// frameFail is the FRAME checks' verdict over the places found: the first
+// ones as evidence under key, the first few named after the message.
+func frameFail(key string, refs []frameLoc, expected, format string, args ...any) {
+	suite.Evidence(key, frameFirst(refs))
+	suite.Failf(expected, format+": %s", append(args, frameList(refs))...)
+}
+
 // frameFirst bounds evidence lists: a broken stream repeats its fault.
 func frameFirst(refs []frameLoc) []frameLoc { return refs[:min(len(refs), 20)] }
-
-func frameMS(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
 
 // frameAt is ", 12 ms" after a place in the wire log; "" in a capture,
 // which has no arrival times.
@@ -93,7 +97,7 @@ func frameAt(d time.Duration) string {
 	if suite.Current().Offline() {
 		return ""
 	}
-	return ", " + frameMS(d)
+	return ", " + msText(d)
 }
 
 // frameSpan names what was recorded: the window, or the capture.
@@ -102,15 +106,6 @@ func frameSpan() string {
 		return "in the capture"
 	}
 	return fmt.Sprintf("in the %v window", suite.Current().Window)
-}
-
-// frameQuote quotes wire bytes, shortened to stay readable.
-func frameQuote(b []byte) string {
-	const max = 80
-	if len(b) > max {
-		return strconv.Quote(string(b[:max])) + "…"
-	}
-	return strconv.Quote(string(b))
 }
 
 // frameLineAt is the index of the line holding body offset off.
@@ -179,7 +174,7 @@ func frameBlockText(res *parser.Result, blk *parser.Block) string {
 			b = append(b, '\n')
 		}
 	}
-	return frameQuote(b)
+	return quoteWire(b)
 }
 
 func frameKnownFold(name string) bool {

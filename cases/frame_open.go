@@ -40,7 +40,7 @@ func frameJudgeOpen(rec *stream.Recording) {
 			suite.Evidence("unterminated_event", r)
 			suite.Failf("a blank line written with every event, so the browser dispatches it",
 				"the event begun at byte %d (line %d, %s) had its data lines but no blank line, and nothing arrived for the last %v of the %s window: the browser has not dispatched it (the server writes an event's blank line late, e.g. only with the next event): %s",
-				blk.Offset, blk.First+1, frameMS(r.at), idle.Round(time.Millisecond), frameMS(rec.EndAt), r.Text)
+				blk.Offset, blk.First+1, msText(r.at), idle.Round(time.Millisecond), msText(rec.EndAt), r.Text)
 		}
 		inFlight = fmt.Sprintf("; the event begun at byte %d was still arriving (last byte %v before the window ended), so it is not judged", blk.Offset, idle.Round(time.Millisecond))
 	}

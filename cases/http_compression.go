@@ -63,7 +63,7 @@ func checkCompression(ctx context.Context) {
 		}
 	}
 	n = min(n, 2)
-	suite.Evidence("latency_ms", map[string][]float64{"compressed minus identity arrival": proxyMS(all.delays),
+	suite.Evidence("latency_ms", map[string][]float64{"compressed minus identity arrival": msSeries(all.delays),
 		"suite's own loopback (control)": arrivedMS(all.control)})
 	suite.Evidence("budget_ms", budget.Milliseconds())
 	suite.Evidence("windows", n)

@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -136,7 +135,7 @@ var _ = suite.Area("KEEP", func() {
 			if keepPublishedBySuite(ev) {
 				continue
 			}
-			where := fmt.Sprintf("byte %d (%d ms): type %q, data %s", ev.Offset, ev.At.Milliseconds(), ev.Type, keepQuote([]byte(ev.Data)))
+			where := fmt.Sprintf("byte %d (%d ms): type %q, data %s", ev.Offset, ev.At.Milliseconds(), ev.Type, quoteWire([]byte(ev.Data)))
 			switch {
 			case keepaliveWord(ev.Type) || keepaliveWord(ev.Data) || keepaliveJSON(ev.Data):
 				named = append(named, where)
@@ -291,7 +290,7 @@ func keepBlankReads(rec *stream.Recording) (lone, splits []string) {
 			}
 			prev := res.Lines[i-1]
 			splits = append(splits, fmt.Sprintf("a read of %s at %d ms ended the event block that began at byte %d (%s), %d ms after its last line arrived",
-				keepQuote(c.Data), c.At.Milliseconds(), res.Blocks[ln.Block].Offset, keepBlockText(res, ln.Block, i-1), (c.At-prev.At).Milliseconds()))
+				quoteWire(c.Data), c.At.Milliseconds(), res.Blocks[ln.Block].Offset, keepBlockText(res, ln.Block, i-1), (c.At-prev.At).Milliseconds()))
 		}
 	}
 	return lone, splits
@@ -313,7 +312,7 @@ func keepBlockText(res *parser.Result, blk, upto int) string {
 	for i := b.First; i <= upto && i < len(res.Lines); i++ {
 		parts = append(parts, string(res.Lines[i].Raw))
 	}
-	return keepQuote([]byte(strings.Join(parts, "\n")))
+	return quoteWire([]byte(strings.Join(parts, "\n")))
 }
 
 // keepPublishedBySuite reports whether ev carries the nonce marker of an
@@ -353,14 +352,6 @@ func keepaliveJSON(data string) bool {
 		}
 	}
 	return false
-}
-
-func keepQuote(b []byte) string {
-	const max = 80
-	if len(b) > max {
-		return strconv.Quote(string(b[:max])) + "…"
-	}
-	return strconv.Quote(string(b))
 }
 
 // keepFirst is the first finding and how many more there are.

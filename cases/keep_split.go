@@ -44,7 +44,7 @@ func keepCommentSplits(res *parser.Result) []string {
 			upto-- // not its blank line
 		}
 		splits = append(splits, fmt.Sprintf("keepalive comment %s at byte %d (%d ms) and its blank line ended the event block that began at byte %d (%s); the event's next lines arrived as a separate block at byte %d (%s)",
-			keepQuote(c.Raw), c.Offset, c.At.Milliseconds(), b.Offset, keepBlockText(res, bi, b.Last-1),
+			quoteWire(c.Raw), c.Offset, c.At.Milliseconds(), b.Offset, keepBlockText(res, bi, b.Last-1),
 			nb.Offset, keepBlockText(res, res.Lines[next].Block, upto)))
 	}
 	return splits

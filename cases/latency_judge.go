@@ -108,7 +108,7 @@ func judgeLatency(target, control []time.Duration, ctlName string, budget time.D
 		}
 	}
 	figures := fmt.Sprintf("%d of %d events over %v, median %s, worst %s%s; %s at the same moments: median %s, worst %s",
-		j.Late, j.N, budget, fmtMS(j.Median), fmtMS(j.Worst), bursts, ctlName, fmtMS(j.ControlMedian), fmtMS(j.ControlWorst))
+		j.Late, j.N, budget, msTenths(j.Median), msTenths(j.Worst), bursts, ctlName, msTenths(j.ControlMedian), msTenths(j.ControlWorst))
 	if j.ControlMissing > 0 {
 		figures += fmt.Sprintf(", %d of its events missing", j.ControlMissing)
 	}
@@ -137,7 +137,7 @@ func judgeLatency(target, control []time.Duration, ctlName string, budget time.D
 		j.Outcome = latencyUndecided
 		figures = fmt.Sprintf("%s took median %s, worst %s (%d of %d missing) at the same moments: "+
 			"the machine is too loaded to judge a %v budget (target: %d of %d events over it, median %s)",
-			ctlName, fmtMS(j.ControlMedian), fmtMS(j.ControlWorst), j.ControlMissing, j.N, budget, j.RawLate, j.N, fmtMS(rawMedian))
+			ctlName, msTenths(j.ControlMedian), msTenths(j.ControlWorst), j.ControlMissing, j.N, budget, j.RawLate, j.N, msTenths(rawMedian))
 	case j.Late == 0:
 		j.Outcome = latencyPass // every late event is explained by the machine's own delay at that moment
 	// One run of late events, not all of them, is one stall however long

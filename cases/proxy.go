@@ -262,7 +262,7 @@ var _ = suite.Area("PROXY", func() {
 		steps := []int{0, 1, 2, 3, 4, 5}
 		lat := proxyLatencies(pr, dec.Events, p.hit(), steps)
 		budget := suite.Current().LatencyBudget
-		suite.Evidence("latency_ms", map[string][]float64{"proxied (decoded)": proxyMS(lat.lat)})
+		suite.Evidence("latency_ms", map[string][]float64{"proxied (decoded)": msSeries(lat.lat)})
 		suite.Evidence("budget_ms", budget.Milliseconds())
 		// Each decoded event against its direct twin; six events are too
 		// few for a re-run to tell more, so one outlier passes.

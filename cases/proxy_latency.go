@@ -43,7 +43,7 @@ func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin
 		d, p = proxyRunScript(proxyOrigin(), script(), nil)
 		proxyNeedServed(d, p, scenario+" again")
 	}
-	suite.Evidence("latency_ms", map[string][]float64{"direct": proxyMS(dl.lat), "proxied": proxyMS(pl.lat)})
+	suite.Evidence("latency_ms", map[string][]float64{"direct": msSeries(dl.lat), "proxied": msSeries(pl.lat)})
 	suite.Evidence("budget_ms", budget.Milliseconds())
 	suite.Evidence("runs", runs)
 	n := len(target)

@@ -142,7 +142,7 @@ func checkProxyFanout(ctx context.Context) {
 			break
 		}
 	}
-	suite.Evidence("latency_ms", map[string][]float64{"direct": proxyMS(dl.lat), "proxied": proxyMS(pl.lat)})
+	suite.Evidence("latency_ms", map[string][]float64{"direct": msSeries(dl.lat), "proxied": msSeries(pl.lat)})
 	suite.Evidence("budget_ms", budget.Milliseconds())
 	total := len(target) * proxyStreams
 	suite.Require(len(pl.missing) == 0, fmt.Sprintf("all %d deliveries (%d events × %d streams)", total, len(target), proxyStreams),

@@ -357,14 +357,6 @@ func (l proxyLatency) worst() time.Duration {
 	return slices.Max(l.lat)
 }
 
-func proxyMS(ds []time.Duration) []float64 {
-	out := make([]float64, len(ds))
-	for i, d := range ds {
-		out[i] = float64(d.Microseconds()) / 1000
-	}
-	return out
-}
-
 func proxyRound(d time.Duration) time.Duration {
 	if d < 10*time.Millisecond {
 		return d.Round(100 * time.Microsecond)

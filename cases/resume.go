@@ -222,7 +222,7 @@ var _ = suite.Area("RESUME", func() {
 				suite.Note("the second stream began with the latest event the first had received (%s), a current-state snapshot rather than history", j.matched[0])
 			case len(j.matched) > 0:
 				suite.Note("the second stream's first events repeat %d events the first received (%s), but on the server's own schedule (the last %d ms after its headers, %d ms on the first): a per-connection generator, not replay",
-					len(j.matched), resumeList(j.matched), j.offB.Milliseconds(), j.offA.Milliseconds())
+					len(j.matched), listSome(j.matched, 5, ", "), j.offB.Milliseconds(), j.offA.Milliseconds())
 			case base == "" && !j.sawLive && !j.done:
 				suite.Note("the second stream received no event the first also received within %v", wait)
 			}
@@ -231,7 +231,7 @@ var _ = suite.Area("RESUME", func() {
 		suite.Evidence("replayed", j.replayed)
 		suite.Failf("a fresh connection gets live events only",
 			"a fresh connection (no Last-Event-ID) opened %d ms after the first received, in a burst at connect (%d ms after its headers; the first got the newest of them %d ms after its own), %d event(s) the first had already received before it connected: %s",
-			cutoff.Milliseconds(), j.offB.Milliseconds(), j.offA.Milliseconds(), len(j.replayed), resumeList(j.replayed))
+			cutoff.Milliseconds(), j.offB.Milliseconds(), j.offA.Milliseconds(), len(j.replayed), listSome(j.replayed, 5, ", "))
 	})
 
 	// "If the field name is "retry": If the field value consists of only ASCII
@@ -254,7 +254,7 @@ var _ = suite.Area("RESUME", func() {
 		}
 		suite.Require(field != nil, "a retry: field",
 			"no retry: field in %d bytes over %v", rec.Bytes, (rec.EndAt - rec.HeadersAt).Round(time.Millisecond))
-		suite.Evidence("retry_line", fmt.Sprintf("byte %d (%d ms): %s", field.Offset, field.At.Milliseconds(), keepQuote(field.Raw)))
+		suite.Evidence("retry_line", fmt.Sprintf("byte %d (%d ms): %s", field.Offset, field.At.Milliseconds(), quoteWire(field.Raw)))
 		if rec.Parse.RetrySet {
 			suite.Evidence("retry_ms", rec.Parse.Retry.Milliseconds())
 		} else {
@@ -301,12 +301,4 @@ func resumeHeaderSafe(s string) bool {
 		}
 	}
 	return true
-}
-
-func resumeList(keys []string) string {
-	const show = 5
-	if len(keys) > show {
-		return fmt.Sprintf("%s and %d more", strings.Join(keys[:show], ", "), len(keys)-show)
-	}
-	return strings.Join(keys, ", ")
 }

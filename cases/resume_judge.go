@@ -35,7 +35,7 @@ func resumeBurst(evs []parser.Event, headersAt time.Duration) int {
 // data. Ids are left out: servers that number each connection's events
 // from 1 give different events the same id.
 func resumeKey(ev parser.Event) string {
-	return fmt.Sprintf("type %q data %s", ev.Type, keepQuote([]byte(ev.Data)))
+	return fmt.Sprintf("type %q data %s", ev.Type, quoteWire([]byte(ev.Data)))
 }
 
 type resumeJudgement struct {
