@@ -21,7 +21,7 @@ const probeTimeout = 10 * time.Second
 // a stream open and close that belongs to no check, and a server that holds
 // its headers back costs the run nothing here.
 func Probe(ctx context.Context, cfg suite.Config) error {
-	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	ctx, cancel := context.WithTimeout(ctx, cfg.Scale(probeTimeout))
 	defer cancel()
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {

@@ -133,7 +133,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 			}
 		}
 		if judged == 0 {
-			suite.Skipf("none of the target's event names %q arrived while the page was open (%v); nothing to judge", s.names, bwObserveWait)
+			suite.Skipf("none of the target's event names %q arrived while the page was open (%v); nothing to judge", s.names, bwScaled(bwObserveWait))
 		}
 	})
 
@@ -170,7 +170,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 		}
 		unnamed := bwReceived(s.tab.Log, "message")
 		if !unnamed {
-			suite.Skipf("no unnamed event arrived while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", bwObserveWait)
+			suite.Skipf("no unnamed event arrived while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", bwScaled(bwObserveWait))
 		}
 		var elsewhere []string
 		inMessage, differ := 0, 0
@@ -231,7 +231,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 				"#%s shows %s after an event with data %s", e.Target, bwText(e), bwData(e))
 		}
 		if judged == 0 {
-			suite.Skipf("no event with multi-line data reached an element while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", bwObserveWait)
+			suite.Skipf("no event with multi-line data reached an element while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", bwScaled(bwObserveWait))
 		}
 	})
 
@@ -251,25 +251,25 @@ var _ = suite.AreaLast("BROWSER", func() {
 		s := bwOpened(ctx, "close")
 		c := s.close
 		suite.Evidence("close_event", c.Name)
-		want := fmt.Sprintf("htmx:sseClose on event %q, readyState CLOSED, and no reconnect for %v", c.Name, bwCloseWatch)
+		want := fmt.Sprintf("htmx:sseClose on event %q, readyState CLOSED, and no reconnect for %v", c.Name, bwScaled(bwCloseWatch))
 		if s.publish {
 			p := bwNeedPub(s, "close")
 			if !c.Closed {
 				suite.Failf(want, "no htmx:sseClose within %v of publishing %q; the EventSource is still %s: %s",
-					bwArriveWait, c.Name, bwReadyName(s.tab.Rec.ReadyState), bwNotSwapped(s, p, c.Name))
+					bwScaled(bwArriveWait), c.Name, bwReadyName(s.tab.Rec.ReadyState), bwNotSwapped(s, p, c.Name))
 			}
 		} else if !c.Closed {
 			if bwReceived(s.tab.Log, c.Name) {
 				suite.Failf(want, "the browser received %q events but no htmx:sseClose fired; the EventSource is %s", c.Name, bwReadyName(s.tab.Rec.ReadyState))
 			}
-			suite.Skipf("no %q event arrived within %v to close on; nothing to judge", c.Name, bwObserveWait)
+			suite.Skipf("no %q event arrived within %v to close on; nothing to judge", c.Name, bwScaled(bwObserveWait))
 		}
 		suite.Evidence("closed_ms", c.ClosedAt.Milliseconds())
 		suite.Evidence("watched_ms", c.Watched.Milliseconds())
 		suite.Require(c.Reconnect == "", want, "after the close: %s", c.Reconnect)
 		suite.Require(s.tab.Rec.ReadyState == browser.ReadyClosed, want, "readyState %s %v after htmx:sseClose", bwReadyName(s.tab.Rec.ReadyState), c.Watched.Round(time.Millisecond))
-		if c.Watched < bwCloseWatch {
-			suite.Undecided("the page was watched for only %v after the close, less than %v", c.Watched.Round(time.Millisecond), bwCloseWatch)
+		if c.Watched < bwScaled(bwCloseWatch) {
+			suite.Undecided("the page was watched for only %v after the close, less than %v", c.Watched.Round(time.Millisecond), bwScaled(bwCloseWatch))
 		}
 		how := "DevTools shows the stream request canceled (loadingFailed, canceled)"
 		if !c.Canceled {
@@ -307,7 +307,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 			suite.Failf(want, "no request: %s", bwNotSwapped(s, p, t.Event))
 		}
 		if !bwReceived(s.tab.Log, t.Event) {
-			suite.Skipf("no %q event arrived while the page was open (%v); nothing to judge", t.Event, bwObserveWait)
+			suite.Skipf("no %q event arrived while the page was open (%v); nothing to judge", t.Event, bwScaled(bwObserveWait))
 		}
 		suite.Failf(want, "the browser received %q events but the element issued no request", t.Event)
 	})
@@ -363,7 +363,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 				suite.Require(!seen[m.EventID+"\x00"+m.Data], want, "after resuming from %q the server sent again an event the browser already had (id %q, data %s)", got, m.EventID, quoteText(m.Data, 160))
 			}
 			if len(r.Resumed) == 0 {
-				suite.Note("no event arrived on the resumed stream within %v, so only the reconnect itself was judged", bwArriveWait)
+				suite.Note("no event arrived on the resumed stream within %v, so only the reconnect itself was judged", bwScaled(bwArriveWait))
 			}
 			return
 		}

@@ -56,11 +56,11 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 	if !s.opened {
 		return
 	}
-	wait := bwObserveWait
+	wait := bwScaled(bwObserveWait)
 	if s.publish {
 		nonce := suite.Nonce() + "-close"
 		s.pubs = map[string]bwPub{"close": bwPublish(ctx, p, publish.Event{Event: name, Data: nonce}, nonce)}
-		wait = bwArriveWait
+		wait = bwScaled(bwArriveWait)
 	}
 	cctx, ccancel := context.WithTimeout(ctx, wait)
 	tab.WaitFor(cctx, func(_ browser.Log, r browser.Recorded) bool { return r.Count("htmx:sseClose") > 0 })
@@ -79,7 +79,7 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 	}
 	// Watch for bwCloseWatch after the close: any new EventSource request,
 	// or a new EventSource htmx made, is a reconnect.
-	until := tab.Opened().Add(s.close.ClosedAt + bwCloseWatch)
+	until := tab.Opened().Add(s.close.ClosedAt + bwScaled(bwCloseWatch))
 	wctx, wcancel := context.WithDeadline(ctx, until)
 	tab.WaitFor(wctx, func(l browser.Log, r browser.Recorded) bool {
 		return len(bwStreamRequests(l)) > len(first) || r.Sources > 1 || r.Count("eventsource:open") > 1

@@ -45,7 +45,7 @@ func bwAttach(s *bwScenario) {
 		suite.Undecided("could not read the page's recorder: %v", s.tab.RecErr)
 	}
 	if s.tab != nil && s.tab.RecAt > 0 {
-		suite.Note("the page was too busy to answer the final read of its recorder within %v, so its state read %.1f s after it opened is judged", bwCaptureBudget, s.tab.RecAt.Seconds())
+		suite.Note("the page was too busy to answer the final read of its recorder within %v, so its state read %.1f s after it opened is judged", bwScaled(bwCaptureBudget), s.tab.RecAt.Seconds())
 	}
 	if s.tab != nil && s.tab.Rec.Dropped > 0 {
 		suite.Note("the page recorder keeps the first %d htmx messages (a bound on the page's memory); %d later event(s) were not recorded and are not judged", browser.MaxRecorded, s.tab.Rec.Dropped)
@@ -248,7 +248,7 @@ func bwNotSwapped(s *bwScenario, p bwPub, listened string) string {
 	if s.harn != nil {
 		return bwNoDispatch(s.harn, p.Nonce)
 	}
-	return fmt.Sprintf("no event with the published data reached the browser within %v", bwArriveWait)
+	return fmt.Sprintf("no event with the published data reached the browser within %v", bwScaled(bwArriveWait))
 }
 
 // bwNoDispatch describes a published nonce that reached neither parser as
@@ -265,7 +265,7 @@ func bwNoDispatch(rec *stream.Recording, nonce string) string {
 				quoteText(string(ln.Raw), 160), blk)
 		}
 	}
-	return fmt.Sprintf("the published data reached neither the browser nor the harness's stream within %v", bwArriveWait)
+	return fmt.Sprintf("the published data reached neither the browser nor the harness's stream within %v", bwScaled(bwArriveWait))
 }
 
 // ---- retry (SSE-BROWSER-009) --------------------------------------------

@@ -88,9 +88,9 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 			return
 		}
 	}
-	endWait := bwEndWait
+	endWait := bwScaled(bwEndWait)
 	if !useEnd {
-		endWait = selfEnd + bwEndWait
+		endWait = selfEnd + bwScaled(bwEndWait)
 	}
 	ectx, ecancel := context.WithTimeout(ctx, endWait)
 	tab.WaitFor(ectx, func(l browser.Log, _ browser.Recorded) bool { return bwEnded(l, firstReq.ID) != "" })
@@ -135,7 +135,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 	if r.harn != nil && r.harn.Parse.RetrySet {
 		retry = r.harn.Parse.Retry
 	}
-	rctx, rcancel := context.WithTimeout(ctx, max(retry, 3*time.Second)*3/2+bwSSEOpenWait)
+	rctx, rcancel := context.WithTimeout(ctx, max(retry, 3*time.Second)*3/2+bwScaled(bwSSEOpenWait))
 	defer rcancel()
 	var second *browser.Request
 	tab.WaitFor(rctx, func(l browser.Log, _ browser.Recorded) bool {
@@ -171,7 +171,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 		}
 		return false
 	}
-	wctx, wcancel := context.WithTimeout(ctx, bwArriveWait)
+	wctx, wcancel := context.WithTimeout(ctx, bwScaled(bwArriveWait))
 	tab.WaitFor(wctx, func(l browser.Log, _ browser.Recorded) bool { return want(l) })
 	wcancel()
 	capture()

@@ -43,6 +43,8 @@ const (
 	bwClose   = "ssespecClose"
 )
 
+// The browser's waits, before --time-scale (bwScaled): how long the
+// harness gives Chromium and the page, never what the target must meet.
 const (
 	bwOpenTimeout   = 20 * time.Second // open a tab with the page (the first one waits for Chromium)
 	bwSSEOpenWait   = 10 * time.Second // the page's EventSource opens
@@ -54,6 +56,9 @@ const (
 	bwEndWait       = 5 * time.Second // the stream ends after the end command
 	bwCaptureBudget = 10 * time.Second
 )
+
+// bwScaled is a browser wait lengthened by --time-scale for slow machines.
+func bwScaled(d time.Duration) time.Duration { return suite.Current().Scale(d) }
 
 // bwTab is what one page showed, captured when its scenario finished.
 type bwTab struct {
@@ -297,7 +302,7 @@ func bwOpen(ctx context.Context, b *browser.Browser, page browser.Page) (*browse
 	if err != nil {
 		return nil, "", err
 	}
-	octx, cancel := context.WithTimeout(ctx, bwOpenTimeout)
+	octx, cancel := context.WithTimeout(ctx, bwScaled(bwOpenTimeout))
 	defer cancel()
 	tab, err := b.Open(octx, pageURL, page.HTML(), suite.BrowserOpenOptions()...)
 	return tab, pageURL, err
@@ -307,7 +312,7 @@ func bwOpen(ctx context.Context, b *browser.Browser, page browser.Page) (*browse
 // EventSource has failed for good (CLOSED after an error) twice, which is
 // htmx retrying a refused stream.
 func bwWaitOpen(ctx context.Context, tab *browser.Tab) (bool, string) {
-	wctx, cancel := context.WithTimeout(ctx, bwSSEOpenWait)
+	wctx, cancel := context.WithTimeout(ctx, bwScaled(bwSSEOpenWait))
 	defer cancel()
 	defer suite.NudgeWhile(wctx)() // publish mode: a target that holds its headers until an event
 	var failed int
@@ -325,7 +330,7 @@ func bwWaitOpen(ctx context.Context, tab *browser.Tab) (bool, string) {
 		return true, ""
 	}
 	if err != nil {
-		return false, fmt.Sprintf("no htmx:sseOpen within %v (EventSource readyState %s)", bwSSEOpenWait, bwReadyName(rec.ReadyState))
+		return false, fmt.Sprintf("no htmx:sseOpen within %v (EventSource readyState %s)", bwScaled(bwSSEOpenWait), bwReadyName(rec.ReadyState))
 	}
 	return false, fmt.Sprintf("the EventSource failed (htmx:sseError with readyState CLOSED) %d times and never opened", failed)
 }
@@ -339,7 +344,7 @@ func bwCapture(tab *browser.Tab, pageURL string, page browser.Page) *bwTab {
 
 // bwCaptureState takes the page's state without the (slower) screenshot.
 func bwCaptureState(tab *browser.Tab, pageURL string, page browser.Page) *bwTab {
-	ctx, cancel := context.WithTimeout(context.Background(), bwCaptureBudget)
+	ctx, cancel := context.WithTimeout(context.Background(), bwScaled(bwCaptureBudget))
 	defer cancel()
 	t := &bwTab{PageURL: pageURL, Page: page, Opened: tab.Opened()}
 	t.Rec, t.RecErr = tab.Recorded(ctx)
@@ -349,7 +354,7 @@ func bwCaptureState(tab *browser.Tab, pageURL string, page browser.Page) *bwTab 
 }
 
 func bwScreenshot(tab *browser.Tab) []byte {
-	ctx, cancel := context.WithTimeout(context.Background(), bwCaptureBudget)
+	ctx, cancel := context.WithTimeout(context.Background(), bwScaled(bwCaptureBudget))
 	defer cancel()
 	png, _ := tab.Screenshot(ctx)
 	return png
@@ -424,7 +429,7 @@ func bwLearnNames(ctx context.Context) ([]string, error) {
 		seen = len(rec.Parse.Events)
 	}
 	conn.WaitUntil(ctx, func(rec *stream.Recording) bool { collect(rec); return len(names) > 0 })
-	sctx, cancel := context.WithTimeout(ctx, bwNamesSettle)
+	sctx, cancel := context.WithTimeout(ctx, bwScaled(bwNamesSettle))
 	conn.WaitUntil(sctx, func(rec *stream.Recording) bool { collect(rec); return len(names) >= bwNamesMax })
 	cancel()
 	conn.View(collect)

@@ -154,10 +154,10 @@ func bwPublishSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario, p publ
 		}
 		return true
 	}
-	actx, acancel := context.WithTimeout(ctx, bwArriveWait)
+	actx, acancel := context.WithTimeout(ctx, bwScaled(bwArriveWait))
 	tab.WaitFor(actx, func(l browser.Log, _ browser.Recorded) bool { return arrived(l) })
 	acancel()
-	ectx, ecancel := context.WithTimeout(ctx, bwEffectWait)
+	ectx, ecancel := context.WithTimeout(ctx, bwScaled(bwEffectWait))
 	tab.WaitFor(ectx, func(l browser.Log, r browser.Recorded) bool {
 		q := bwTriggerRequest(l, s.trigger)
 		return bwSwappedNonce(r, "named", named) && bwSwappedNonce(r, "message", unnamed) &&
@@ -169,7 +169,7 @@ func bwPublishSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario, p publ
 // bwObserveSwaps waits until the target's own events have reached every
 // element the page has and a few have arrived (or bwObserveWait passed).
 func bwObserveSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario) {
-	wctx, cancel := context.WithTimeout(ctx, bwObserveWait)
+	wctx, cancel := context.WithTimeout(ctx, bwScaled(bwObserveWait))
 	defer cancel()
 	tab.WaitFor(wctx, func(l browser.Log, r browser.Recorded) bool {
 		got := map[string]bool{}

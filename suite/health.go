@@ -73,7 +73,8 @@ func probeHealth(cfg Config) string {
 	if u.Port() == "" {
 		host = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
 	}
-	conn, err := net.DialTimeout("tcp", host, healthProbeTimeout)
+	probe := cfg.Scale(healthProbeTimeout)
+	conn, err := net.DialTimeout("tcp", host, probe)
 	if err != nil {
 		return fmt.Sprintf("a new connection fails (%v)", err)
 	}
@@ -82,7 +83,7 @@ func probeHealth(cfg Config) string {
 		return ""
 	}
 	// A loaded machine can be slow once: ask twice before calling it dead.
-	for _, wait := range []time.Duration{healthProbeTimeout, 2 * healthProbeTimeout} {
+	for _, wait := range []time.Duration{probe, 2 * probe} {
 		if err = askForHeaders(cfg, wait); err == nil {
 			return ""
 		}
@@ -92,7 +93,7 @@ func probeHealth(cfg Config) string {
 			"(a single-threaded server, such as a development server run without threads or with one worker); " +
 			"an SSE endpoint holds a connection per client, so serve it with threads, an async server or more workers"
 	}
-	return fmt.Sprintf("it accepts connections but sent no response headers within %v and then %v (%v): deadlocked or overloaded; look at its logs", healthProbeTimeout, 2*healthProbeTimeout, bareError(err))
+	return fmt.Sprintf("it accepts connections but sent no response headers within %v and then %v (%v): deadlocked or overloaded; look at its logs", probe, 2*probe, bareError(err))
 }
 
 // askForHeaders requests the stream and waits up to wait for its headers.

@@ -21,9 +21,10 @@ func BrowserLikeHeader() http.Header {
 // stream got no response headers at all, later streams wait noHeadersRetry
 // for theirs, so a silent target costs seconds, not minutes.
 func (c Config) StreamOptions() stream.Options {
-	o := stream.Options{Client: client(c.Insecure), MaxLine: c.MaxLine, MaxBytes: c.MaxBytes}
+	o := stream.Options{Client: client(c.Insecure), MaxLine: c.MaxLine, MaxBytes: c.MaxBytes,
+		HeaderTimeout: c.Scale(stream.DefaultHeaderTimeout)}
 	if sharedGotNoHeaders() {
-		o.HeaderTimeout = noHeadersRetry
+		o.HeaderTimeout = c.Scale(noHeadersRetry)
 	}
 	return c.withNudge(o)
 }
@@ -62,8 +63,8 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 	if opts.HeaderTimeout != 0 {
 		base.HeaderTimeout = opts.HeaderTimeout
 	}
-	if sharedGotNoHeaders() && base.HeaderTimeout > noHeadersRetry {
-		base.HeaderTimeout = noHeadersRetry // see StreamOptions
+	if retry := Current().Scale(noHeadersRetry); sharedGotNoHeaders() && base.HeaderTimeout > retry {
+		base.HeaderTimeout = retry // see StreamOptions
 	}
 	h := BrowserLikeHeader()
 	for k, v := range hdr {

@@ -3,6 +3,8 @@ package suite
 import (
 	"testing"
 	"time"
+
+	"github.com/ssespec/ssespec/harness/stream"
 )
 
 // TestTimeScale: --time-scale lengthens the waits, explicit and default,
@@ -32,5 +34,17 @@ func TestTimeScale(t *testing.T) {
 	}
 	if err := (Config{URL: "http://h/", TimeScale: 2.5}).Defaults().Validate(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestStreamHeaderWaitScales: the wait for a stream's headers is a harness
+// wait, lengthened by --time-scale.
+func TestStreamHeaderWaitScales(t *testing.T) {
+	cfg := Config{URL: "http://127.0.0.1:1/events", TimeScale: 3}
+	if got := cfg.StreamOptions().HeaderTimeout; got != 3*stream.DefaultHeaderTimeout {
+		t.Errorf("header wait %v with --time-scale 3, want %v", got, 3*stream.DefaultHeaderTimeout)
+	}
+	if got := (Config{}).StreamOptions().HeaderTimeout; got != stream.DefaultHeaderTimeout {
+		t.Errorf("header wait %v unscaled, want %v", got, stream.DefaultHeaderTimeout)
 	}
 }
