@@ -32,6 +32,21 @@ type Options struct {
 	Interrupted func() string
 }
 
+// selected counts the checks cfg's mode and label filter select.
+func selected(cfg suite.Config) int {
+	match, err := types.ParseLabelFilter(ModeFilter(cfg.Mode, cfg.LabelFilter))
+	if err != nil {
+		return -1
+	}
+	n := 0
+	for _, c := range suite.Checks() {
+		if match(c.Labels()) {
+			n++
+		}
+	}
+	return n
+}
+
 // ErrUnreachable means the target could not be reached at all.
 var ErrUnreachable = errors.New("target unreachable")
 
@@ -43,6 +58,10 @@ func prepare(ctx context.Context, cfg suite.Config, opts Options) (_ suite.Confi
 	cfg = cfg.Defaults()
 	if _, err := types.ParseLabelFilter(cfg.LabelFilter); err != nil {
 		return cfg, done, fmt.Errorf("--label-filter: %w", err)
+	}
+	if n := selected(cfg); n == 0 && cfg.LabelFilter != "" {
+		// A typo in a CI job's filter must not pass forever with 0 checks.
+		return cfg, done, fmt.Errorf("--label-filter %q selects no check this mode (%s) makes; ssespec list shows the IDs, areas and levels", cfg.LabelFilter, cfg.Mode)
 	}
 	if cfg.Mode == suite.Proxy && cfg.URL == "" && !opts.DryRun {
 		// The suite is the origin: start it, point the run at the proxy. (A

@@ -31,6 +31,10 @@ func TestHostileTargetsCannotHangOrExhaustTheSuite(t *testing.T) {
 	for _, name := range []string{"hostile-gzip-bomb", "hostile-gzip-bomb/publish", "hostile-endless-line", "hostile-endless-line/publish",
 		"hostile-firehose", "hostile-firehose/publish", "hostile-no-headers", "hostile-binary", "hostile-script"} {
 		t.Run(name, func(t *testing.T) {
+			// Two at a time (go test's -parallel is GOMAXPROCS): each run is
+			// its own process with its own bounds, and the bounds (90 s,
+			// 512 MiB) are far above what one takes (about 14 s, 240 MiB).
+			t.Parallel()
 			dir := t.TempDir()
 			fault, publish := strings.CutSuffix(name, "/publish")
 			url := casetest.Fault(t, fault)

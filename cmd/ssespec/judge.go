@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	flag "github.com/spf13/pflag"
@@ -46,7 +48,7 @@ type judgeFlags struct {
 }
 
 func (f *judgeFlags) register(fs *flag.FlagSet) {
-	fs.StringVarP(&f.reportDir, "report-dir", "o", "ssespec-report", "`DIR` for report.html, report.json and junit.xml (\"\" writes none)")
+	fs.StringVarP(&f.reportDir, "report-dir", "o", "ssespec-judge", "`DIR` for report.html, report.json and junit.xml (\"\" writes none); not run's ssespec-report, so judging a run's report.json never overwrites it")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary (and errors): no line per check, no findings")
 	fs.StringVarP(&f.cfg.LabelFilter, "label-filter", "l", "", "Ginkgo label filter `EXPR` selecting checks, e.g. 'area:FRAME'")
 	fs.BoolVar(&f.cfg.Strict, "strict", false, "a failed SHOULD check fails the run too (exit 1)")
@@ -75,6 +77,12 @@ func judge(ctx context.Context, cmd *cobra.Command, f *judgeFlags, files []strin
 	if f.cfg.MaxLine < 0 || f.cfg.MaxBytes < 0 {
 		fmt.Fprintln(stderr, "ssespec judge: --max-line and --max-bytes must not be negative")
 		return exitUsage
+	}
+	for _, name := range files {
+		if inDir(name, f.reportDir) {
+			fmt.Fprintf(stderr, "ssespec judge: %q is in --report-dir %q, whose reports this run would replace; pass -o with another directory\n", name, f.reportDir)
+			return exitUsage
+		}
 	}
 	if len(files) > 1 {
 		var flagArgs []string // what was set, for each file's own run
@@ -117,4 +125,19 @@ func openCapture(name string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("%q is a directory; pass a capture file", name)
 	}
 	return os.Open(name)
+}
+
+// inDir says whether file lies in dir (or under it): judging a report.json
+// into the directory it came from would replace the input with its verdict.
+func inDir(file, dir string) bool {
+	if file == "-" || dir == "" {
+		return false
+	}
+	f, err1 := filepath.Abs(file)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, f)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

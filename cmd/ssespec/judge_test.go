@@ -481,3 +481,29 @@ func TestJudgeLiveRunReport(t *testing.T) {
 		}
 	}
 }
+
+// TestJudgeNeverOverwritesItsInput: a report.json judged into the directory
+// it came from would be replaced by its own verdict; judge refuses (exit 2)
+// before anything is written, and its default directory is not run's.
+func TestJudgeNeverOverwritesItsInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, reports.JSONFile)
+	orig := []byte(`{"tool":"ssespec","results":[]}`)
+	if err := os.WriteFile(in, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := inProcess("judge", "-o", dir, in)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "pass -o with another directory") {
+		t.Fatalf("judging %s into its own directory: exit %d, stderr %q; want 2", in, r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(in); !bytes.Equal(b, orig) {
+		t.Fatal("the input report.json was changed")
+	}
+	fs, err := parsed(t, "judge", "x.sse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := value(t, fs, "report-dir"); got == "ssespec-report" {
+		t.Errorf("judge's default --report-dir is run's %q", got)
+	}
+}
