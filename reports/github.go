@@ -67,6 +67,14 @@ func WriteAnnotations(w io.Writer, r *Report, strict bool) {
 		msg := Printable(res.Title) + "\n" + findingText(res)
 		fmt.Fprintf(w, "::%s title=%s::%s\n", kind, escapeProperty(Printable(title)), escapeData(msg))
 	}
+	if bl := r.Baseline; bl != nil && strict && len(bl.Stale) > 0 {
+		var ids []string
+		for _, e := range bl.Stale {
+			ids = append(ids, e.ID)
+		}
+		msg := fmt.Sprintf("these baseline entries now pass; delete them from %s: %s", bl.File, strings.Join(ids, " "))
+		fmt.Fprintf(w, "::%s title=%s::%s\n", AnnotateError, escapeProperty("ssespec baseline: stale entries (--strict)"), escapeData(ghValue(msg)))
+	}
 }
 
 // findingText is a finding's Expected/Actual, or its message, bounded,
@@ -113,6 +121,9 @@ func GitHubSummary(r *Report, strict bool, link string) string {
 		fmt.Fprintf(&b, "**Failed**: %d MUST failed, %d MUST errored", s.MustFailed, s.MustErrored)
 		if strict {
 			fmt.Fprintf(&b, ", %d SHOULD failed (--strict)", s.ShouldFailed)
+		}
+		if bl := r.Baseline; bl != nil && strict && len(bl.Stale) > 0 {
+			fmt.Fprintf(&b, ", %d stale baseline entr%s (--strict: now passing, delete them)", len(bl.Stale), map[bool]string{true: "y", false: "ies"}[len(bl.Stale) == 1])
 		}
 		if r.Interrupted != "" {
 			fmt.Fprintf(&b, "; the run was cut short (%s)", mdEscape(r.Interrupted))

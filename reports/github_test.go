@@ -231,3 +231,25 @@ func TestGitHubOutputRedactsSecrets(t *testing.T) {
 		t.Error("no redaction mark")
 	}
 }
+
+// TestStaleBaselineUnderStrictIsAnError: the entries that make a --strict
+// run fail get an ::error and a line in the summary, as junit.xml's failure.
+func TestStaleBaselineUnderStrictIsAnError(t *testing.T) {
+	r := &Report{Target: "http://127.0.0.1:1/events", Mode: "observe",
+		Results:  []Result{{ID: "SSE-HTTP-004", Level: "MUST", Area: "HTTP", Verdict: Pass}},
+		Baseline: &BaselineOutcome{File: "b.json", Stale: []BaselineEntry{{ID: "SSE-HTTP-004", Level: "MUST", Verdict: Fail}}}}
+	r.Summary.Pass = 1
+	var b strings.Builder
+	WriteAnnotations(&b, r, true)
+	if !strings.Contains(b.String(), "::error title=ssespec baseline") || !strings.Contains(b.String(), "SSE-HTTP-004") {
+		t.Errorf("no ::error for the stale entry under --strict:\n%s", b.String())
+	}
+	if sum := GitHubSummary(r, true, ""); !strings.Contains(sum, "1 stale baseline entry") {
+		t.Errorf("the summary does not say the run failed on a stale entry:\n%s", sum)
+	}
+	b.Reset()
+	WriteAnnotations(&b, r, false)
+	if strings.Contains(b.String(), "::error") {
+		t.Errorf("without --strict a stale entry is no error:\n%s", b.String())
+	}
+}

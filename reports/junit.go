@@ -145,6 +145,20 @@ func RenderJUnit(r *Report, w io.Writer) error {
 		s.Errors++
 		doc.Errors++
 	}
+	if b := r.Baseline; b != nil && r.Strict && len(b.Stale) > 0 {
+		// Under --strict stale entries fail the run: junit.xml says so, so
+		// its <failure>s stay exactly what makes the exit status 1.
+		var ids []string
+		for _, e := range b.Stale {
+			ids = append(ids, e.ID)
+		}
+		msg := fmt.Sprintf("%d baseline entr%s now pass (stale): %s; delete them from %s (--strict fails the run on them)",
+			len(ids), map[bool]string{true: "y", false: "ies"}[len(ids) == 1], strings.Join(ids, " "), b.File)
+		s := add(StaleCaseSuite, junitCase{Name: StaleCaseName, Classname: "ssespec." + StaleCaseSuite, Time: seconds(0),
+			Failure: &junitProblem{Message: junitText(msg), Type: "baseline", Text: junitText(msg)}})
+		s.Failures++
+		doc.Failures++
+	}
 	for i := range doc.Suites {
 		doc.Suites[i].Time = seconds(suiteMS[doc.Suites[i].Name])
 	}
@@ -159,6 +173,12 @@ func RenderJUnit(r *Report, w io.Writer) error {
 	_, err := io.WriteString(w, "\n")
 	return err
 }
+
+// The test case a --strict run with stale baseline entries adds.
+const (
+	StaleCaseSuite = "baseline"
+	StaleCaseName  = "stale-baseline-entries"
+)
 
 func junitCaseOf(res Result, strict bool) junitCase {
 	area := areaName(res.Area)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -67,7 +68,10 @@ func WriteAll(r *Report, dir string) ([]string, error) {
 var ErrReportDir = errors.New("cannot write the reports")
 
 // CheckDir makes dir and proves a file can be written there, so a run
-// that could not report fails before it starts, not after minutes.
+// that could not report fails before it starts, not after minutes. It
+// removes an earlier run's reports from dir: a run that stops before its
+// checks (target unreachable) must not leave them for a CI job to publish
+// as its own.
 func CheckDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("%w to %s: %w", ErrReportDir, dir, err)
@@ -77,5 +81,13 @@ func CheckDir(dir string) error {
 		return fmt.Errorf("%w to %s: %w", ErrReportDir, dir, err)
 	}
 	f.Close()
-	return os.Remove(f.Name())
+	if err := os.Remove(f.Name()); err != nil {
+		return err
+	}
+	for _, name := range []string{HTMLFile, JSONFile, JUnitFile} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%w to %s: removing the earlier %s: %w", ErrReportDir, dir, name, err)
+		}
+	}
+	return nil
 }

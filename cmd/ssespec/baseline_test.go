@@ -75,6 +75,11 @@ func TestBaselineAndDiff(t *testing.T) {
 	if r.code != exitFailed || !strings.Contains(r.stdout, "stale (now pass; delete them from the baseline): SSE-HTTP-004 SSE-HTTP-005") {
 		t.Fatalf("fixed failures under --strict: exit %d, want 1 with both entries stale\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// junit.xml says why the run failed: one <failure> naming the stale entries.
+	junitcheck.Verify(t, filepath.Dir(fixedReport))
+	if junit, _ := os.ReadFile(filepath.Join(filepath.Dir(fixedReport), reports.JUnitFile)); !strings.Contains(string(junit), "SSE-HTTP-004 SSE-HTTP-005; delete them") {
+		t.Errorf("junit.xml of a --strict run failed by stale entries does not name them:\n%s", junit)
+	}
 	if rep := readReportT(t, fixedReport); rep.ExitCode(false) != exitOK || len(rep.Baseline.Stale) != 2 {
 		t.Errorf("without --strict stale entries must not fail the run: exit %d, stale %+v", rep.ExitCode(false), rep.Baseline.Stale)
 	}

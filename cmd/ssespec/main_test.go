@@ -86,9 +86,23 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestUnreachableTargetExit2(t *testing.T) {
-	r := cli(t, "run", "--url", "http://127.0.0.1:9/events", "--report-dir", "")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "cannot reach the target") {
+	// An earlier run's reports must not stay behind for a CI job to
+	// publish as this run's.
+	dir := t.TempDir()
+	for _, name := range []string{reports.JSONFile, reports.HTMLFile, reports.JUnitFile} {
+		os.WriteFile(filepath.Join(dir, name), []byte("an earlier run"), 0o644)
+	}
+	r := cli(t, "run", "--url", "http://127.0.0.1:9/events", "--report-dir", dir)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "cannot reach the target") || strings.Contains(r.stderr, "target unreachable") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	for _, name := range []string{reports.JSONFile, reports.HTMLFile, reports.JUnitFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("the earlier run's %s is still in --report-dir after a run that could not start", name)
+		}
+	}
+	if r := cli(t, "run", "--url", "notaurl", "--report-dir", ""); r.code != exitUsage || strings.Contains(r.stdout, "checking") {
+		t.Errorf("a bad URL: exit %d, stdout %q (no \"checking\" line before the usage error)", r.code, r.stdout)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +66,12 @@ func runSuite(ctx context.Context, cfg suite.Config, f runFlags, rawStdout, rawS
 	} else {
 		opts.GinkgoLog = os.DevNull
 	}
+	if cfg.Via == "" && cfg.Capture == nil {
+		if err := cfg.Defaults().Validate(); err != nil { // before "checking URL"
+			fmt.Fprintf(stderr, "ssespec: %v\n", err)
+			return exitUsage
+		}
+	}
 	switch {
 	case quiet:
 	case cfg.Capture != nil:
@@ -95,7 +102,8 @@ func runSuite(ctx context.Context, cfg suite.Config, f runFlags, rawStdout, rawS
 		fmt.Fprintf(stderr, "ssespec: %v\nPass --report-dir with a directory you can write, or --report-dir '' to write no reports.\n", err)
 		return exitHarness
 	case errors.Is(err, ssespec.ErrUnreachable):
-		fmt.Fprintf(stderr, "ssespec: cannot reach the target: %v\nIs the server running, and is the URL right?\n", err)
+		why := strings.TrimPrefix(err.Error(), ssespec.ErrUnreachable.Error()+": ")
+		fmt.Fprintf(stderr, "ssespec: cannot reach the target: %s\nIs the server running, and is the URL right?\n", why)
 		return exitUsage
 	case err != nil && r == nil:
 		fmt.Fprintf(stderr, "ssespec: %v\n", err)

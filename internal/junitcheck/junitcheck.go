@@ -204,6 +204,14 @@ func Compare(rep *reports.Report, junit []byte) error {
 		}
 		delete(cases, id)
 	}
+	staleFails := 0
+	if b := rep.Baseline; b != nil && rep.Strict && len(b.Stale) > 0 {
+		staleFails = 1 // the run fails on them: one <failure> names them
+		if c, ok := cases[reports.StaleCaseName]; !ok || c.kind() != "failure" || suiteOf[reports.StaleCaseName] != reports.StaleCaseSuite {
+			bad("a --strict run with %d stale baseline entries has no %s <failure> in suite %s", len(b.Stale), reports.StaleCaseName, reports.StaleCaseSuite)
+		}
+		delete(cases, reports.StaleCaseName)
+	}
 	for id := range cases {
 		bad("%s is in junit.xml but not in report.json", id)
 	}
@@ -222,7 +230,8 @@ func Compare(rep *reports.Report, junit []byte) error {
 			wantFailures--
 		}
 	}
-	total := len(rep.Results) + len(rep.NotRun)
+	wantFailures += staleFails
+	total := len(rep.Results) + len(rep.NotRun) + staleFails
 	if doc.Tests != total || doc.Failures != wantFailures || doc.Errors != wantErrors || skipped != s.Skip {
 		bad("totals tests=%d failures=%d errors=%d skipped=%d; report.json: %d checks (%d not run), %d failing the run, %d error (baselined ones aside), %d skip",
 			doc.Tests, doc.Failures, doc.Errors, skipped, total, len(rep.NotRun), wantFailures, wantErrors, s.Skip)
