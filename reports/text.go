@@ -61,13 +61,14 @@ func writeTree(w io.Writer, r *Report, passes bool) {
 			fmt.Fprintf(w, "Note: %s\n", t.Budget)
 		}
 	}
-	for _, warn := range r.Warnings {
-		fmt.Fprintf(w, "\nWarning: %s\n", consoleText(warn))
-	}
 }
 
 // WriteSummary prints the totals and what cut the run short.
 func WriteSummary(w io.Writer, r *Report) {
+	// Warnings are the summary's, so --quiet (the summary alone) shows them.
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "\nWarning: %s\n", consoleText(warn))
+	}
 	s := r.Summary
 	fmt.Fprintf(w, "\n%d checks: %d pass, %d fail, %d skip, %d error — %d MUST failed, %d MUST errored, %d SHOULD failed (%.1fs)\n",
 		len(r.Results), s.Pass, s.Fail, s.Skip, s.Error, s.MustFailed, s.MustErrored, s.ShouldFailed, r.Duration().Seconds())

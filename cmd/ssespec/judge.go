@@ -112,6 +112,12 @@ func judge(ctx context.Context, cmd *cobra.Command, f *judgeFlags, files []strin
 		fmt.Fprintf(stderr, "ssespec judge: %v\n", err)
 		return exitUsage
 	}
+	if len(c.Body) == 0 && !c.HasHead() {
+		// curl writes an empty file when the server was down: that must not
+		// come out as a run of skips that exits 0.
+		fmt.Fprintf(stderr, "ssespec judge: %q is empty: nothing to judge (curl writes an empty file when it reached no server; capture again with curl -sNi)\n", name)
+		return exitUsage
+	}
 	cfg.Capture = c
 	return runSuite(ctx, cfg, f.runFlags, stdout, stderr)
 }

@@ -296,7 +296,7 @@ func TestJudgeHostileInput(t *testing.T) {
 		codes []int  // acceptable exit statuses
 		say   string // in stderr or a warning
 	}{
-		{"empty", nil, []int{exitOK}, ""},
+		{"empty", nil, []int{exitUsage}, "nothing to judge"}, // what curl writes when the server was down
 		{"binary", binary, []int{exitOK, exitFailed}, ""},
 		{"huge line", huge, []int{exitOK, exitFailed}, "--max-line"},
 		{"head only", []byte("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"), []int{exitOK}, "ends inside the response head"},

@@ -43,7 +43,13 @@ func stampReports() {
 // versionText is what ssespec version and --version print: the version,
 // then the commit it was built from when the build recorded one, then Go.
 func versionText() string {
-	lines := []string{"ssespec " + buildVersion()}
+	v := buildVersion()
+	if v == "(devel)" {
+		// go run, or a build without VCS information: the source's version,
+		// which the reports carry too, so the two never disagree.
+		v = reports.Version + " (devel: built without version or commit information; go build or go install from a git clone records them)"
+	}
+	lines := []string{"ssespec " + v}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		vcs := map[string]string{}
 		for _, s := range bi.Settings {
