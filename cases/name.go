@@ -194,7 +194,7 @@ var _ = suite.Area("NAME", func() {
 			problems = append(problems, "emitted but no listener: "+strings.Join(unheard, ", "))
 		}
 		if len(unserved) > 0 {
-			problems = append(problems, fmt.Sprintf("listened for but not emitted in the %v window: %s", cfg.Window, strings.Join(unserved, ", ")))
+			problems = append(problems, fmt.Sprintf("listened for but not emitted in the %v window: %s (an event the server sends rarely needs a longer --window, or a publish hook)", cfg.Window, strings.Join(unserved, ", ")))
 		}
 		problems = append(problems, nameOutside(cfg.Templates)...)
 		suite.Require(len(problems) == 0, fmt.Sprintf("the emitted names %q are exactly the listened-for names", sortedKeys(emitted)),

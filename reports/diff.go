@@ -125,6 +125,19 @@ func (d *Diff) Count(kind string) int {
 	return n
 }
 
+// Gating counts the regressions that can fail a run: MUST and SHOULD
+// checks (a BP finding never changes run's exit status, so it never
+// fails diff --exit-code either).
+func (d *Diff) Gating() int {
+	n := 0
+	for _, c := range d.Verdicts {
+		if c.Kind == Regressed && c.Level != "BP" {
+			n++
+		}
+	}
+	return n
+}
+
 func diffRun(r *Report) DiffRun {
 	return DiffRun{Target: r.Target, Version: r.Version, Mode: r.Mode, Started: r.Started, Checks: len(r.Results), Summary: r.Summary}
 }

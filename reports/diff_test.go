@@ -151,3 +151,16 @@ func TestDiffOutputIsInert(t *testing.T) {
 		t.Errorf("row %q has %d separators, want 8", row, cells)
 	}
 }
+
+// TestGatingIgnoresBestPractices: diff --exit-code fails on what can fail a
+// run; a BP check that regressed is listed but does not gate.
+func TestGatingIgnoresBestPractices(t *testing.T) {
+	d := &Diff{Verdicts: []VerdictChange{{ID: "SSE-HTTP-007", Level: "BP", Old: Pass, New: Fail, Kind: Regressed}}}
+	if d.Count(Regressed) != 1 || d.Gating() != 0 {
+		t.Errorf("a BP regression: count %d, gating %d; want 1 and 0", d.Count(Regressed), d.Gating())
+	}
+	d.Verdicts = append(d.Verdicts, VerdictChange{ID: "SSE-HTTP-005", Level: "SHOULD", Old: Pass, New: Fail, Kind: Regressed})
+	if d.Gating() != 1 {
+		t.Errorf("a SHOULD regression does not gate: %d", d.Gating())
+	}
+}

@@ -27,7 +27,7 @@ func cmdDiff(cmd *cobra.Command) runFunc {
 	var exitCode bool
 	cmd.Flags().StringVar(&format, "format", "text", "output `FORMAT`: text or markdown")
 	cliOnly(cmd.Flags(), "format") // SSESPEC_FORMAT is run's --format
-	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 1 when a check regressed (fails or errors in NEW, did not in OLD), like git diff --exit-code")
+	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 1 when a MUST or SHOULD check regressed (fails or errors in NEW, did not in OLD), like git diff --exit-code; BP changes never do, as they never fail a run")
 	return func(ctx context.Context, files []string, stdout, stderr io.Writer) int {
 		return diff(files, format, exitCode, stdout, stderr)
 	}
@@ -52,7 +52,7 @@ func diff(files []string, format string, exitCode bool, stdout, stderr io.Writer
 	} else {
 		reports.WriteDiffText(console{w: stdout}, d)
 	}
-	if exitCode && d.Count(reports.Regressed) > 0 {
+	if exitCode && d.Gating() > 0 {
 		return exitFailed
 	}
 	return exitOK
