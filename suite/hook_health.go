@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/publish"
@@ -39,12 +41,25 @@ func (g guardedHook) Publish(ctx context.Context, ev publish.Event) error {
 		return errors.New(down)
 	}
 	err := g.Publisher.Publish(ctx, ev)
-	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-		hookHealth.Lock()
-		if hookHealth.down == "" {
-			hookHealth.down = fmt.Sprintf("the publish hook (%s) did not answer within %v at %s, so later publishes were not attempted", g.Publisher, publish.Timeout, time.Now().Format("15:04:05"))
-		}
-		hookHealth.Unlock()
+	var se *publish.StatusError
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case errors.Is(err, context.DeadlineExceeded):
+		hookDown(fmt.Sprintf("the publish hook (%s) did not answer within %v at %s, so later publishes were not attempted", g.Publisher, publish.Timeout, time.Now().Format("15:04:05")))
+	case errors.As(err, &se) && se.NoSuchHook():
+		// A wrong --publish-url fails every publish the same way: one
+		// finding, not one error per check.
+		hookDown(fmt.Sprintf("the publish hook (%s) answered %d %s, so it is not a publish hook: is --publish-url right? Later publishes were not attempted", g.Publisher, se.Code, http.StatusText(se.Code)))
+	case errors.Is(err, syscall.ECONNREFUSED):
+		hookDown(fmt.Sprintf("the publish hook (%s) refused the connection: is its server running, and is --publish-url right? Later publishes were not attempted", g.Publisher))
 	}
 	return err
+}
+
+func hookDown(why string) {
+	hookHealth.Lock()
+	if hookHealth.down == "" {
+		hookHealth.down = why
+	}
+	hookHealth.Unlock()
 }

@@ -203,6 +203,12 @@ func hostileCorpus() []hostileCase {
 			}
 		}},
 		{name: "publish-hook-failing", target: publishTarget(failingHook), want: map[string]string{"SSE-FLUSH-001": reports.Error}},
+		// A wrong --publish-url: one finding that names the flag.
+		{name: "publish-hook-404", target: publishTarget(http.NotFoundHandler()), want: map[string]string{"SSE-FLUSH-001": reports.Error}, check: func(t *testing.T, rep *reports.Report) {
+			if !strings.Contains(rep.HookStopped, "answered 404 Not Found") || !strings.Contains(rep.HookStopped, "--publish-url") {
+				t.Errorf("publish_hook_stopped = %q", rep.HookStopped)
+			}
+		}},
 	}
 }
 

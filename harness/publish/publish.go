@@ -73,9 +73,31 @@ func (h urlHook) Publish(ctx context.Context, ev Event) error {
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("publish hook %s answered %d: %s", h, resp.StatusCode, strings.TrimSpace(string(msg)))
+		return &StatusError{Hook: h.String(), Code: resp.StatusCode, Body: strings.TrimSpace(string(msg))}
 	}
 	return nil
+}
+
+// StatusError is a hook's answer other than 2xx.
+type StatusError struct {
+	Hook string
+	Code int
+	Body string // the first 512 bytes of the answer
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("publish hook %s answered %d: %s", e.Hook, e.Code, e.Body)
+}
+
+// NoSuchHook says the answer means the URL is not a publish hook at all
+// (404, 405, 410, 501), as opposed to one refusing this event (400 for a
+// name with a line break is correct behaviour).
+func (e *StatusError) NoSuchHook() bool {
+	switch e.Code {
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusGone, http.StatusNotImplemented:
+		return true
+	}
+	return false
 }
 
 // Command runs `sh -c cmd` with the event JSON on stdin; exit 0 is success.
