@@ -10,7 +10,6 @@ import (
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/proxies"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/ssespectest"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -46,7 +45,7 @@ func TestExampleBehindNginx(t *testing.T) {
 				limit <- struct{}{}
 				defer func() { <-limit }()
 			}
-			r := ssespectest.Check(t, cfg)
+			r := casetest.Check(t, cfg)
 			casetest.Expect(t, r, "SSE-FLUSH-001", c.want, c.detail)
 			casetest.Expect(t, r, "SSE-FLUSH-002", c.want, "")
 		})
