@@ -41,19 +41,22 @@ func Start(ctx context.Context, cfg suite.Config, opts Options) (*Session, error
 		done()
 		return nil, err
 	}
-	s := &Session{cfg: cfg, opts: opts, done: done, start: time.Now()}
+	s := &Session{cfg: cfg, opts: opts, done: done}
 	for _, c := range suite.Checks() {
 		if match(c.Labels()) {
 			s.checks = append(s.checks, c)
 		}
 	}
+	// BeginRun waits for another run in this process to end: the run's
+	// deadline and duration start after it, not while waiting.
+	s.run = suite.BeginRun(cfg, filter, true)
+	s.start = time.Now()
 	// The run's deadline, as Ginkgo's suite timeout is for Run.
 	limit := cfg.Timeout
 	if limit == 0 {
 		limit = 24 * time.Hour
 	}
 	s.ctx, s.cancel = context.WithTimeout(ctx, limit)
-	s.run = suite.BeginRun(cfg, filter, true)
 	return s, nil
 }
 

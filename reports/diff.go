@@ -146,6 +146,8 @@ func problem(v string) bool { return v == Fail || v == Error }
 
 func changeKind(old, new string) string {
 	switch {
+	case old == "" || new == "":
+		return Changed // a check only one run has (another filter, another version) gains or loses nothing
 	case problem(new) && !problem(old):
 		return Regressed
 	case problem(old) && new == Pass:

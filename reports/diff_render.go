@@ -23,7 +23,7 @@ func WriteDiffText(w io.Writer, d *Diff) {
 			if mark == "" {
 				mark = "·" // the new run does not have the check
 			}
-			fmt.Fprintf(w, "  %s %-15s %-6s %5s → %-5s %-9s %s\n", mark, c.ID, c.Level, orNone(c.Old), orNone(c.New), c.Kind, Printable(c.Title))
+			fmt.Fprintf(w, "  %s %-15s %-6s %5s → %-5s %-9s %s\n", mark, Printable(c.ID), Printable(c.Level), Printable(orNone(c.Old)), Printable(orNone(c.New)), c.Kind, Printable(c.Title))
 			if c.Message != "" {
 				fmt.Fprintf(w, "      %s\n", Printable(c.Message))
 			}
@@ -70,7 +70,7 @@ func WriteDiffMarkdown(w io.Writer, d *Diff) {
 		fmt.Fprintf(w, "\n### Verdicts changed: %d (%d regressed, %d fixed, %d other)\n\n", len(d.Verdicts), d.Count(Regressed), d.Count(Fixed), d.Count(Changed))
 		fmt.Fprintln(w, "| Check | Level | Old | New | Change | Title | Message |\n|---|---|---|---|---|---|---|")
 		for _, c := range d.Verdicts {
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", md(c.ID), md(c.Level), orNone(c.Old), orNone(c.New), c.Kind, md(c.Title), md(c.Message))
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", md(c.ID), md(c.Level), md(orNone(c.Old)), md(orNone(c.New)), c.Kind, md(c.Title), md(c.Message))
 		}
 	}
 	notable, rest := splitFigures(d.Figures)

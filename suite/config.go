@@ -171,6 +171,8 @@ func (c Config) Validate() error {
 		return errors.New("durations must not be negative")
 	case c.validateTimeScale() != nil:
 		return c.validateTimeScale()
+	case c.Clients < 0:
+		return fmt.Errorf("--clients %d: must not be negative (0 means the default, %d)", c.Clients, DefaultClients)
 	case c.MaxLine < 0 || c.MaxBytes < 0:
 		return errors.New("--max-line and --max-bytes must not be negative")
 	case c.Browser != "" && c.Browser != "auto" && c.Browser != "on" && c.Browser != "off":

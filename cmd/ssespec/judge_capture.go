@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httputil"
 	"net/textproto"
@@ -28,6 +29,9 @@ var statusLine = regexp.MustCompile(`^HTTP/(\d(?:\.\d)?) (\d{3})(?: ([^\r\n]*))?
 
 // readCapture reads at most limit bytes of r; cut says there was more.
 func readCapture(r io.Reader, limit int64) (data []byte, cut bool, err error) {
+	if limit < 0 || limit == math.MaxInt64 {
+		limit = math.MaxInt64 - 1 // an overflowed sum of bounds: no bound beyond memory
+	}
 	data, err = io.ReadAll(io.LimitReader(r, limit+1))
 	if int64(len(data)) > limit {
 		return data[:limit], true, err
@@ -84,7 +88,9 @@ func parseHead(c *suite.Capture, data []byte) ([]byte, error) {
 			return nil, errors.New("not a curl -i capture: a response head does not begin with a status line")
 		}
 		code, _ := strconv.Atoi(string(m[2]))
-		end := headEnd(rest)
+		// Only the head's bound is searched: scanning the whole body for
+		// each of many 1xx heads would be quadratic.
+		end := headEnd(rest[:min(len(rest), maxHead-read+4)])
 		if end < 0 || read+end > maxHead {
 			if read+len(rest) > maxHead {
 				return nil, fmt.Errorf("the response head is longer than %d bytes: not a curl -i capture of an event stream", maxHead)
@@ -111,14 +117,19 @@ func parseHead(c *suite.Capture, data []byte) ([]byte, error) {
 }
 
 // headEnd is the offset just past the blank line that ends a head, or -1.
+// Each search stops at the first blank line found: scanning past it for the
+// other line ending would make many short heads quadratic.
 func headEnd(b []byte) int {
-	lf := bytes.Index(b, []byte("\n\n"))
 	crlf := bytes.Index(b, []byte("\r\n\r\n"))
-	switch {
-	case crlf >= 0 && (lf < 0 || crlf < lf):
-		return crlf + 4
-	case lf >= 0:
+	upto := len(b)
+	if crlf >= 0 {
+		upto = crlf + 2 // a "\n\n" before the CRLF pair, if any, ends first
+	}
+	if lf := bytes.Index(b[:upto], []byte("\n\n")); lf >= 0 {
 		return lf + 2
+	}
+	if crlf >= 0 {
+		return crlf + 4
 	}
 	return -1
 }
@@ -128,22 +139,33 @@ func headEnd(b []byte) int {
 func headerFields(b []byte) (http.Header, error) {
 	h := http.Header{}
 	last := ""
+	// A folded field's continuation lines are joined once, when the next
+	// field starts: appending line by line copies the value per line.
+	var folded []string
+	fold := func() {
+		if len(folded) > 0 {
+			vs := h[last]
+			vs[len(vs)-1] = strings.Join(append([]string{vs[len(vs)-1]}, folded...), " ")
+			folded = folded[:0]
+		}
+	}
 	for i, line := range strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n") {
 		switch {
 		case line == "":
 			continue
 		case (line[0] == ' ' || line[0] == '\t') && last != "":
-			vs := h[last]
-			vs[len(vs)-1] += " " + strings.TrimSpace(line)
+			folded = append(folded, strings.TrimSpace(line))
 			continue
 		}
 		name, value, ok := strings.Cut(line, ":")
 		if !ok || name == "" || strings.TrimSpace(name) != name {
 			return nil, fmt.Errorf("not a curl -i capture: header line %d, %s, is not a header field", i+2, strconv.Quote(trimQuote(line)))
 		}
+		fold()
 		last = textproto.CanonicalMIMEHeaderKey(name)
 		h[last] = append(h[last], strings.TrimSpace(value))
 	}
+	fold()
 	return h, nil
 }
 

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ssespec/ssespec/reports"
 )
@@ -122,5 +125,34 @@ func TestWireBodyStopsWhereTheCopyIsNotExact(t *testing.T) {
 	some.WireCut, some.Bytes = 10, 500
 	if b, notes := wireBody(some, nil); string(b) != "data: a\n\n" || !strings.Contains(strings.Join(notes, ""), "left 10 out") {
 		t.Errorf("lines left out: %q %q", b, notes)
+	}
+}
+
+// TestHostileHeadsStayLinear: many 1xx heads, or one header folded over
+// many lines, are parsed in linear time, and a huge --max-bytes does not
+// overflow the read bound.
+func TestHostileHeadsStayLinear(t *testing.T) {
+	var b bytes.Buffer
+	for b.Len() < 1<<20-64 {
+		b.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
+	}
+	b.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nX: a\r\n")
+	b.WriteString(strings.Repeat(" b\r\n", 1000))
+	b.WriteString("\r\n")
+	b.WriteString(strings.Repeat("data: x\r\n\r\n", 1<<18)) // a 2.75 MiB CRLF body
+	start := time.Now()
+	c, err := parseCapture("f", b.Bytes(), false, "", 16<<20)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("parsing took %v", took)
+	}
+	if err != nil {
+		// more than maxHead of heads is refused, never slow
+		t.Logf("refused: %v", err)
+	} else if got := c.Header.Get("X"); !strings.HasPrefix(got, "a b b") || len(got) != 1+2*1000 {
+		t.Errorf("folded header %.20q… (%d bytes)", got, len(got))
+	}
+	data, cut, err := readCapture(strings.NewReader("data: x\n\n"), math.MaxInt64)
+	if err != nil || cut || string(data) != "data: x\n\n" {
+		t.Errorf("readCapture with the largest bound: %q %v %v", data, cut, err)
 	}
 }

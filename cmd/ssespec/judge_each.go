@@ -42,6 +42,9 @@ func judgeEach(ctx context.Context, flagArgs, files []string, reportDir string, 
 		var ee *exec.ExitError
 		if err := cmd.Run(); errors.As(err, &ee) {
 			code = ee.ExitCode()
+			if code < 0 { // killed by a signal (OOM, SIGKILL): never a pass
+				code = exitHarness
+			}
 		} else if err != nil {
 			fmt.Fprintf(stderr, "ssespec judge: %s: %v\n", strconv.Quote(f), err)
 			code = exitHarness

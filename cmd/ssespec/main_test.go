@@ -73,6 +73,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--browser", "maybe"}, "want auto, on or off"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--label-filter", "id:(("}, "--label-filter"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--label-filter", "id:SSE-HTTP-01"}, "selects no check"}, // a typo must not pass with 0 checks
+		{[]string{"run", "--url", "http://127.0.0.1:9/", "--clients", "-1"}, "must not be negative"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--capabilities", "teleport"}, "unknown capability"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--max-bytes", "-1"}, "must not be negative"},
 		{[]string{"run", "--url", "http://127.0.0.1:9/", "--browser-url", "http://127.0.0.1:9222"}, "want the DevTools websocket address"},

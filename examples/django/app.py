@@ -117,9 +117,10 @@ def stream(q, replay):
         yield f": connected\nretry: {RETRY_MS}\n\n"  # at once: the headers go with it
         yield from replay
         if FAULT == "stream-ends":
-            # The pitfall: a generator that returns once nothing is queued.
-            while not q.empty():
-                yield q.get_nowait()
+            # The pitfall: a generator that returns once nothing is queued,
+            # as on a fresh stream: EventSource reconnects in a loop. (It
+            # returns at once, so an event published meanwhile cannot make
+            # the stream look like one that ends after its events.)
             return
         while True:
             try:

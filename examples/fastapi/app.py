@@ -116,9 +116,10 @@ async def stream(q, replay):
         for frame in replay:
             yield frame
         if FAULT == "stream-ends":
-            # The pitfall: a generator that returns once nothing is queued.
-            while not q.empty():
-                yield q.get_nowait()
+            # The pitfall: a generator that returns once nothing is queued,
+            # as on a fresh stream: EventSource reconnects in a loop. (It
+            # returns at once, so an event published meanwhile cannot make
+            # the stream look like one that ends after its events.)
             return
         while True:
             try:

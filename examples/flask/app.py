@@ -156,10 +156,10 @@ def events():
             yield f": connected\nretry: {RETRY_MS}\n\n"
             yield from replay
             if FAULT == "stream-ends":
-                # The pitfall: drain what is queued and return. On an idle
-                # stream that is nothing, and EventSource reconnects in a loop.
-                while not sub.queue.empty():
-                    yield sub.queue.get_nowait()
+                # The pitfall: a generator that returns once nothing is queued,
+                # as on a fresh stream: EventSource reconnects in a loop. (It
+                # returns at once, so an event published meanwhile cannot make
+                # the stream look like one that ends after its events.)
                 return
             if FAULT == "shared-variable":
                 yield from latest.stream()
