@@ -34,8 +34,9 @@ type Entry struct {
 }
 
 // GracePeriod is how long a check whose timeout passed may take to return
-// before it is abandoned (Ginkgo's default grace period).
-const GracePeriod = 30 * time.Second
+// before it is abandoned (Ginkgo's default grace period). A variable only so
+// the package's tests can abandon a check quickly.
+var GracePeriod = 30 * time.Second
 
 // stop is the panic value the verdict helpers end a check body with; only
 // Execute recovers it.
@@ -63,7 +64,7 @@ func activeCheck() *checkRun {
 }
 
 func addEntry(name string, v any) {
-	if c := activeCheck(); c != nil {
+	if c := activeCheck(); c != nil && !inAbandoned() {
 		c.Lock()
 		c.entries = append(c.entries, Entry{name, v})
 		c.Unlock()
@@ -75,6 +76,12 @@ func addEntry(name string, v any) {
 // the check is abandoned after its timeout. Outside a check (work a run
 // shares between checks) f runs when the run ends.
 func Cleanup(f func()) {
+	if inAbandoned() {
+		// Its check is over: nothing will run its cleanups but this.
+		defer func() { _ = recover() }()
+		f()
+		return
+	}
 	if c := activeCheck(); c != nil {
 		c.Lock()
 		c.cleanups = append(c.cleanups, f)
@@ -116,8 +123,12 @@ func Execute(ctx context.Context, c CheckDef) Outcome {
 	cctx, cancel := context.WithTimeout(context.WithValue(ctx, checkIDKey{}, c.ID), limit)
 	defer cancel()
 	done := make(chan stop, 1)
+	body := make(chan uint64, 1) // the body goroutine's ID, in case it is abandoned
 	go func() {
-		s := stop{verdict: VerdictPass}
+		body <- goid()
+		// A body that neither returns nor panics called runtime.Goexit
+		// (testing's FailNow, say): that is no verdict, never a pass.
+		s := stop{VerdictError, "the check exited without a verdict (runtime.Goexit, e.g. a testing.T FailNow inside the check)"}
 		defer func() {
 			if r := recover(); r != nil {
 				if st, ok := r.(stop); ok {
@@ -130,6 +141,7 @@ func Execute(ctx context.Context, c CheckDef) Outcome {
 		}()
 		precheck(c.Meta)
 		c.Body(cctx)
+		s = stop{verdict: VerdictPass}
 	}()
 	var s stop
 	select {
@@ -138,6 +150,7 @@ func Execute(ctx context.Context, c CheckDef) Outcome {
 		select {
 		case s = <-done:
 		case <-time.After(GracePeriod):
+			abandon(<-body, done)
 		}
 		switch {
 		case ctx.Err() != nil:

@@ -2,9 +2,13 @@ package suite
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func execBody(t *testing.T, body func(ctx context.Context)) Outcome {
@@ -83,5 +87,64 @@ func TestExecuteInterrupted(t *testing.T) {
 	o := Execute(ctx, CheckDef{Meta: Meta{ID: "SSE-TEST-003"}, Body: func(ctx context.Context) { <-ctx.Done() }})
 	if o.Verdict != VerdictError || !strings.HasPrefix(o.Message, "interrupted") {
 		t.Fatalf("verdict %s %q", o.Verdict, o.Message)
+	}
+}
+
+// A body that calls runtime.Goexit (a testing.T's FailNow) gave no verdict:
+// error, never pass.
+func TestExecuteGoexitIsNoPass(t *testing.T) {
+	o := execBody(t, func(context.Context) { runtime.Goexit() })
+	if o.Verdict != VerdictError || !strings.Contains(o.Message, "Goexit") {
+		t.Fatalf("verdict %s %q", o.Verdict, o.Message)
+	}
+}
+
+// A check abandoned after its grace period that wakes up later records
+// nothing into the check running then, and its cleanups still run.
+func TestAbandonedCheckCannotTouchTheNext(t *testing.T) {
+	defer func(g time.Duration) { GracePeriod = g }(GracePeriod)
+	GracePeriod = 50 * time.Millisecond
+	// A live target: an error verdict makes the run probe it.
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+	}))
+	defer ts.Close()
+	r := BeginRun(Config{URL: ts.URL}, "", false)
+	defer r.End()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	wake, woke := make(chan struct{}), make(chan struct{})
+	cleaned := make(chan struct{})
+	first := Execute(ctx, CheckDef{Meta: Meta{ID: "SSE-TEST-004"}, Body: func(context.Context) {
+		<-wake // deaf to its context: abandoned
+		defer close(woke)
+		Evidence("late", 1)
+		Cleanup(func() { close(cleaned) })
+		Failf("late expected", "late actual")
+	}})
+	if first.Verdict != VerdictError {
+		t.Fatalf("abandoned check: %s %q", first.Verdict, first.Message)
+	}
+	second := Execute(context.Background(), CheckDef{Meta: Meta{ID: "SSE-TEST-005"}, Body: func(context.Context) {
+		close(wake)
+		<-woke
+		Evidence("own", 2)
+	}})
+	if second.Verdict != VerdictPass || len(second.Entries) != 1 || second.Entries[0].Name != EntryEvidence+"own" {
+		t.Fatalf("next check: %s %q %v", second.Verdict, second.Message, second.Entries)
+	}
+	select {
+	case <-cleaned:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the abandoned check's cleanup never ran")
+	}
+}
+
+func TestGoid(t *testing.T) {
+	a := goid()
+	b := make(chan uint64)
+	go func() { b <- goid() }()
+	if other := <-b; a == 0 || other == 0 || a == other {
+		t.Fatalf("goid %d and %d", a, other)
 	}
 }
