@@ -44,9 +44,10 @@ type proof struct {
 	want         string // pass, skip, error or fail (the default)
 }
 
-// caseRow matches a casetest.Case row that names its check and target on
-// one line, the shape every fault table uses.
-var caseRow = regexp.MustCompile(`ID:\s*"(SSE-[A-Z]+-\d+)",\s*Fault:\s*"([^"]+)"(.*)`)
+// caseRow matches a casetest.Case row (a live fault server) or a
+// casetest.Recorded row (a canned recording judged offline) that names its
+// check and target on one line, the shape every table uses.
+var caseRow = regexp.MustCompile(`ID:\s*"(SSE-[A-Z]+-\d+)",\s*(?:Fault|Recording):\s*"([^"]+)"(.*)`)
 
 var checkID = regexp.MustCompile(`SSE-[A-Z]+-\d+`)
 
@@ -92,6 +93,7 @@ func checksDoc(checks []suite.Meta, proofs map[string][]proof) string {
 	b.WriteString("Levels: **MUST** (a fail or error exits 1), **SHOULD** (exits 1 only with `--strict`), **BP** (best practice).\n")
 	b.WriteString("Every check is also run against the reference server (`TestReferencePassesEveryCheck`).\n")
 	b.WriteString("*offline* marks the checks `ssespec judge` makes on a captured stream (README, \"Judge a capture\"): the others need a live target.\n")
+	b.WriteString("Targets named `faults/…` or `real-world/…` are canned recordings in `testdata/recordings` (see its README), judged offline.\n")
 	area := ""
 	for _, c := range checks {
 		if c.Area() != area {

@@ -85,6 +85,7 @@ func TestBROWSERChecksFail(t *testing.T) {
 // observe mode the checks judge its tick events, and the reconnect checks
 // skip since it never ends a stream by itself.
 func TestBROWSERPassesOnReference(t *testing.T) {
+	t.Parallel()
 	needBrowser(t)
 	t.Run("publish", func(t *testing.T) {
 		url, _ := casetest.Reference(t)

@@ -8,17 +8,12 @@ import (
 	"github.com/ssespec/ssespec/suite"
 )
 
+// TestFRAMEChecksFail: the FRAME checks that need a live stream (whether
+// and how it ended, how long it was silent, the harness's limits), against
+// fault servers. The FRAME checks that judge body bytes alone are proven on
+// canned recordings (frame_recorded_test.go).
 func TestFRAMEChecksFail(t *testing.T) {
 	casetest.Faults(t, []casetest.Case{
-		{ID: "SSE-FRAME-001", Fault: "invalid-utf8", Detail: "invalid UTF-8 byte 0xE9 at byte "},
-		{ID: "SSE-FRAME-001", Fault: "utf8-surrogate", Detail: "0xED"},
-		{ID: "SSE-FRAME-002", Fault: "bom-mid-stream", Detail: `"\ufeffid: 3"`},
-		{ID: "SSE-FRAME-002", Fault: "bom-twice", Detail: "byte 3 (line 1"},
-		{ID: "SSE-FRAME-003", Fault: "field-wrong-case", Detail: `field "Data" (names are case-sensitive)`},
-		{ID: "SSE-FRAME-003", Fault: "stray-text-line", Detail: `a text line without a colon: "oops"`},
-		{ID: "SSE-FRAME-004", Fault: "cr-line-endings", Detail: "every line ends in a bare CR"},
-		{ID: "SSE-FRAME-004", Fault: "mixed-line-endings", Detail: "mixed line endings: LF on"},
-		{ID: "SSE-FRAME-004", Fault: "crlf-line-endings", Want: reports.Pass, Detail: "CRLF"},
 		{ID: "SSE-FRAME-005", Fault: "unterminated-final-event", Detail: `"data: last"`},
 		{ID: "SSE-FRAME-005", Fault: "closes-cleanly", Want: reports.Pass, Detail: "no event left unterminated"},
 		{ID: "SSE-FRAME-005", Fault: "no-final-blank-line", Detail: `"id: 4\ndata: last\n"`},
@@ -30,12 +25,30 @@ func TestFRAMEChecksFail(t *testing.T) {
 		// --max-line, and (the same clean stream as above) past --max-bytes.
 		{ID: "SSE-FRAME-005", Fault: "hostile-endless-line", Want: reports.Error, Detail: "line exceeds the maximum line length"},
 		{ID: "SSE-FRAME-005", Fault: "closes-cleanly", Want: reports.Error, Config: func(c *suite.Config) { c.MaxBytes = 10 }, Detail: "raise --max-bytes"},
-		{ID: "SSE-FRAME-006", Fault: "event-without-data", Detail: `"event: x\n"`},
-		{ID: "SSE-FRAME-006", Fault: "id-without-data", Detail: `"id: 3\n"`},
-		{ID: "SSE-FRAME-007", Fault: "retry-with-unit", Detail: `value "3s"`},
-		{ID: "SSE-FRAME-007", Fault: "retry-empty", Detail: `value ""`},
-		{ID: "SSE-FRAME-008", Fault: "id-with-nul", Detail: `id "3\x00x"`},
-		{ID: "SSE-FRAME-008", Fault: "id-long", Want: reports.Pass, Detail: "200-byte id"},
-		{ID: "SSE-FRAME-009", Fault: "repeated-id", Detail: `id "1", first used by the event at byte`},
 	})
+}
+
+// TestFRAMEChecksFailLive: the FRAME checks proven on recordings judge a
+// live stream the same way. One fault server carries a body fault for each
+// of them, and each fails in one live run.
+func TestFRAMEChecksFailLive(t *testing.T) {
+	t.Parallel()
+	want := map[string]string{
+		"SSE-FRAME-001": "invalid UTF-8 byte 0xE9",
+		"SSE-FRAME-002": `"\ufeffid: 3"`,
+		"SSE-FRAME-003": `field "Data" (names are case-sensitive)`,
+		"SSE-FRAME-004": "mixed line endings",
+		"SSE-FRAME-006": `"event: x\n"`,
+		"SSE-FRAME-007": `value "3s"`,
+		"SSE-FRAME-008": `id "8\x00x"`,
+		"SSE-FRAME-009": `id "1", first used by the event at byte`,
+	}
+	var ids []string
+	for id := range want {
+		ids = append(ids, id)
+	}
+	r := casetest.Check(t, casetest.FastConfig(casetest.Fault(t, "frame-all-at-once"), ids...))
+	for id, detail := range want {
+		casetest.Expect(t, r, id, reports.Fail, detail)
+	}
 }

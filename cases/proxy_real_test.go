@@ -95,6 +95,7 @@ func TestPROXYRealProxies(t *testing.T) {
 // here): a lively stream is cut however many events flow, and both slow
 // checks say it is no idle timeout.
 func TestPROXYVarnishSendTimeout(t *testing.T) {
+	t.Parallel()
 	proxies.Varnish.Need(t)
 	conf := strings.Replace(proxies.VarnishRecipe, "send_timeout=86400", "send_timeout=3", 1)
 	cfg := proxyConfig(t, realProxy(t, proxies.Varnish, conf), "SSE-PROXY-004", "SSE-PROXY-013")

@@ -20,6 +20,7 @@ import (
 // 502/503 until it re-probes it; ssespec proxy retries its first request
 // (--probe-wait) and then gives verdicts instead of exiting 2.
 func TestPROXYSquidColdStart(t *testing.T) {
+	t.Parallel()
 	proxies.Squid.Need(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -84,6 +84,7 @@ func expectAll(t *testing.T, r *reports.Report, want string, except map[string][
 // The pass side, without nginx: a reverse proxy configured the way SSE
 // needs passes every PROXY check, the slow one included.
 func TestPROXYChecksPassOnGoodProxy(t *testing.T) {
+	t.Parallel()
 	cfg := proxyConfig(t, goProxy(t, "good"), proxyIDs...)
 	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 3*time.Second
 	r := casetest.Check(t, cfg)
@@ -96,6 +97,7 @@ func TestPROXYChecksPassOnGoodProxy(t *testing.T) {
 // this process, which a loaded machine starves in ways the suite's direct
 // legs (another process) cannot see.
 func TestPROXYCompressionFlushedPasses(t *testing.T) {
+	t.Parallel()
 	r := casetest.Check(t, proxyConfig(t, goProxy(t, "gzip-flushed"), "SSE-PROXY-009"))
 	casetest.Expect(t, r, "SSE-PROXY-009", reports.Pass, "gzip-compresses the stream and flushes per event")
 }
@@ -139,6 +141,7 @@ func TestPROXYChecksFail(t *testing.T) {
 // Issue 5's promise: against the SSE-tuned nginx every PROXY check passes
 // (the slow one with a short --hold).
 func TestPROXYTunedNginx(t *testing.T) {
+	t.Parallel()
 	proxies.Nginx.Need(t)
 	cfg := proxyConfig(t, nginxProxy(t, proxies.NginxTuned), proxyIDs...)
 	cfg.Slow, cfg.KeepaliveMax, cfg.Hold = true, time.Second, 3*time.Second
@@ -153,6 +156,7 @@ func TestPROXYTunedNginx(t *testing.T) {
 // -003 fail and name X-Accel-Buffering: no, the header that fixes it; the
 // 100 streams of -011 get no headers at all and -012 is late like -002.
 func TestPROXYStockNginx(t *testing.T) {
+	t.Parallel()
 	proxies.Nginx.Need(t)
 	cfg := proxyConfig(t, nginxProxy(t, proxies.NginxStock), proxyIDs...)
 	r := casetest.Check(t, cfg)
@@ -173,6 +177,7 @@ func TestPROXYStockNginx(t *testing.T) {
 // --origin-header: an app that sends X-Accel-Buffering: no streams through
 // stock nginx, and the origin sends what the flag says.
 func TestPROXYStockNginxAppSendsXAccel(t *testing.T) {
+	t.Parallel()
 	proxies.Nginx.Need(t)
 	cfg := proxyConfig(t, nginxProxy(t, proxies.NginxStock), "SSE-PROXY-002", "SSE-PROXY-003")
 	cfg.OriginHeader = http.Header{"X-Accel-Buffering": {"no"}}
@@ -186,6 +191,7 @@ func TestPROXYStockNginxAppSendsXAccel(t *testing.T) {
 // shorter than the origin's comment interval (2 s): cut, and the idle
 // timeout found is reported with advice.
 func TestPROXYIdleTimeoutNginx(t *testing.T) {
+	t.Parallel()
 	proxies.Nginx.Need(t)
 	short := strings.Replace(proxies.NginxTuned, "proxy_read_timeout 1h;", "proxy_read_timeout 1s;", 1)
 	cfg := proxyConfig(t, nginxProxy(t, short), "SSE-PROXY-004")

@@ -21,6 +21,7 @@ var skippedOnReference = map[string]string{
 // whole suite, slow checks and publish mode included, against the reference
 // server.
 func TestReferencePassesEveryCheck(t *testing.T) {
+	t.Parallel()
 	cfg, _ := casetest.ReferenceConfig(t)
 	cfg.Slow = true
 	r := casetest.Check(t, cfg)

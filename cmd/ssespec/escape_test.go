@@ -17,6 +17,7 @@ const hostileANSI = "\x1b[31mEVIL\x1b[0m\x1b]0;pwned\x07\x1b[2J\r\u009b1m"
 // with escape sequences, and a stream whose data carries them, reach the
 // console only as visible stand-ins.
 func TestTargetTextCannotWriteOnTheTerminal(t *testing.T) {
+	t.Parallel()
 	bin := buildCLI(t)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)

@@ -37,58 +37,61 @@ type hostileCase struct {
 // terminal and the report's markup, and gives the verdict that names the
 // problem.
 func TestHostileCorpus(t *testing.T) {
-	limit := make(chan struct{}, 2) // two cores; each run measures time
+	t.Parallel()
+	corpus := map[string]hostileCase{}
+	var names []string
 	for _, hc := range hostileCorpus() {
-		t.Run(hc.name, func(t *testing.T) {
-			t.Parallel()
-			url, extra := "", []string(nil)
-			if hc.target != nil {
-				url, extra = hc.target(t)
-			} else {
-				url = casetest.Fault(t, hc.name)
-			}
-			limit <- struct{}{}
-			defer func() { <-limit }()
-			dir := t.TempDir()
-			args := append([]string{"run", "--url", url, "--keepalive-max", "1s", "--window", "2s", "--browser", "off", "--report-dir", dir}, append(extra, hc.args...)...)
-			r := cli(t, args...)
-			exits := hc.exits
-			if exits == nil {
-				exits = []int{exitOK, exitFailed}
-			}
-			t.Logf("exit %d in %v, max RSS %d MiB", r.code, r.took.Round(100*time.Millisecond), r.maxRSS>>20)
-			if !slices.Contains(exits, r.code) {
-				t.Fatalf("exit %d, want one of %v\n%s%s", r.code, exits, tail(r.stdout), r.stderr)
-			}
-			if r.took > 60*time.Second {
-				t.Errorf("run took %v, want ≤ 60 s", r.took)
-			}
-			if r.maxRSS > 512<<20 {
-				t.Errorf("max RSS %d MiB, want ≤ 512 MiB", r.maxRSS>>20)
-			}
-			if bytes.IndexByte([]byte(r.stdout+r.stderr), 0x1b) >= 0 {
-				t.Errorf("the target's escape sequences reached the terminal")
-			}
-			if n := longestLine(r.stdout + r.stderr); n > 4<<10 {
-				t.Errorf("the console printed a %d-byte line, want ≤ 4 KiB", n)
-			}
-			if r.code == exitUsage {
-				return // refused before any check: no reports, by design
-			}
-			rep := hostileReports(t, dir)
-			for id, v := range hc.want {
-				res := rep.Result(id)
-				if res == nil {
-					t.Errorf("%s did not run", id)
-				} else if res.Verdict != v {
-					t.Errorf("%s: %s, want %s: %s", id, res.Verdict, v, res.Message)
-				}
-			}
-			if hc.check != nil {
-				hc.check(t, rep)
-			}
-		})
+		corpus[hc.name] = hc
+		names = append(names, hc.name)
 	}
+	// Two runs at a time: two cores, and each run measures time.
+	runK(t, 2, names, func(t *testing.T, name string) {
+		hc := corpus[name]
+		url, extra := "", []string(nil)
+		if hc.target != nil {
+			url, extra = hc.target(t)
+		} else {
+			url = casetest.Fault(t, hc.name)
+		}
+		dir := t.TempDir()
+		args := append([]string{"run", "--url", url, "--keepalive-max", "1s", "--window", "2s", "--browser", "off", "--report-dir", dir}, append(extra, hc.args...)...)
+		r := cli(t, args...)
+		exits := hc.exits
+		if exits == nil {
+			exits = []int{exitOK, exitFailed}
+		}
+		t.Logf("exit %d in %v, max RSS %d MiB", r.code, r.took.Round(100*time.Millisecond), r.maxRSS>>20)
+		if !slices.Contains(exits, r.code) {
+			t.Fatalf("exit %d, want one of %v\n%s%s", r.code, exits, tail(r.stdout), r.stderr)
+		}
+		if r.took > 60*time.Second {
+			t.Errorf("run took %v, want ≤ 60 s", r.took)
+		}
+		if r.maxRSS > 512<<20 {
+			t.Errorf("max RSS %d MiB, want ≤ 512 MiB", r.maxRSS>>20)
+		}
+		if bytes.IndexByte([]byte(r.stdout+r.stderr), 0x1b) >= 0 {
+			t.Errorf("the target's escape sequences reached the terminal")
+		}
+		if n := longestLine(r.stdout + r.stderr); n > 4<<10 {
+			t.Errorf("the console printed a %d-byte line, want ≤ 4 KiB", n)
+		}
+		if r.code == exitUsage {
+			return // refused before any check: no reports, by design
+		}
+		rep := hostileReports(t, dir)
+		for id, v := range hc.want {
+			res := rep.Result(id)
+			if res == nil {
+				t.Errorf("%s did not run", id)
+			} else if res.Verdict != v {
+				t.Errorf("%s: %s, want %s: %s", id, res.Verdict, v, res.Message)
+			}
+		}
+		if hc.check != nil {
+			hc.check(t, rep)
+		}
+	})
 }
 
 // hostileReports checks the three reports are written and valid, and that

@@ -24,55 +24,54 @@ const (
 // and memory, with a status that is not "usage error" and a valid report,
 // and the target's markup never becomes markup in it.
 func TestHostileTargetsCannotHangOrExhaustTheSuite(t *testing.T) {
+	t.Parallel()
 	bin := buildCLI(t)
 	// "/publish": the same server as the publish hook too (it answers a
 	// POST, with 204 or its stream), so publish mode's checks, which hold
 	// fifty streams at once, meet the target as well.
-	for _, name := range []string{"hostile-gzip-bomb", "hostile-gzip-bomb/publish", "hostile-endless-line", "hostile-endless-line/publish",
-		"hostile-firehose", "hostile-firehose/publish", "hostile-no-headers", "hostile-binary", "hostile-script"} {
-		t.Run(name, func(t *testing.T) {
-			// Two at a time (go test's -parallel is GOMAXPROCS): each run is
-			// its own process with its own bounds, and the bounds (90 s,
-			// 512 MiB) are far above what one takes (about 14 s, 240 MiB).
-			t.Parallel()
-			dir := t.TempDir()
-			fault, publish := strings.CutSuffix(name, "/publish")
-			url := casetest.Fault(t, fault)
-			args := []string{"run", "--url", url, "--keepalive-max", "1s", "--window", "2s", "--browser", "off", "--report-dir", dir}
-			if publish {
-				args = append(args, "--publish-url", strings.TrimSuffix(url, "/events")+"/publish")
+	// Two at a time, the longest first: each run is its own process with
+	// its own bounds, and the bounds (90 s, 512 MiB) are far above what one
+	// takes (5–50 s, up to 240 MiB).
+	names := []string{"hostile-endless-line/publish", "hostile-gzip-bomb/publish", "hostile-firehose/publish", "hostile-firehose",
+		"hostile-no-headers", "hostile-endless-line", "hostile-binary", "hostile-script", "hostile-gzip-bomb"}
+	runK(t, 2, names, func(t *testing.T, name string) {
+		dir := t.TempDir()
+		fault, publish := strings.CutSuffix(name, "/publish")
+		url := casetest.Fault(t, fault)
+		args := []string{"run", "--url", url, "--keepalive-max", "1s", "--window", "2s", "--browser", "off", "--report-dir", dir}
+		if publish {
+			args = append(args, "--publish-url", strings.TrimSuffix(url, "/events")+"/publish")
+		}
+		r := runChild(t, bin, 2*hostileMaxRSS, 2*hostileMaxTime, 0, args...)
+		t.Logf("%s: exit %d in %v, peak RSS %d MiB (rusage, an upper bound: %d MiB)", name, r.code, r.took.Round(100*time.Millisecond), r.hwm>>20, r.maxRSS>>20)
+		if r.killedAt > 0 {
+			t.Fatalf("killed at %d MiB RSS after %v", r.killedAt>>20, r.took)
+		}
+		if r.code != exitOK && r.code != exitFailed {
+			t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		if r.took > hostileMaxTime {
+			t.Errorf("run took %v, bound %v", r.took, hostileMaxTime)
+		}
+		// rusage's figure bounds the peak from above: asserting on it
+		// cannot pass a run that went over.
+		if r.maxRSS == 0 || r.maxRSS > hostileMaxRSS {
+			t.Errorf("peak RSS %d MiB, bound %d MiB", r.maxRSS>>20, hostileMaxRSS>>20)
+		}
+		rep := readValidReport(t, dir)
+		if len(rep.Results) == 0 {
+			t.Fatal("report.json holds no results")
+		}
+		html, err := os.ReadFile(filepath.Join(dir, reports.HTMLFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"<script", "<img src=x", "<svg onload", "</textarea><"} {
+			if strings.Contains(strings.ToLower(string(html)), bad) {
+				t.Errorf("report.html contains the target's %q unescaped", bad)
 			}
-			r := runChild(t, bin, 2*hostileMaxRSS, 2*hostileMaxTime, 0, args...)
-			t.Logf("%s: exit %d in %v, peak RSS %d MiB (rusage, an upper bound: %d MiB)", name, r.code, r.took.Round(100*time.Millisecond), r.hwm>>20, r.maxRSS>>20)
-			if r.killedAt > 0 {
-				t.Fatalf("killed at %d MiB RSS after %v", r.killedAt>>20, r.took)
-			}
-			if r.code != exitOK && r.code != exitFailed {
-				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
-			}
-			if r.took > hostileMaxTime {
-				t.Errorf("run took %v, bound %v", r.took, hostileMaxTime)
-			}
-			// rusage's figure bounds the peak from above: asserting on it
-			// cannot pass a run that went over.
-			if r.maxRSS == 0 || r.maxRSS > hostileMaxRSS {
-				t.Errorf("peak RSS %d MiB, bound %d MiB", r.maxRSS>>20, hostileMaxRSS>>20)
-			}
-			rep := readValidReport(t, dir)
-			if len(rep.Results) == 0 {
-				t.Fatal("report.json holds no results")
-			}
-			html, err := os.ReadFile(filepath.Join(dir, reports.HTMLFile))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, bad := range []string{"<script", "<img src=x", "<svg onload", "</textarea><"} {
-				if strings.Contains(strings.ToLower(string(html)), bad) {
-					t.Errorf("report.html contains the target's %q unescaped", bad)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // TestSIGTERMEndsARunAgainstAGzipBomb: SIGTERM mid-run ends the run

@@ -23,6 +23,7 @@ func freeAddr(t *testing.T) string {
 // TestProxyCommand runs `ssespec proxy` end to end: the CLI starts its
 // origin on --origin-addr, a Go reverse proxy forwards --via to it.
 func TestProxyCommand(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		proxy, filter string
 		want          int

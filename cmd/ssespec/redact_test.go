@@ -22,6 +22,7 @@ import (
 // Ginkgo's log), and the other origin never gets the user's headers, the
 // userinfo or a Referer. The redirect is a warning in the reports.
 func TestCredentialsNeverLeak(t *testing.T) {
+	t.Parallel()
 	bin := buildCLI(t)
 	ref := refserver.New(casetest.ReferenceOptions)
 	t.Cleanup(ref.Close)

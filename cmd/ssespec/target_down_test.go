@@ -24,6 +24,7 @@ import (
 func TestTargetThatDiesIsOneFinding(t *testing.T) {
 	for _, how := range []string{"crash", "deadlock"} {
 		t.Run(how, func(t *testing.T) {
+			t.Parallel()
 			broker := faults.Handler("publish-ok")
 			var publishes atomic.Int32
 			hang, stop := make(chan struct{}), make(chan struct{})
@@ -132,6 +133,7 @@ func singleThreaded(t *testing.T) string {
 // TestSingleThreadedTargetIsNamed: a target that serves one connection at
 // a time gets one sentence saying so, not a page of timeouts.
 func TestSingleThreadedTargetIsNamed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := cli(t, "run", "--url", singleThreaded(t), "--keepalive-max", "1s", "--window", "3s", "--browser", "off", "--report-dir", dir)
 	rep, err := reports.ReadJSON(filepath.Join(dir, reports.JSONFile))

@@ -45,6 +45,31 @@ var (
 	}})
 )
 
+// frameAllAtOnce is one stream with a body fault of each FRAME check that
+// judges bytes alone, one event each: the checks' live proof in one run
+// (canned recordings prove each fault alone).
+var _ = register("frame-all-at-once", Stream{Frame: func(n int) string {
+	switch n {
+	case 2:
+		return "id: 2\ndata: caf\xE9\n\n" // SSE-FRAME-001
+	case 3:
+		return "\uFEFFid: 3\ndata: after a BOM\n\n" // SSE-FRAME-002
+	case 4:
+		return "id: 4\nData: message 4\ndata: x\n\n" // SSE-FRAME-003
+	case 5:
+		return "id: 5\r\ndata: crlf\r\n\r\n" // SSE-FRAME-004
+	case 6:
+		return "event: x\n\n" // SSE-FRAME-006
+	case 7:
+		return "retry: 3s\nid: 7\ndata: x\n\n" // SSE-FRAME-007
+	case 8:
+		return "id: 8\x00x\ndata: m\n\n" // SSE-FRAME-008
+	case 9:
+		return "id: 1\ndata: again\n\n" // SSE-FRAME-009
+	}
+	return DefaultFrame(n)
+}})
+
 // frameAt is the default stream with event n replaced by frame.
 func frameAt(n int, frame string) func(int) string {
 	return func(i int) string {

@@ -120,11 +120,13 @@ func (s Stream) loop(w http.ResponseWriter, r *http.Request, flush func()) {
 	}
 }
 
-func or(d, def time.Duration) time.Duration {
-	if d == 0 {
+// or is v, or def when v is the zero value (an unset field).
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
 		return def
 	}
-	return d
+	return v
 }
 
 // Repeat is s repeated to n bytes, for payload-size faults.
