@@ -143,3 +143,25 @@ func TestProxyRunsRepeat(t *testing.T) {
 		casetest.Expect(t, r, "SSE-PROXY-001", c.want, "")
 	}
 }
+
+// An in-process run whose deadline passes says so in its report
+// (interrupted: "timeout"), as a Ginkgo run does.
+func TestInProcessDeadlineMarksTheReport(t *testing.T) {
+	cfg, _ := casetest.ReferenceConfig(t, "SSE-KEEP-001", "SSE-FRAME-001")
+	cfg.Browser = "off"
+	cfg.Timeout = 500 * time.Millisecond
+	s, err := ssespec.Start(context.Background(), cfg, ssespec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range s.Checks() {
+		s.Exec(c)
+	}
+	r, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Interrupted != "timeout" {
+		t.Fatalf("interrupted %q, want timeout; results %+v", r.Interrupted, r.Results)
+	}
+}

@@ -2,6 +2,7 @@ package ssespec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -77,13 +78,22 @@ func (s *Session) Exec(c suite.CheckDef) reports.Result {
 // Finish ends the run, builds the report of the checks executed and writes
 // the reports into cfg.ReportDir (when set).
 func (s *Session) Finish() (*reports.Report, error) {
+	// A run its deadline (cfg.Timeout, the test's) or its caller cut short
+	// says so in the report, as Ginkgo's report does for Run.
+	var cut []string
+	switch {
+	case errors.Is(s.ctx.Err(), context.DeadlineExceeded):
+		cut = []string{"Suite Timeout Elapsed"}
+	case s.ctx.Err() != nil:
+		cut = []string{"Interrupted by User"}
+	}
 	end := s.run.End()
 	s.cancel()
 	s.done()
 	gr := types.Report{
-		SuiteDescription: "ssespec", SuiteSucceeded: true,
+		SuiteDescription: "ssespec", SuiteSucceeded: len(cut) == 0,
 		StartTime: s.start, EndTime: time.Now(), RunTime: time.Since(s.start),
-		SpecReports: s.specs,
+		SpecReports: s.specs, SpecialSuiteFailureReasons: cut,
 	}
 	for _, sr := range s.specs {
 		if sr.State.Is(types.SpecStateFailureStates) {
