@@ -11,7 +11,7 @@ import (
 // TestFRAMEChecksFail: the FRAME checks that need a live stream (whether
 // and how it ended, how long it was silent, the harness's limits), against
 // fault servers. The FRAME checks that judge body bytes alone are proven on
-// canned recordings (frame_recorded_test.go).
+// canned recordings (recorded_test.go).
 func TestFRAMEChecksFail(t *testing.T) {
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-FRAME-005", Fault: "unterminated-final-event", Detail: `"data: last"`},

@@ -124,7 +124,7 @@ var _ = suite.Area("KEEP", func() {
 	// window), the `data:\n\n` heartbeat. Events the suite itself published
 	// (marked with its nonce) are not judged.
 	suite.Check(suite.Meta{
-		ID: "SSE-KEEP-003", Level: suite.BP, Source: "html", Modes: observe,
+		ID: "SSE-KEEP-003", Level: suite.BP, Source: "html", Modes: observe, Offline: suite.OfflineBody,
 		Title:       "Keepalives are comments, not events",
 		Requirement: "Keepalives are comment lines, which clients ignore, not named or data events that reach application handlers.",
 		Tolerates:   "events the suite itself published, and empty-data events that appear once (a real message), not as a repeating heartbeat.",
@@ -135,7 +135,7 @@ var _ = suite.Area("KEEP", func() {
 			if keepPublishedBySuite(ev) {
 				continue
 			}
-			where := fmt.Sprintf("byte %d (%d ms): type %q, data %s", ev.Offset, ev.At.Milliseconds(), ev.Type, quoteWire([]byte(ev.Data)))
+			where := fmt.Sprintf("byte %d%s: type %q, data %s", ev.Offset, keepAt(ev.At), ev.Type, quoteWire([]byte(ev.Data)))
 			switch {
 			case keepaliveWord(ev.Type) || keepaliveWord(ev.Data) || keepaliveJSON(ev.Data):
 				named = append(named, where)
@@ -146,14 +146,14 @@ var _ = suite.Area("KEEP", func() {
 		if len(named) > 0 {
 			suite.Evidence("keepalive_events", keepFirstN(named, 10))
 			suite.Failf("keepalives as comment lines (\": keepalive\"), no event reaching handlers",
-				"%d of %d event(s) in %v are keepalives delivered as events: %s",
-				len(named), len(rec.Parse.Events), rec.EndAt.Round(time.Millisecond), keepFirst(named))
+				"%d of %d event(s) %s are keepalives delivered as events: %s",
+				len(named), len(rec.Parse.Events), keepSpan(rec), keepFirst(named))
 		}
 		if len(empty) >= 2 {
 			suite.Evidence("empty_events", keepFirstN(empty, 10))
 			suite.Failf("keepalives as comment lines (\": keepalive\"), no event reaching handlers",
-				"%d empty-data event(s) in %v, a heartbeat delivered as events: %s",
-				len(empty), rec.EndAt.Round(time.Millisecond), keepFirst(empty))
+				"%d empty-data event(s) %s, a heartbeat delivered as events: %s",
+				len(empty), keepSpan(rec), keepFirst(empty))
 		}
 	})
 
@@ -208,6 +208,9 @@ var _ = suite.Area("KEEP", func() {
 // keepWindow is the complete shared observation, or a skip when it holds
 // no event stream to judge.
 func keepWindow(ctx context.Context) *stream.Recording {
+	if suite.Current().Offline() {
+		return frameWindow(ctx) // a capture, judged as the FRAME checks judge it (no head, encodings)
+	}
 	rec := suite.SharedWindow(ctx)
 	if ok, got := keepServed(rec); !ok {
 		suite.Skipf("the stream request answered %s, so there is no event stream to judge (see SSE-HTTP-001/002)", got)
@@ -216,6 +219,22 @@ func keepWindow(ctx context.Context) *stream.Recording {
 		suite.Skipf("the body is %s-encoded although the request offered no Accept-Encoding; keepalives are only judged on an identity-encoded stream", ce)
 	}
 	return rec
+}
+
+// keepAt is an arrival time for a message, none for a capture (it has none).
+func keepAt(d time.Duration) string {
+	if suite.Current().Offline() {
+		return ""
+	}
+	return fmt.Sprintf(" (%d ms)", d.Milliseconds())
+}
+
+// keepSpan names what was judged: the recording's span, or the capture.
+func keepSpan(rec *stream.Recording) string {
+	if suite.Current().Offline() {
+		return "in the capture"
+	}
+	return "in " + rec.EndAt.Round(time.Millisecond).String()
 }
 
 // keepHeaderTimeout is how long the shared observation waits for headers

@@ -11,6 +11,8 @@ import (
 // keepSlow runs the slow checks (SSE-KEEP-004 holds a stream for cfg.Hold, 3 s).
 func keepSlow(c *suite.Config) { c.Slow = true }
 
+// SSE-KEEP-003 judges the body alone: its other proofs are canned
+// recordings (recorded_test.go); the live row shows the live path.
 func TestKEEPChecksFail(t *testing.T) {
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-KEEP-001", Fault: "silent-30s", Detail: "silent for"},
@@ -19,7 +21,6 @@ func TestKEEPChecksFail(t *testing.T) {
 		{ID: "SSE-KEEP-002", Fault: "keepalive-writer-splits-event", Detail: `the event's next lines arrived as a separate block`},
 		{ID: "SSE-KEEP-002", Fault: "blank-keepalive-splits-event", Detail: "ended an event"},
 		{ID: "SSE-KEEP-003", Fault: "ping-event-keepalive", Detail: `type "ping"`},
-		{ID: "SSE-KEEP-003", Fault: "empty-event-keepalive", Detail: "empty-data event"},
 		{ID: "SSE-KEEP-004", Fault: "closes-after-1s", Config: keepSlow, Detail: "ended the body"},
 		{ID: "SSE-KEEP-004", Fault: "write-timeout-1s", Config: keepSlow, Detail: "cut the connection"},
 	})

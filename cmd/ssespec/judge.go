@@ -27,9 +27,10 @@ content:
     --recording names (as far as the report kept it byte for byte: it cuts
     long lines and long streams, and the run says where it stopped).
 
-Judged: the FRAME checks that judge the body's bytes, and with headers the
-HTTP checks that judge the status and headers ("offline: body" and
-"offline: headers" in docs/checks.md). Every other check skips saying why: it
+Judged: the FRAME checks that judge the body's bytes, SSE-KEEP-003
+(keepalives sent as events), and with headers the HTTP checks that judge
+the status and headers ("offline: body" and "offline: headers" in
+docs/checks.md). Every other check skips saying why: it
 needs arrival times, connections of its own, a publish hook, or to know
 whether the server ended the stream, which a capture cannot tell (curl
 stopped by ^C or --max-time ends a file the same way). The FRAME checks skip

@@ -85,9 +85,10 @@ func verdicts(rep *reports.Report) map[string]reports.Result {
 	return out
 }
 
-// offlineFrame are the FRAME checks that judge a capture's bytes.
+// offlineFrame are the checks that judge a capture's bytes: the FRAME
+// ones and SSE-KEEP-003.
 var offlineFrame = []string{"SSE-FRAME-001", "SSE-FRAME-002", "SSE-FRAME-003", "SSE-FRAME-004",
-	"SSE-FRAME-005", "SSE-FRAME-006", "SSE-FRAME-007", "SSE-FRAME-008", "SSE-FRAME-009"}
+	"SSE-FRAME-005", "SSE-FRAME-006", "SSE-FRAME-007", "SSE-FRAME-008", "SSE-FRAME-009", "SSE-KEEP-003"}
 
 var offlineHTTP = []string{"SSE-HTTP-001", "SSE-HTTP-002", "SSE-HTTP-003", "SSE-HTTP-004",
 	"SSE-HTTP-005", "SSE-HTTP-006", "SSE-HTTP-007"}
@@ -112,7 +113,7 @@ func TestJudgeReferenceCapture(t *testing.T) {
 					t.Errorf("%s: %s %q; want pass (or skip with its reason)", id, got.Verdict, got.Message)
 				}
 			}
-			for _, id := range []string{"SSE-FRAME-003", "SSE-FRAME-006", "SSE-FRAME-009"} { // the reference's ticks give them something to judge
+			for _, id := range []string{"SSE-FRAME-003", "SSE-FRAME-006", "SSE-FRAME-009", "SSE-KEEP-003"} { // the reference's ticks give them something to judge
 				if v[id].Verdict != reports.Pass {
 					t.Errorf("%s: %s %q; want pass", id, v[id].Verdict, v[id].Message)
 				}
@@ -383,7 +384,7 @@ func TestJudgeOneEventBehindIsNotPassed(t *testing.T) {
 // check judges a capture; the end of a stream is the one thing a capture
 // cannot show (SSE-FRAME-005 skips when it ends inside an event). The FRAME
 // checks that judge bytes alone are proven offline on canned recordings
-// (cases/frame_recorded_test.go); one of them is here for the capture path.
+// (cases/recorded_test.go); one of them is here for the capture path.
 func TestJudgeAgreesWithTheFaultTables(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ id, fault, want, detail string }{
@@ -443,11 +444,11 @@ func TestJudgeSeveralFiles(t *testing.T) {
 }
 
 // A live run's report.json (what a bug report carries) is judged offline
-// with the live run's FRAME and HTTP verdicts.
+// with the live run's verdicts of the checks that judge a capture.
 func TestJudgeLiveRunReport(t *testing.T) {
 	url, _ := casetest.Reference(t)
 	live := filepath.Join(t.TempDir(), "live")
-	if r := cli(t, "run", "--url", url, "--report-dir", live, "--window", "1500ms", "--label-filter", "area:FRAME || area:HTTP", "--browser", "off"); r.code != exitOK {
+	if r := cli(t, "run", "--url", url, "--report-dir", live, "--window", "1500ms", "--label-filter", "area:FRAME || area:HTTP || id:SSE-KEEP-003", "--browser", "off"); r.code != exitOK {
 		t.Fatalf("live run: exit %d; stderr:\n%s", r.code, r.stderr)
 	}
 	b, _ := os.ReadFile(filepath.Join(live, reports.JSONFile))

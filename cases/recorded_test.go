@@ -12,12 +12,13 @@ import (
 	"github.com/ssespec/ssespec/reports"
 )
 
-// frameRecorded proves the FRAME checks that judge body bytes alone on
-// canned recordings: the fault servers' wire (faults/…) and what real
-// libraries shipped (real-world/…, sources in that directory's README).
+// recorded proves the checks that judge body bytes alone (the FRAME ones
+// but SSE-FRAME-005 and -010, and SSE-KEEP-003) on canned recordings: the
+// fault servers' wire (faults/…) and what real libraries shipped
+// (real-world/…, sources in that directory's README).
 // Each check keeps a recording it fails and, where the correct stream is
 // unusual, one it passes; the reference run proves the ordinary pass.
-var frameRecorded = []casetest.Recorded{
+var recorded = []casetest.Recorded{
 	{ID: "SSE-FRAME-001", Recording: "faults/invalid-utf8", Detail: "invalid UTF-8 byte 0xE9 at byte "},
 	{ID: "SSE-FRAME-001", Recording: "faults/utf8-surrogate", Detail: "0xED"},
 	{ID: "SSE-FRAME-001", Recording: "real-world/unicode-separators", Want: reports.Pass},
@@ -47,9 +48,13 @@ var frameRecorded = []casetest.Recorded{
 	{ID: "SSE-FRAME-008", Recording: "faults/id-long", Want: reports.Pass, Detail: "200-byte id"},
 	{ID: "SSE-FRAME-009", Recording: "faults/repeated-id", Detail: `id "1", first used by the event at byte`},
 	{ID: "SSE-FRAME-009", Recording: "real-world/comments-and-no-space", Want: reports.Pass},
+	{ID: "SSE-KEEP-003", Recording: "faults/empty-event-keepalive", Detail: "empty-data event(s) in the capture"},
+	{ID: "SSE-KEEP-003", Recording: "real-world/keepalive-event-with-data", Detail: `type "keepalive"`},
+	{ID: "SSE-KEEP-003", Recording: "real-world/comments-and-no-space", Want: reports.Pass},
+	{ID: "SSE-KEEP-003", Recording: "real-world/trailing-blank-lines", Want: reports.Pass},
 }
 
-func TestFRAMEJudgesRecordings(t *testing.T) { casetest.Recordings(t, frameRecorded) }
+func TestJudgesOnRecordings(t *testing.T) { casetest.Recordings(t, recorded) }
 
 // envUpdateRecordings rewrites the faults/ recordings from the fault
 // servers' definitions (a flag would clash with other packages' -update).
@@ -64,7 +69,7 @@ const recordedEvents = 6
 // leave a stale recording proving a check. After changing a fault:
 // SSESPEC_UPDATE_RECORDINGS=1 go test ./cases -run TestRecordingsAreTheFaultsWire
 func TestRecordingsAreTheFaultsWire(t *testing.T) {
-	for _, c := range frameRecorded {
+	for _, c := range recorded {
 		name, ok := strings.CutPrefix(c.Recording, "faults/")
 		if !ok {
 			continue
