@@ -164,4 +164,34 @@ func TestInProcessDeadlineMarksTheReport(t *testing.T) {
 	if r.Interrupted != "timeout" {
 		t.Fatalf("interrupted %q, want timeout; results %+v", r.Interrupted, r.Results)
 	}
+	cut := false
+	for _, res := range r.Results {
+		cut = cut || res.Verdict == reports.Error && strings.HasPrefix(res.Message, "interrupted")
+	}
+	if !cut {
+		t.Errorf("no check says it was interrupted: %+v", r.Results)
+	}
+}
+
+// A run whose checks all finished is not marked cut, even when its
+// deadline passes before Finish.
+func TestInProcessFinishedRunIsNotCut(t *testing.T) {
+	cfg, _ := casetest.ReferenceConfig(t, "SSE-HTTP-002")
+	cfg.Browser = "off"
+	cfg.Timeout = 3 * time.Second
+	s, err := ssespec.Start(context.Background(), cfg, ssespec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range s.Checks() {
+		s.Exec(c)
+	}
+	time.Sleep(3 * time.Second) // the deadline passes between the last check and Finish
+	r, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Interrupted != "" {
+		t.Fatalf("interrupted %q for a run whose checks all finished: %+v", r.Interrupted, r.Results)
+	}
 }

@@ -26,6 +26,7 @@ type Session struct {
 	start  time.Time
 	checks []suite.CheckDef
 	specs  []types.SpecReport
+	cutBy  error // why the run's context ended, once a check ended in error by it
 }
 
 // Start prepares a run like Run (probe, proxy origin) and begins it: the
@@ -66,7 +67,11 @@ func (s *Session) Checks() []suite.CheckDef { return s.checks }
 
 // Exec runs one check and returns its result as the report will show it.
 func (s *Session) Exec(c suite.CheckDef) reports.Result {
-	sr := SpecReportOf(c, suite.Execute(s.ctx, c))
+	o := suite.Execute(s.ctx, c)
+	if o.Verdict == suite.VerdictError && s.ctx.Err() != nil && s.cutBy == nil {
+		s.cutBy = s.ctx.Err()
+	}
+	sr := SpecReportOf(c, o)
 	s.specs = append(s.specs, sr)
 	res, _ := reports.ResultOf(sr)
 	if s.opts.Progress != nil {
@@ -79,12 +84,15 @@ func (s *Session) Exec(c suite.CheckDef) reports.Result {
 // the reports into cfg.ReportDir (when set).
 func (s *Session) Finish() (*reports.Report, error) {
 	// A run its deadline (cfg.Timeout, the test's) or its caller cut short
-	// says so in the report, as Ginkgo's report does for Run.
+	// says so in the report, as Ginkgo's report does for Run: when a check
+	// ended in error because the run's context ended (Exec notes it), not
+	// when the deadline merely passed after the last check.
 	var cut []string
 	switch {
-	case errors.Is(s.ctx.Err(), context.DeadlineExceeded):
+	case s.cutBy == nil:
+	case errors.Is(s.cutBy, context.DeadlineExceeded):
 		cut = []string{"Suite Timeout Elapsed"}
-	case s.ctx.Err() != nil:
+	default:
 		cut = []string{"Interrupted by User"}
 	}
 	end := s.run.End()

@@ -52,6 +52,7 @@ var recorded = []casetest.Recorded{
 	{ID: "SSE-KEEP-003", Recording: "real-world/keepalive-event-with-data", Detail: `type "keepalive"`},
 	{ID: "SSE-KEEP-003", Recording: "real-world/comments-and-no-space", Want: reports.Pass},
 	{ID: "SSE-KEEP-003", Recording: "real-world/trailing-blank-lines", Want: reports.Pass},
+	{ID: "SSE-KEEP-003", Recording: "real-world/empty-messages-among-many", Want: reports.Pass},
 }
 
 func TestJudgesOnRecordings(t *testing.T) { casetest.Recordings(t, recorded) }
@@ -69,6 +70,19 @@ const recordedEvents = 6
 // leave a stale recording proving a check. After changing a fault:
 // SSESPEC_UPDATE_RECORDINGS=1 go test ./cases -run TestRecordingsAreTheFaultsWire
 func TestRecordingsAreTheFaultsWire(t *testing.T) {
+	used := map[string]bool{}
+	for _, c := range recorded {
+		used[casetest.RecordingPath(t, c.Recording)] = true
+	}
+	files, _ := filepath.Glob(filepath.Join(casetest.ModuleRoot(t), casetest.RecordingsDir, "*", "*.sse"))
+	if len(files) == 0 {
+		t.Fatal("no recordings found")
+	}
+	for _, f := range files {
+		if !used[f] {
+			t.Errorf("%s is used by no row of the recorded table: prove something with it, or remove it", f)
+		}
+	}
 	for _, c := range recorded {
 		name, ok := strings.CutPrefix(c.Recording, "faults/")
 		if !ok {

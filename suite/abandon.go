@@ -34,6 +34,11 @@ func goid() uint64 {
 // abandon marks the body goroutine id as abandoned until done delivers its
 // late verdict, which nobody reads any more.
 func abandon(id uint64, done <-chan stop) {
+	if id == 0 {
+		return // no ID read: marking 0 would silence every goroutine
+	}
+	active.Lock() // see owner
+	defer active.Unlock()
 	abandoned.Lock()
 	if abandoned.ids == nil {
 		abandoned.ids = map[uint64]bool{}

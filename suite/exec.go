@@ -47,6 +47,7 @@ type checkRun struct {
 	sync.Mutex
 	entries  []Entry
 	cleanups []func()
+	closed   bool // its cleanups ran: a late Cleanup runs at once
 }
 
 // active is the check in progress. Checks run one at a time (runs are
@@ -57,16 +58,25 @@ var active struct {
 	c *checkRun
 }
 
-func activeCheck() *checkRun {
+// owner is the check the caller records into (nil outside one), or gone
+// when the caller is the body of an abandoned check. Both are read under
+// active's lock, which abandon holds while marking, so neither the
+// abandonment nor the next check's start can slip between them.
+func owner() (c *checkRun, gone bool) {
 	active.Lock()
 	defer active.Unlock()
-	return active.c
+	if inAbandoned() {
+		return nil, true
+	}
+	return active.c, false
 }
 
 func addEntry(name string, v any) {
-	if c := activeCheck(); c != nil && !inAbandoned() {
+	if c, _ := owner(); c != nil {
 		c.Lock()
-		c.entries = append(c.entries, Entry{name, v})
+		if !c.closed { // after its outcome was taken, nobody reads it
+			c.entries = append(c.entries, Entry{name, v})
+		}
 		c.Unlock()
 	}
 }
@@ -76,19 +86,24 @@ func addEntry(name string, v any) {
 // the check is abandoned after its timeout. Outside a check (work a run
 // shares between checks) f runs when the run ends.
 func Cleanup(f func()) {
-	if inAbandoned() {
-		// Its check is over: nothing will run its cleanups but this.
-		defer func() { _ = recover() }()
-		f()
+	c, gone := owner()
+	if c == nil && !gone {
+		OnRunEndOnce(f)
 		return
 	}
-	if c := activeCheck(); c != nil {
+	if c != nil {
 		c.Lock()
-		c.cleanups = append(c.cleanups, f)
+		if !c.closed {
+			c.cleanups = append(c.cleanups, f)
+			c.Unlock()
+			return
+		}
 		c.Unlock()
-		return
 	}
-	OnRunEndOnce(f)
+	// Its check is over (abandoned, or its cleanups already ran): nothing
+	// will run f but this.
+	defer func() { _ = recover() }()
+	f()
 }
 
 type checkIDKey struct{}
@@ -187,7 +202,7 @@ func precheck(m Meta) {
 func runCleanups(cr *checkRun) {
 	cr.Lock()
 	fs := cr.cleanups
-	cr.cleanups = nil
+	cr.cleanups, cr.closed = nil, true
 	cr.Unlock()
 	for i := len(fs) - 1; i >= 0; i-- {
 		func() {

@@ -17,6 +17,9 @@ var recordings = struct {
 // AttachRecording adds rec to the run's recordings under name (once) and
 // references it from the current check's evidence.
 func AttachRecording(name string, rec *stream.Recording) {
+	if _, gone := owner(); gone {
+		return // an abandoned check's: after a reset, another run's list
+	}
 	recordings.Lock()
 	if _, ok := recordings.byName[name]; !ok {
 		recordings.byName[name] = rec

@@ -34,7 +34,7 @@ func TestHostileTargetsCannotHangOrExhaustTheSuite(t *testing.T) {
 	// takes (5–50 s, up to 240 MiB).
 	names := []string{"hostile-endless-line/publish", "hostile-gzip-bomb/publish", "hostile-firehose/publish", "hostile-firehose",
 		"hostile-no-headers", "hostile-endless-line", "hostile-binary", "hostile-script", "hostile-gzip-bomb"}
-	runK(t, 2, names, func(t *testing.T, name string) {
+	casetest.RunK(t, 2, names, func(t *testing.T, name string) {
 		dir := t.TempDir()
 		fault, publish := strings.CutSuffix(name, "/publish")
 		url := casetest.Fault(t, fault)

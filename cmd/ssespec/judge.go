@@ -33,7 +33,7 @@ the status and headers ("offline: body" and "offline: headers" in
 docs/checks.md). Every other check skips saying why: it
 needs arrival times, connections of its own, a publish hook, or to know
 whether the server ended the stream, which a capture cannot tell (curl
-stopped by ^C or --max-time ends a file the same way). The FRAME checks skip
+stopped by ^C or --max-time ends a file the same way). The body checks skip
 a body still encoded under its Content-Encoding; plain curl asks for none
 (with --compressed curl decodes gzip, deflate and zstd, which is judged).
 

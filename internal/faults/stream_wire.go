@@ -30,11 +30,15 @@ func (s Stream) Wire(n int) string {
 	return b.String()
 }
 
-// Wire is the named fault's Wire(n); only the Stream faults have one.
+// Wire is the named fault's Wire(n); only the Stream faults that answer
+// 200 have one.
 func Wire(name string, n int) (string, error) {
 	s, ok := Handler(name).(Stream)
 	if !ok {
 		return "", fmt.Errorf("fault %q is not a Stream: it has no fixed wire form", name)
+	}
+	if s.Status != 0 && s.Status != 200 {
+		return "", fmt.Errorf("fault %q answers %d: its body is no event stream", name, s.Status)
 	}
 	return s.Wire(n), nil
 }

@@ -1,15 +1,15 @@
-package main
+package casetest
 
 import (
 	"sync"
 	"testing"
 )
 
-// runK runs fn as a subtest per name, k at a time. The subtests are not
+// RunK runs fn as a subtest per name, k at a time. The subtests are not
 // t.Parallel: one waiting for a turn would hold one of go test's -parallel
 // slots, and two tables sharing the slots would run one after the other.
 // t.Run may be called from several goroutines at once.
-func runK(t *testing.T, k int, names []string, fn func(t *testing.T, name string)) {
+func RunK(t *testing.T, k int, names []string, fn func(t *testing.T, name string)) {
 	var wg sync.WaitGroup
 	todo := make(chan string)
 	for range k {
