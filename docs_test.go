@@ -113,6 +113,8 @@ func checksDoc(checks []suite.Meta, proofs map[string][]proof) string {
 			slow += " · offline: body (`ssespec judge` judges a capture)"
 		case suite.OfflineHead:
 			slow += " · offline: headers (`ssespec judge` judges a `curl -i` capture)"
+		case suite.OfflineTimes:
+			slow += " · offline: times (`ssespec judge` judges a report.json, which keeps arrival times)"
 		}
 		fmt.Fprintf(&b, "\n### %s — %s\n\n", c.ID, c.Title)
 		fmt.Fprintf(&b, "**%s** · modes: %s%s · source: [%s](%s)\n\n", c.Level, strings.Join(modes, ", "), slow, sourceName(c.Source), c.SpecURL())

@@ -22,7 +22,7 @@ const OfflineMode = "offline"
 // the HTML report make them printable.
 func offlineWarnings(c *suite.Capture, recs map[string]*stream.Recording) []string {
 	out := []string{"judged offline from a capture, not a live target: only the checks that judge the body's bytes" +
-		" (and, when the capture has them, the status and headers) give verdicts; the rest skip, and `ssespec run` judges them"}
+		" (and, when the capture has them, the status and headers, and a report.json's arrival times) give verdicts; the rest skip, and `ssespec run` judges them"}
 	for _, n := range c.Notes {
 		out = append(out, reports.CutText(n))
 	}

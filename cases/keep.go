@@ -31,7 +31,7 @@ var _ = suite.Area("KEEP", func() {
 	// sending its comment exactly every --keepalive-max ("every 15 seconds or
 	// so") passes.
 	suite.Check(suite.Meta{
-		ID: "SSE-KEEP-001", Level: suite.SHOULD, Source: "html", Modes: observe,
+		ID: "SSE-KEEP-001", Level: suite.SHOULD, Source: "html", Modes: observe, Offline: suite.OfflineTimes,
 		Title:       "Something is sent at least every --keepalive-max",
 		Requirement: "While no event is due, the server sends something (a comment line) at least every --keepalive-max (default 15 s, after the spec's advice to send a comment every 15 seconds or so), so proxies do not drop the idle connection.",
 		Tolerates:   "anything on the wire counts as something sent (comments, events, bare blank lines); a slack of 2 % (at least 100 ms) absorbs scheduling noise, so a comment exactly every --keepalive-max passes.",
@@ -46,7 +46,7 @@ var _ = suite.Area("KEEP", func() {
 					"nothing at all arrived, not even the response headers, in the %v the harness waited; --keepalive-max is %v", wait, limit)
 			}
 		}
-		rec := keepWindow(ctx)
+		rec := keepTimed(keepWindow(ctx))
 		g := keepLongestGap(rec)
 		suite.Evidence("longest_gap_ms", g.length().Milliseconds())
 		suite.Evidence("keepalive_max_ms", limit.Milliseconds())
@@ -234,6 +234,23 @@ func keepWindow(ctx context.Context) *stream.Recording {
 	return rec
 }
 
+// keepTimed is rec with the arrival times of a capture that has them (a
+// report.json recording keeps the time of each read, not its bytes):
+// the headers, each read and the end, as the live recording had them.
+func keepTimed(rec *stream.Recording) *stream.Recording {
+	c := suite.Current().Capture
+	if c == nil || c.Timing == nil {
+		return rec
+	}
+	t := *rec
+	t.HeadersAt, t.EndAt, t.End = c.Timing.HeadersAt, c.Timing.EndAt, c.Timing.End
+	t.Chunks = nil
+	for _, at := range c.Timing.Reads {
+		t.Chunks = append(t.Chunks, stream.Chunk{At: at, Offset: -1})
+	}
+	return &t
+}
+
 // keepAt is an arrival time for a message, none for a capture (it has none).
 func keepAt(d time.Duration) string {
 	if suite.Current().Offline() {
@@ -285,6 +302,9 @@ func keepLongestGap(rec *stream.Recording) keepGap {
 	}
 	for _, c := range rec.Chunks {
 		what := fmt.Sprintf("the body read at %d ms (byte %d)", c.At.Milliseconds(), c.Offset)
+		if c.Offset < 0 { // a capture's read: its time is kept, not its bytes
+			what = fmt.Sprintf("the body read at %d ms", c.At.Milliseconds())
+		}
 		consider(c.At, what)
 		prev, prevWhat = c.At, what
 	}

@@ -2,6 +2,7 @@ package suite
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/ssespec/ssespec/harness/stream"
 )
@@ -16,7 +17,19 @@ const (
 	OfflineBody Offline = "body"
 	// OfflineHead: it judges only the shared response's status and headers.
 	OfflineHead Offline = "headers"
+	// OfflineTimes: it judges when the body reads arrived, which only a
+	// capture with arrival times has (a report.json recording).
+	OfflineTimes Offline = "times"
 )
+
+// CaptureTiming is when a captured stream's parts arrived, since its
+// request: a report.json recording keeps them, curl's output does not.
+type CaptureTiming struct {
+	HeadersAt time.Duration
+	Reads     []time.Duration // the arrival of each body read, in order
+	EndAt     time.Duration
+	End       stream.EndReason
+}
 
 // Capture is a stream captured elsewhere (curl's output, a report.json's
 // recording) that a run judges instead of a live target.
@@ -30,7 +43,8 @@ type Capture struct {
 	// BodyDecoded: the head declares a Content-Encoding but the body is
 	// already decoded (curl --compressed), so the wire format is judged.
 	BodyDecoded bool
-	Notes       []string // what the capture lacks or what was done to it, for the report's warnings
+	Notes       []string       // what the capture lacks or what was done to it, for the report's warnings
+	Timing      *CaptureTiming // nil when the capture has no arrival times
 }
 
 // HasHead reports whether the capture holds the response's status and headers.
@@ -64,6 +78,8 @@ func offlineSkip(m Meta, cfg Config) string {
 		return ""
 	case m.Offline == "":
 		return offlineNeedsLive(m)
+	case m.Offline == OfflineTimes && cfg.Capture.Timing == nil:
+		return "needs arrival times, which this capture has not (curl's output keeps none): judge the report.json of a run, which keeps them, or `ssespec run --url URL`"
 	case m.Offline == OfflineHead && !cfg.Capture.HasHead():
 		return "the capture holds no status line and headers, only the body: capture with `curl -sNi URL > FILE` to judge them"
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/suite"
 )
 
 const judgeHelp = `Judges a captured stream offline, with no live target: what production sent,
@@ -28,9 +29,10 @@ content:
     long lines and long streams, and the run says where it stopped).
 
 Judged: the FRAME checks that judge the body's bytes, SSE-KEEP-003
-(keepalives sent as events), and with headers the HTTP checks that judge
-the status and headers ("offline: body" and "offline: headers" in
-docs/checks.md). Every other check skips saying why: it
+(keepalives sent as events), with headers the HTTP checks that judge the
+status and headers, and on a report.json, which keeps when each body read
+arrived, SSE-KEEP-001 (silences longer than --keepalive-max) ("offline:
+body", "offline: headers" and "offline: times" in docs/checks.md). Every other check skips saying why: it
 needs arrival times, connections of its own, a publish hook, or to know
 whether the server ended the stream, which a capture cannot tell (curl
 stopped by ^C or --max-time ends a file the same way). The body checks skip
@@ -53,6 +55,7 @@ func (f *judgeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary (and errors): no line per check, no findings")
 	fs.StringVarP(&f.cfg.LabelFilter, "label-filter", "l", "", "Ginkgo label filter `EXPR` selecting checks, e.g. 'area:FRAME'")
 	fs.BoolVar(&f.cfg.Strict, "strict", false, "a failed SHOULD check fails the run too (exit 1)")
+	fs.DurationVar(&f.cfg.KeepaliveMax, "keepalive-max", suite.DefaultTimeouts().KeepaliveMax, "longest silence the stream may have before a keepalive (SSE-KEEP-001, judged on a report.json's arrival times; pass the run's value)")
 	fs.IntVar(&f.cfg.MaxLine, "max-line", 0, "longest event-stream line the parser accepts, in `BYTES` (0: 1 MiB + 1 KiB); the lines before a longer one are judged")
 	fs.Int64Var(&f.cfg.MaxBytes, "max-bytes", 0, "most body `BYTES` judged (0: 16 MiB)")
 	f.ci.register(fs)

@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
 )
@@ -63,6 +65,7 @@ func captureFromReport(src string, r *reports.Report, name string) (*suite.Captu
 		c.Notes = append(c.Notes, fmt.Sprintf("the report left %d header line(s) of the recording out, so its status and headers are not judged", rec.HeadersCut))
 	}
 	c.Body, c.Notes = wireBody(rec, c.Notes)
+	c.Timing, c.Notes = wireTiming(rec, c.Notes)
 	if n := len(r.Recordings); n > 1 && name == sharedRecording {
 		c.Notes = append(c.Notes, fmt.Sprintf("the report holds %d recordings; judged %q, the shared stream (--recording picks another)", n, name))
 	}
@@ -114,3 +117,22 @@ func wireBody(rec reports.Recording, notes []string) ([]byte, []string) {
 	}
 	return body, notes
 }
+
+// wireTiming is when the recording's headers, reads and end arrived, for
+// the checks that judge silences (SSE-KEEP-001): only when the report kept
+// the time of every read (a report bounded for size drops them).
+func wireTiming(rec reports.Recording, notes []string) (*suite.CaptureTiming, []string) {
+	if rec.Chunks == 0 || len(rec.ChunkTimes) != rec.Chunks {
+		if rec.Chunks > 0 {
+			notes = append(notes, fmt.Sprintf("the report kept the arrival times of %d of the recording's %d body reads, so the checks that judge silences skip", len(rec.ChunkTimes), rec.Chunks))
+		}
+		return nil, notes
+	}
+	t := &suite.CaptureTiming{HeadersAt: msDuration(rec.HeadersMS), EndAt: msDuration(rec.EndMS), End: stream.EndReason(rec.End)}
+	for _, at := range rec.ChunkTimes {
+		t.Reads = append(t.Reads, msDuration(at))
+	}
+	return t, notes
+}
+
+func msDuration(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ssespec/ssespec/internal/casetest"
+	"github.com/ssespec/ssespec/reports"
+)
+
+// TestJudgeReportTimesSilences: a report.json keeps when each body read
+// arrived, so judging it gives SSE-KEEP-001 the live run's verdict: a
+// stream silent past --keepalive-max fails it offline as it did live, one
+// that sends keepalives passes, and a curl capture, which has no times,
+// skips it saying where times are kept.
+func TestJudgeReportTimesSilences(t *testing.T) {
+	t.Parallel()
+	ref, _ := casetest.Reference(t)
+	for _, tc := range []struct{ name, url, want, detail string }{
+		{"silent", casetest.Fault(t, "silent-30s"), reports.Fail, "silent for"},
+		{"reference", ref, reports.Pass, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			live := filepath.Join(t.TempDir(), "live")
+			r := cli(t, "run", "--url", tc.url, "--report-dir", live, "--keepalive-max", "1s", "--window", "2500ms",
+				"--label-filter", "id:SSE-KEEP-001", "--browser", "off")
+			if r.code == exitUsage {
+				t.Fatalf("live run: exit %d; stderr:\n%s", r.code, r.stderr)
+			}
+			liveRep, err := reports.ReadJSON(filepath.Join(live, reports.JSONFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			was := verdicts(liveRep)["SSE-KEEP-001"]
+			if was.Verdict != tc.want {
+				t.Fatalf("live: SSE-KEEP-001 %s %q; want %s", was.Verdict, was.Message, tc.want)
+			}
+			_, rep := judgeFile(t, filepath.Join(live, reports.JSONFile), "--keepalive-max", "1s")
+			if rep == nil {
+				t.Fatal("judging the live report wrote no report")
+			}
+			got := verdicts(rep)["SSE-KEEP-001"]
+			t.Logf("live: %s %q; offline: %s %q", was.Verdict, was.Message, got.Verdict, got.Message)
+			if got.Verdict != tc.want || !strings.Contains(got.Message, tc.detail) {
+				t.Errorf("offline: SSE-KEEP-001 %s %q; want %s mentioning %q", got.Verdict, got.Message, tc.want, tc.detail)
+			}
+		})
+	}
+	t.Run("curl", func(t *testing.T) {
+		_, rep := judged(t, captureBody(t, ref, time.Second, true))
+		if rep == nil {
+			t.Fatal("no report")
+		}
+		if got := verdicts(rep)["SSE-KEEP-001"]; got.Verdict != reports.Skip || !strings.Contains(got.Message, "report.json") {
+			t.Errorf("a curl capture: SSE-KEEP-001 %s %q; want skip naming report.json", got.Verdict, got.Message)
+		}
+	})
+}
