@@ -65,7 +65,9 @@ func captureFromReport(src string, r *reports.Report, name string) (*suite.Captu
 		c.Notes = append(c.Notes, fmt.Sprintf("the report left %d header line(s) of the recording out, so its status and headers are not judged", rec.HeadersCut))
 	}
 	c.Body, c.Notes = wireBody(rec, c.Notes)
-	c.Timing, c.Notes = wireTiming(rec, c.Notes)
+	if rec.End != string(stream.EndCapture) { // a judged capture's report has no times to keep
+		c.Timing, c.Notes = wireTiming(rec, c.Notes)
+	}
 	if n := len(r.Recordings); n > 1 && name == sharedRecording {
 		c.Notes = append(c.Notes, fmt.Sprintf("the report holds %d recordings; judged %q, the shared stream (--recording picks another)", n, name))
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,12 +50,22 @@ func TestJudgeReportTimesSilences(t *testing.T) {
 		})
 	}
 	t.Run("curl", func(t *testing.T) {
-		_, rep := judged(t, captureBody(t, ref, time.Second, true))
-		if rep == nil {
-			t.Fatal("no report")
+		dir := t.TempDir()
+		file, judgedDir := filepath.Join(dir, "capture"), filepath.Join(dir, "judged")
+		if err := os.WriteFile(file, captureBody(t, ref, time.Second, true), 0o644); err != nil {
+			t.Fatal(err)
 		}
-		if got := verdicts(rep)["SSE-KEEP-001"]; got.Verdict != reports.Skip || !strings.Contains(got.Message, "report.json") {
-			t.Errorf("a curl capture: SSE-KEEP-001 %s %q; want skip naming report.json", got.Verdict, got.Message)
+		cli(t, "judge", "--report-dir", judgedDir, file)
+		// The capture, and the report of judging it (whose recording has
+		// no times either), both skip SSE-KEEP-001.
+		for _, f := range []string{file, filepath.Join(judgedDir, reports.JSONFile)} {
+			_, rep := judgeFile(t, f)
+			if rep == nil {
+				t.Fatalf("%s: no report", f)
+			}
+			if got := verdicts(rep)["SSE-KEEP-001"]; got.Verdict != reports.Skip || !strings.Contains(got.Message, "report.json") {
+				t.Errorf("%s: SSE-KEEP-001 %s %q; want skip naming report.json", f, got.Verdict, got.Message)
+			}
 		}
 	})
 }
