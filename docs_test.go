@@ -93,7 +93,7 @@ func checksDoc(checks []suite.Meta, proofs map[string][]proof) string {
 	b.WriteString("Levels: **MUST** (a fail or error exits 1), **SHOULD** (exits 1 only with `--strict`), **BP** (best practice).\n")
 	b.WriteString("Every check is also run against the reference server (`TestReferencePassesEveryCheck`).\n")
 	b.WriteString("*offline* marks the checks `ssespec judge` makes on a captured stream (README, \"Judge a capture\"): the others need a live target.\n")
-	b.WriteString("Targets named `faults/…` or `real-world/…` are canned recordings in `testdata/recordings` (see its README), judged offline.\n")
+	b.WriteString("Targets named `faults/…`, `real-world/…` or `timed/…` are canned recordings in `testdata/recordings` (see its README), judged offline.\n")
 	area := ""
 	for _, c := range checks {
 		if c.Area() != area {

@@ -6,16 +6,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/faults"
 	"github.com/ssespec/ssespec/reports"
+	"github.com/ssespec/ssespec/suite"
 )
 
-// recorded proves the checks that judge body bytes alone (the FRAME ones
-// but SSE-FRAME-005 and -010, and SSE-KEEP-003) on canned recordings: the
-// fault servers' wire (faults/…) and what real libraries shipped
-// (real-world/…, sources in that directory's README).
+// recorded proves the checks that judge a recording alone (the FRAME ones
+// but SSE-FRAME-005 and -010, SSE-KEEP-003, and SSE-KEEP-001 on arrival
+// times) on canned recordings: the fault servers' wire (faults/…), what
+// real libraries shipped (real-world/…, sources in that directory's
+// README), and runs' report.json files (timed/…).
 // Each check keeps a recording it fails and, where the correct stream is
 // unusual, one it passes; the reference run proves the ordinary pass.
 var recorded = []casetest.Recorded{
@@ -48,6 +51,12 @@ var recorded = []casetest.Recorded{
 	{ID: "SSE-FRAME-008", Recording: "faults/id-long", Want: reports.Pass, Detail: "200-byte id"},
 	{ID: "SSE-FRAME-009", Recording: "faults/repeated-id", Detail: `id "1", first used by the event at byte`},
 	{ID: "SSE-FRAME-009", Recording: "real-world/comments-and-no-space", Want: reports.Pass},
+	// report.json recordings keep when each read arrived: SSE-KEEP-001 is
+	// judged on them with the --keepalive-max of the runs that made them.
+	{ID: "SSE-KEEP-001", Recording: "timed/silent-30s", Config: keepalive1s, Detail: "silent for 2.5s, from the body read at 7 ms"},
+	{ID: "SSE-KEEP-001", Recording: "timed/keepalive-every-1400ms", Config: keepalive1s, Detail: "silent for 1.401s, from the body read at 6 ms to the body read at 1406 ms"},
+	{ID: "SSE-KEEP-001", Recording: "timed/reference", Config: keepalive1s, Want: reports.Pass},
+	{ID: "SSE-KEEP-001", Recording: "timed/keepalive-every-950ms", Config: keepalive1s, Want: reports.Pass},
 	{ID: "SSE-KEEP-003", Recording: "faults/empty-event-keepalive", Detail: "empty-data event(s) in the capture"},
 	{ID: "SSE-KEEP-003", Recording: "real-world/keepalive-event-with-data", Detail: `type "keepalive"`},
 	{ID: "SSE-KEEP-003", Recording: "real-world/comments-and-no-space", Want: reports.Pass},
@@ -56,6 +65,9 @@ var recorded = []casetest.Recorded{
 }
 
 func TestJudgesOnRecordings(t *testing.T) { casetest.Recordings(t, recorded) }
+
+// keepalive1s is the --keepalive-max the timed/ recordings were made with.
+func keepalive1s(c *suite.Config) { c.KeepaliveMax = time.Second }
 
 // envUpdateRecordings rewrites the faults/ recordings from the fault
 // servers' definitions (a flag would clash with other packages' -update).
@@ -75,6 +87,8 @@ func TestRecordingsAreTheFaultsWire(t *testing.T) {
 		used[casetest.RecordingPath(t, c.Recording)] = true
 	}
 	files, _ := filepath.Glob(filepath.Join(casetest.ModuleRoot(t), casetest.RecordingsDir, "*", "*.sse"))
+	timed, _ := filepath.Glob(filepath.Join(casetest.ModuleRoot(t), casetest.RecordingsDir, "*", "*.json"))
+	files = append(files, timed...)
 	if len(files) == 0 {
 		t.Fatal("no recordings found")
 	}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ssespec/ssespec/reports"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -50,7 +51,7 @@ func parseCapture(name string, data []byte, cut bool, recording string, maxBytes
 		if cut {
 			return nil, fmt.Errorf("%s looks like a report.json but is longer than a report is (%d bytes read)", src, len(data))
 		}
-		return captureFromReport(src, rep, recording)
+		return reports.CaptureOf(src, rep, recording)
 	}
 	if recording != "" {
 		return nil, fmt.Errorf("--recording names a recording of a report.json, and %s is not one", src)

@@ -3,6 +3,7 @@ package casetest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ssespec/ssespec/reports"
@@ -10,25 +11,56 @@ import (
 	"github.com/ssespec/ssespec/suite"
 )
 
-// Recorded is one check judged on a canned recording of a stream's body
-// (testdata/recordings/<Recording>.sse, as `curl -sN URL` writes it),
-// offline and in this process: what a body-only check decides needs no
-// live target, no window and no child process. faults/<name> recordings
-// are the fault servers' wire (kept in step by the cases tests),
-// real-world/<name> ones reproduce a bug a real library shipped.
+// Recorded is one check judged on a canned recording, offline and in this
+// process: what a check decides from a recording needs no live target, no
+// window and no child process. testdata/recordings/<Recording>.sse is a
+// stream's body as `curl -sN URL` writes it: faults/<name> the fault
+// servers' wire (kept in step by the cases tests), real-world/<name> a
+// stream a real library sent. <Recording>.json is a run's report.json,
+// whose shared recording also keeps when each read arrived (timed/<name>).
 type Recorded struct {
 	ID        string
 	Recording string
-	Want      string // default fail
-	Detail    string // substring the message must contain
+	Want      string              // default fail
+	Detail    string              // substring the message must contain
+	Config    func(*suite.Config) // adjust the run (e.g. --keepalive-max)
 }
 
 // RecordingsDir is where the canned recordings live, from the module root.
 const RecordingsDir = "testdata/recordings"
 
-// RecordingPath is the file of recording name.
+// RecordingPath is the file of recording name: its .sse body, else its
+// report.json.
 func RecordingPath(t testing.TB, name string) string {
-	return filepath.Join(ModuleRoot(t), RecordingsDir, filepath.FromSlash(name)+".sse")
+	base := filepath.Join(ModuleRoot(t), RecordingsDir, filepath.FromSlash(name))
+	if _, err := os.Stat(base + ".sse"); err != nil {
+		if _, err := os.Stat(base + ".json"); err == nil {
+			return base + ".json"
+		}
+	}
+	return base + ".sse"
+}
+
+// recordingCapture is the capture recording name holds.
+func recordingCapture(t testing.TB, name string) *suite.Capture {
+	t.Helper()
+	path := RecordingPath(t, name)
+	if strings.HasSuffix(path, ".json") {
+		rep, err := reports.ReadJSON(path)
+		if err != nil {
+			t.Fatalf("recording %s: %v", name, err)
+		}
+		c, err := reports.CaptureOf(filepath.Base(path), rep, "")
+		if err != nil {
+			t.Fatalf("recording %s: %v", name, err)
+		}
+		return c
+	}
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("recording %s: %v", name, err)
+	}
+	return &suite.Capture{Source: name + ".sse", Body: body}
 }
 
 // Recordings judges each row on its recording, as a subtest named
@@ -37,13 +69,9 @@ func RecordingPath(t testing.TB, name string) string {
 func Recordings(t *testing.T, rows []Recorded) {
 	for _, c := range rows {
 		t.Run(c.ID+"/"+c.Recording, func(t *testing.T) {
-			body, err := os.ReadFile(RecordingPath(t, c.Recording))
-			if err != nil {
-				t.Fatalf("recording %s: %v", c.Recording, err)
-			}
-			cfg := suite.Config{
-				Capture:     &suite.Capture{Source: c.Recording + ".sse", Body: body},
-				LabelFilter: Filter(c.ID),
+			cfg := suite.Config{Capture: recordingCapture(t, c.Recording), LabelFilter: Filter(c.ID)}
+			if c.Config != nil {
+				c.Config(&cfg)
 			}
 			r := ssespectest.Check(t, cfg)
 			want := c.Want
