@@ -40,6 +40,7 @@ func (g guardedHook) Publish(ctx context.Context, ev publish.Event) error {
 	if down := HookDown(); down != "" {
 		return errors.New(down)
 	}
+	firstPublish.CompareAndSwap(0, time.Now().UnixNano())
 	err := g.Publisher.Publish(ctx, ev)
 	var se *publish.StatusError
 	switch {

@@ -119,6 +119,7 @@ func resetRun() {
 	shared.conn, shared.err, shared.ready, shared.cancel, shared.sampled = nil, nil, nil, nil, nil
 	shared.Unlock()
 	headersHeld.Store(false)
+	firstPublish.Store(0)
 	nudges.Lock()
 	nudges.last = time.Time{}
 	nudges.Unlock()

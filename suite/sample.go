@@ -27,6 +27,11 @@ const headerGrace = time.Second
 // headersHeld is set once a stream's headers came only after a publish.
 var headersHeld atomic.Bool
 
+// firstPublish is when the run first published anything (Unix ns; 0: not
+// yet): the sample, another check's event or a nudge, any of which releases
+// a held target's headers on every stream it broadcasts to.
+var firstPublish atomic.Int64
+
 // HeadersHeld reports whether the run has seen the target hold a stream's
 // response headers until an event was published.
 func HeadersHeld() bool { return headersHeld.Load() }
@@ -119,7 +124,7 @@ func (c Config) publishSample(ctx context.Context, conn *stream.Conn, p publish.
 	t.Stop()
 	evs := c.sample()
 	first := evs[0]
-	start := time.Now() // before the first publish
+	start := time.Now()
 	for ctx.Err() == nil && time.Since(start) < 2*headerGrace {
 		nonce := Nonce()
 		first.Data = "ssespec sample " + nonce
@@ -133,12 +138,13 @@ func (c Config) publishSample(ctx context.Context, conn *stream.Conn, p publish.
 	}
 	select {
 	case <-conn.HeadersDone():
-		// Held when they came only once the sample was published: compared
-		// with the publish itself, not with the grace, since under load the
-		// request may have gone out well after the grace began.
+		// Held when they came only after the run's first publish, whoever
+		// made it: another check's publish or nudge within the grace
+		// releases a held target's headers too, which the grace alone took
+		// for a prompt target (and its browser pages then got no nudges).
 		var came time.Time
 		conn.View(func(r *stream.Recording) { came = r.Start.Add(r.HeadersAt) })
-		if came.After(start) {
+		if first := firstPublish.Load(); first != 0 && came.After(time.Unix(0, first)) {
 			headersHeld.Store(true)
 		}
 	default:
