@@ -150,17 +150,7 @@ func TestInProcessDeadlineMarksTheReport(t *testing.T) {
 	cfg, _ := casetest.ReferenceConfig(t, "SSE-KEEP-001", "SSE-FRAME-001")
 	cfg.Browser = "off"
 	cfg.Timeout = 500 * time.Millisecond
-	s, err := ssespec.Start(context.Background(), cfg, ssespec.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range s.Checks() {
-		s.Exec(c)
-	}
-	r, err := s.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := runInProcess(t, cfg)
 	if r.Interrupted != "timeout" {
 		t.Fatalf("interrupted %q, want timeout; results %+v", r.Interrupted, r.Results)
 	}

@@ -34,9 +34,12 @@ type Entry struct {
 }
 
 // GracePeriod is how long a check whose timeout passed may take to return
-// before it is abandoned (Ginkgo's default grace period). A variable only so
-// the package's tests can abandon a check quickly.
-var GracePeriod = 30 * time.Second
+// before it is abandoned (Ginkgo's default grace period).
+const GracePeriod = 30 * time.Second
+
+// grace is GracePeriod, a variable so the package's tests can abandon a
+// check quickly.
+var grace = GracePeriod
 
 // stop is the panic value the verdict helpers end a check body with; only
 // Execute recovers it.
@@ -164,7 +167,7 @@ func Execute(ctx context.Context, c CheckDef) Outcome {
 	case <-cctx.Done():
 		select {
 		case s = <-done:
-		case <-time.After(GracePeriod):
+		case <-time.After(grace):
 			abandon(<-body, done)
 		}
 		switch {

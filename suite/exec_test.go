@@ -102,8 +102,8 @@ func TestExecuteGoexitIsNoPass(t *testing.T) {
 // A check abandoned after its grace period that wakes up later records
 // nothing into the check running then, and its cleanups still run.
 func TestAbandonedCheckCannotTouchTheNext(t *testing.T) {
-	defer func(g time.Duration) { GracePeriod = g }(GracePeriod)
-	GracePeriod = 50 * time.Millisecond
+	defer func(g time.Duration) { grace = g }(grace)
+	grace = 50 * time.Millisecond
 	// A live target: an error verdict makes the run probe it.
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
