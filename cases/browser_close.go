@@ -56,15 +56,16 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 	if !s.opened {
 		return
 	}
-	wait := bwScaled(bwObserveWait)
+	closed := func(_ browser.Log, r browser.Recorded) bool { return r.Count("htmx:sseClose") > 0 }
 	if s.publish {
 		nonce := suite.Nonce() + "-close"
 		s.pubs = map[string]bwPub{"close": bwPublish(ctx, p, publish.Event{Event: name, Data: nonce}, nonce)}
-		wait = bwScaled(bwArriveWait)
+		cctx, ccancel := context.WithTimeout(ctx, bwScaled(bwArriveWait))
+		tab.WaitFor(cctx, closed)
+		ccancel()
+	} else {
+		s.watched, s.stalled = bwWatch(ctx, tab, bwScaled(bwObserveWait), closed)
 	}
-	cctx, ccancel := context.WithTimeout(ctx, wait)
-	tab.WaitFor(cctx, func(_ browser.Log, r browser.Recorded) bool { return r.Count("htmx:sseClose") > 0 })
-	ccancel()
 	rec, err := tab.Recorded(ctx)
 	if err != nil || rec.Count("htmx:sseClose") == 0 {
 		return

@@ -101,6 +101,8 @@ type bwScenario struct {
 	publish bool              // the suite published this page's events
 	pubs    map[string]bwPub  // role → published event
 	names   []string          // observe mode: the target's event names the page listens for
+	watched time.Duration     // observe mode: how long the page watched for the target's events (bwWatch)
+	stalled time.Duration     // how much of that the page was held up
 	trigger browser.Trigger   // the page's trigger element
 	close   bwCloseResult     // close page only
 	recon   bwReconnectResult // reconnect part only

@@ -167,11 +167,10 @@ func bwPublishSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario, p publ
 }
 
 // bwObserveSwaps waits until the target's own events have reached every
-// element the page has and a few have arrived (or bwObserveWait passed).
+// element the page has and a few have arrived (or bwObserveWait of the
+// page's running time passed: bwWatch).
 func bwObserveSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario) {
-	wctx, cancel := context.WithTimeout(ctx, bwScaled(bwObserveWait))
-	defer cancel()
-	tab.WaitFor(wctx, func(l browser.Log, r browser.Recorded) bool {
+	s.watched, s.stalled = bwWatch(ctx, tab, bwScaled(bwObserveWait), func(l browser.Log, r browser.Recorded) bool {
 		got := map[string]bool{}
 		for _, e := range r.OfType("htmx:sseMessage") {
 			got[e.Target] = true
@@ -188,6 +187,27 @@ func bwObserveSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario) {
 		enough := n >= 60 || n >= 4 && l.Messages[n-1].At-l.Messages[0].At >= 3500*time.Millisecond
 		return enough && (s.trigger.Event == "" || q != nil && q.Headers != nil)
 	})
+}
+
+// bwWatchCap bounds bwWatch: at most this many times its wait in all.
+const bwWatchCap = 3
+
+// bwWatch is tab.WaitRunning bounded by bwWatchCap: a page a busy machine
+// (or its own huge swaps) stalls still gets its look at the target's
+// events before a check says none arrived.
+func bwWatch(ctx context.Context, tab *browser.Tab, wait time.Duration, cond func(browser.Log, browser.Recorded) bool) (watched, stalled time.Duration) {
+	wctx, cancel := context.WithTimeout(ctx, wait*bwWatchCap)
+	defer cancel()
+	return tab.WaitRunning(wctx, wait, cond)
+}
+
+// watchedText says how long the page watched for the target's own events.
+func (s *bwScenario) watchedText() string {
+	w := s.watched.Round(100 * time.Millisecond)
+	if s.stalled < 100*time.Millisecond {
+		return w.String()
+	}
+	return fmt.Sprintf("%v, %v of it held up", w, s.stalled.Round(100*time.Millisecond))
 }
 
 func tab0Swaps(s *bwScenario) []string {

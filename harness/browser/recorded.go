@@ -20,6 +20,36 @@ type Recorded struct {
 	Sources    int           // EventSources htmx created (more than 1: htmx reconnected itself)
 	At         time.Duration // when the page took this state
 	Dropped    int           // events the recorder did not keep: it keeps the first MaxRecorded messages (and as many others)
+	Stalls     []Stall       // the page's own 50 ms ticks that ran late (the newest MaxStalls)
+}
+
+// Stall is one tick of the page's own 50 ms ticker that ran Late: the
+// page's thread, where EventSource's reconnect timer runs too, was busy or
+// not scheduled from At (the tick before) until At+TickInterval+Late.
+type Stall struct {
+	At   time.Duration
+	Late time.Duration
+}
+
+// TickInterval and MaxStalls are the page ticker's period and how many
+// late ticks the page keeps (recorder.js tickMs, maxStalls); ticks up to
+// 10 ms late are not kept.
+const (
+	TickInterval = 50 * time.Millisecond
+	MaxStalls    = 500
+)
+
+// StalledDuring is how long the page's thread was held up between from
+// and to: the part of each late tick's delay that fell inside them.
+func (r Recorded) StalledDuring(from, to time.Duration) time.Duration {
+	var d time.Duration
+	for _, s := range r.Stalls {
+		lo, hi := max(s.At+TickInterval, from), min(s.At+TickInterval+s.Late, to)
+		if hi > lo {
+			d += hi - lo
+		}
+	}
+	return d
 }
 
 // MaxRecorded is how many htmx:sseBeforeMessage/htmx:sseMessage events the
@@ -115,10 +145,11 @@ type recordedJSON struct {
 		TextHash    uint32  `json:"textHash"`
 		At          float64 `json:"at"`
 	} `json:"events"`
-	ReadyState int     `json:"readyState"`
-	Sources    int     `json:"sources"`
-	Dropped    int     `json:"dropped"`
-	At         float64 `json:"at"`
+	ReadyState int          `json:"readyState"`
+	Sources    int          `json:"sources"`
+	Dropped    int          `json:"dropped"`
+	Stalls     [][2]float64 `json:"stalls"` // [at, late ms]
+	At         float64      `json:"at"`
 }
 
 // convert places page times on the tab's time line. Both clocks are this
@@ -127,6 +158,9 @@ func (j recordedJSON) convert(opened time.Time) Recorded {
 	base := float64(opened.UnixNano()) / 1e6
 	r := Recorded{ReadyState: j.ReadyState, Sources: j.Sources, Dropped: j.Dropped, Events: make([]HTMXEvent, 0, len(j.Events)),
 		At: time.Duration((j.At - base) * float64(time.Millisecond))}
+	for _, s := range j.Stalls {
+		r.Stalls = append(r.Stalls, Stall{At: time.Duration((s[0] - base) * float64(time.Millisecond)), Late: time.Duration(s[1] * float64(time.Millisecond))})
+	}
 	for _, e := range j.Events {
 		r.Events = append(r.Events, HTMXEvent{
 			Type: e.Type, DetailType: e.DetailType, Data: e.Data, DataLen: e.DataLen, DataHash: e.DataHash, DataLines: e.DataLines,

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestLargeSwapMeasured: an event far over the recorder's preview is judged
@@ -85,5 +87,68 @@ func TestRecorderBounded(t *testing.T) {
 	}
 	if last := rec.Events[len(rec.Events)-1]; last.Type != "htmx:sseMessage" || !last.DataIs("ssespec-1-2 published") {
 		t.Errorf("the suite's event after the flood was not recorded; last: %+v", last)
+	}
+}
+
+// TestTickerShowsAStall: the page's ticker, the control SSE-BROWSER-009
+// judges a wait against, records a page thread held up by a busy loop as
+// one late tick covering it, and almost nothing in a quiet page, also in a
+// second, background tab (a throttled ticker would be late every tick).
+func TestTickerShowsAStall(t *testing.T) {
+	t.Parallel()
+	b := testBrowser(t)
+	srv := newSSEServer(t, func(w *eventWriter, r *http.Request, n int) { w.hold() })
+	quiet := openPage(t, b, srv, Page{StreamURL: srv.URL + "/stream"})
+	busy := openPage(t, b, srv, Page{StreamURL: srv.URL + "/stream"})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var spun float64
+	err := within(ctx, busy.ctx, func(rctx context.Context) error {
+		var err error
+		spun, err = chromedp.Run(rctx, chromedp.Evaluate[float64](
+			`(function(){ var t = performance.now(); while (performance.now() - t < 400) {} return performance.now() - t; })()`))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // let both tickers run on
+	rq, err := quiet.Recorded(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := busy.Recorded(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := rb.StalledDuring(0, rb.At)
+	t.Logf("busy page: spun %.0f ms, stalled %v in %d late ticks; quiet page: stalled %v in %d late ticks over %v",
+		spun, all, len(rb.Stalls), rq.StalledDuring(0, rq.At), len(rq.Stalls), rq.At)
+	if all < 300*time.Millisecond {
+		t.Errorf("a 400 ms busy loop showed as %v of stalls: %+v", all, rb.Stalls)
+	}
+	if q := rq.StalledDuring(0, rq.At); q > rq.At/2 {
+		t.Errorf("the quiet page's ticker ran late %v of %v: throttled? %+v", q, rq.At, rq.Stalls)
+	}
+}
+
+// TestWaitRunningDiscountsStalls: a page held up for 800 ms by a busy loop
+// gets its whole second of running time from WaitRunning.
+func TestWaitRunningDiscountsStalls(t *testing.T) {
+	t.Parallel()
+	b := testBrowser(t)
+	srv := newSSEServer(t, func(w *eventWriter, r *http.Request, n int) { w.hold() })
+	tab := openPage(t, b, srv, Page{StreamURL: srv.URL + "/stream"})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	go within(ctx, tab.ctx, func(rctx context.Context) error {
+		_, err := chromedp.Run(rctx, chromedp.Evaluate[float64](
+			`(function(){ var t = performance.now(); while (performance.now() - t < 800) {} return 0; })()`))
+		return err
+	})
+	waited, stalled := tab.WaitRunning(ctx, time.Second, func(Log, Recorded) bool { return false })
+	t.Logf("waited %v, %v of it held up", waited, stalled)
+	if stalled < 600*time.Millisecond || waited < time.Second+stalled {
+		t.Errorf("waited %v with %v held up; want at least 1 s more than the hold-up, which should be about 800 ms", waited, stalled)
 	}
 }

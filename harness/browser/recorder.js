@@ -91,8 +91,23 @@
     console.error("ssespec: htmx or htmx-ext-sse did not load");
   }
 
+  // The page's own 50 ms ticker, a control for the browser's timed work:
+  // EventSource's reconnect timer runs on this same thread, so a wait a
+  // busy machine stretched shows here as late ticks. stalls holds [at,
+  // late ms] of each tick over 10 ms late, the newest maxStalls.
+  var tickMs = 50, lastTick = now(), maxStalls = 500;
+  rec.stalls = [];
+  setInterval(function () {
+    var t = now(), late = t - lastTick - tickMs;
+    if (late > 10) {
+      if (rec.stalls.length >= maxStalls) { rec.stalls.shift(); }
+      rec.stalls.push([lastTick, late]);
+    }
+    lastTick = t;
+  }, tickMs);
+
   rec.snapshot = function () {
     var s = latest();
-    return { events: rec.events, readyState: s ? s.readyState : -1, sources: rec.sources.length, dropped: rec.dropped, at: now() };
+    return { events: rec.events, readyState: s ? s.readyState : -1, sources: rec.sources.length, dropped: rec.dropped, stalls: rec.stalls, at: now() };
   };
 })();

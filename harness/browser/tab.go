@@ -294,3 +294,21 @@ func (t *Tab) WaitFor(ctx context.Context, cond func(Log, Recorded) bool) error 
 		}
 	}
 }
+
+// WaitRunning is WaitFor until cond holds, ctx ends, or the page has had
+// wait of its own running time: time the page's ticker shows its thread
+// held up (a busy machine, or the page laying out huge swaps) does not
+// count. It returns how long it waited and how much of that the page was
+// held up.
+func (t *Tab) WaitRunning(ctx context.Context, wait time.Duration, cond func(Log, Recorded) bool) (waited, stalled time.Duration) {
+	from := time.Since(t.col.opened)
+	t.WaitFor(ctx, func(l Log, r Recorded) bool {
+		if cond(l, r) {
+			return true
+		}
+		now := time.Since(t.col.opened)
+		stalled = r.StalledDuring(from, now)
+		return now-from >= wait+stalled
+	})
+	return time.Since(t.col.opened) - from, stalled
+}
