@@ -15,6 +15,7 @@ import (
 // such subresource URLs; the suite sends the credentials as a header), so
 // SSE-BROWSER-001 does not fail a MUST on a correct server.
 func TestBROWSERWithCredentialsInTheURL(t *testing.T) {
+	t.Parallel()
 	needBrowser(t)
 	inner := faults.Handler("browser-ok")
 	guarded := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

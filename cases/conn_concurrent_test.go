@@ -13,6 +13,7 @@ import (
 // TestReferencePassesEveryCheck), and every framework example (examples/),
 // deliver each exactly once.
 func TestCONNConcurrentPublishes(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-CONN-005", Fault: "publish-racy-batch", Config: connHook, Detail: "stream 1:"},
 		{ID: "SSE-CONN-005", Fault: "publish-ok", Config: connHook, Want: reports.Pass},

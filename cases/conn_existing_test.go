@@ -8,6 +8,7 @@ import (
 )
 
 func TestCONNExistingStreams(t *testing.T) {
+	t.Parallel()
 	reference := func(t testing.TB) string { url, _ := casetest.Reference(t); return url }
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-CONN-004", Fault: "initial-to-all-on-connect", Detail: "receive again, in a burst"},

@@ -33,6 +33,7 @@ func connTLS(h func(testing.TB) http.Handler, h2 bool) func(testing.TB) string {
 func connInsecure(c *suite.Config) { c.Insecure = true }
 
 func TestCONNChecks(t *testing.T) {
+	t.Parallel()
 	reference := func(t testing.TB) http.Handler {
 		srv := refserver.New(casetest.ReferenceOptions)
 		t.Cleanup(srv.Close)

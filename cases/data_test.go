@@ -7,6 +7,7 @@ import (
 )
 
 func TestDATAChecksFail(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-DATA-001", Fault: "first-line-only", Config: withPublish(), Detail: "only the first line"},
 		{ID: "SSE-DATA-002", Fault: "raw-crlf-data", Config: withPublish(), Detail: `after crlf\rafter cr`},
@@ -22,6 +23,7 @@ func TestDATAChecksFail(t *testing.T) {
 // TestDATAChecksPassOnBroker shows each DATA fault is one change away from
 // a passing server: the same broker with the correct encoder passes.
 func TestDATAChecksPassOnBroker(t *testing.T) {
+	t.Parallel()
 	var cs []casetest.Case
 	for _, id := range []string{"SSE-DATA-001", "SSE-DATA-002", "SSE-DATA-003", "SSE-DATA-004", "SSE-DATA-005", "SSE-DATA-006", "SSE-DATA-007"} {
 		cs = append(cs, casetest.Case{ID: id, Fault: "publish-ok", Config: withPublish(), Want: "pass"})

@@ -13,6 +13,7 @@ import (
 )
 
 func TestFLUSHChecksFail(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-FLUSH-001", Fault: "batched-flush", Config: withPublish(), Detail: "batched"},
 		{ID: "SSE-FLUSH-001", Fault: "gzip-no-flush", Config: withPublish(), Detail: "Content-Encoding: gzip"},
@@ -23,6 +24,7 @@ func TestFLUSHChecksFail(t *testing.T) {
 }
 
 func TestFLUSHChecksPassOnBroker(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-FLUSH-001", Fault: "publish-ok", Config: withPublish(), Want: "pass"},
 		{ID: "SSE-FLUSH-001", Fault: "flush-delay-40ms", Config: withPublish(), Want: "pass"}, // a constant delay within the budget
@@ -42,6 +44,7 @@ const latencyTolerance = 5 * time.Millisecond
 // ±5 ms of it. Check stability with -count=5. The delays run one at a
 // time: three suites measuring at once on two cores skew each other.
 func TestFlushLatencyIsAccurate(t *testing.T) {
+	t.Parallel()
 	for _, delay := range []time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond} {
 		t.Run(delay.String(), func(t *testing.T) {
 			cfg := casetest.FastConfig(casetest.Fault(t, fmt.Sprintf("flush-delay-%dms", delay.Milliseconds())), "SSE-FLUSH-001")

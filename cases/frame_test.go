@@ -13,6 +13,7 @@ import (
 // fault servers. The FRAME checks that judge body bytes alone are proven on
 // canned recordings (recorded_test.go).
 func TestFRAMEChecksFail(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-FRAME-005", Fault: "unterminated-final-event", Detail: `"data: last"`},
 		{ID: "SSE-FRAME-005", Fault: "closes-cleanly", Want: reports.Pass, Detail: "no event left unterminated"},

@@ -30,6 +30,7 @@ func tlsReference(http2 bool) func(testing.TB) string {
 }
 
 func TestHTTPMoreChecks(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-HTTP-008", Fault: "gzip-unflushed", Detail: "nothing decoded from the gzip stream"},
 		{ID: "SSE-HTTP-008", Fault: "gzip-flush-2s", Detail: "held back beyond"},
@@ -52,6 +53,7 @@ func TestHTTPMoreChecks(t *testing.T) {
 // reference run (TestReferencePassesEveryCheck) can only skip: HTTP-011
 // needs HTTP/2 (TLS), HTTP-012 needs --origin.
 func TestHTTPChecksPassOnReference(t *testing.T) {
+	t.Parallel()
 	reference := func(t testing.TB) string { url, _ := casetest.Reference(t); return url }
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-HTTP-008", Fault: "reference", URL: reference, Want: reports.Pass},

@@ -7,6 +7,7 @@ import (
 )
 
 func TestHTTPChecksFail(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-HTTP-001", Fault: "status-404", Detail: "404"},
 		{ID: "SSE-HTTP-002", Fault: "content-type-json", Detail: "application/json"},

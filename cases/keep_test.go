@@ -14,6 +14,7 @@ func keepSlow(c *suite.Config) { c.Slow = true }
 // SSE-KEEP-003 judges the body alone: its other proofs are canned
 // recordings (recorded_test.go); the live row shows the live path.
 func TestKEEPChecksFail(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-KEEP-001", Fault: "silent-30s", Detail: "silent for"},
 		{ID: "SSE-KEEP-001", Fault: "hostile-no-headers", Detail: "not even the response headers"},
@@ -29,6 +30,7 @@ func TestKEEPChecksFail(t *testing.T) {
 // TestKEEP002PassesCommentsThatSplitNothing: a comment line anywhere in an
 // event is ignored by clients; only a keepalive's blank line splits one.
 func TestKEEP002PassesCommentsThatSplitNothing(t *testing.T) {
+	t.Parallel()
 	var cs []casetest.Case
 	for _, f := range []string{"comment-inside-event", "comments-everywhere", "keepalive-before-terminator", "colon-rendered-line"} {
 		cs = append(cs, casetest.Case{ID: "SSE-KEEP-002", Fault: f, Want: reports.Pass})

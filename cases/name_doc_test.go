@@ -20,6 +20,7 @@ func eventsDoc(file string, events ...string) func(*suite.Config) {
 // fault name-drift emits "user_joined" and "price-update") and with the
 // listened-for names.
 func TestNAMEEventsDoc(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-NAME-004", Fault: "name-drift/doc-drift", URL: driftURL, Config: eventsDoc("drift.md"),
 			Detail: `emitted but not in --events-doc: "user_joined"`},

@@ -12,6 +12,7 @@ import (
 const fixtureTemplates = "../harness/templates/testdata/templates"
 
 func TestNAMEChecksFail(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-NAME-001", Fault: "lowercase-names", Config: withPublish(), Detail: `"Update" arrived as "update"`},
 		{ID: "SSE-NAME-002", Fault: "unnamed-as-undefined", Config: withPublish(), Detail: `type "undefined"`},
@@ -24,6 +25,7 @@ func TestNAMEChecksFail(t *testing.T) {
 }
 
 func TestNAMEChecksPass(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-NAME-001", Fault: "publish-ok", Config: withPublish(), Want: "pass"},
 		{ID: "SSE-NAME-002", Fault: "publish-ok", Config: withPublish(), Want: "pass"},

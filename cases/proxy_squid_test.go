@@ -49,6 +49,7 @@ func TestPROXYSquidColdStart(t *testing.T) {
 // is waited for; one that never reaches the origin still ends the run
 // with the probe's error once --probe-wait is over.
 func TestPROXYProbeWaitsForTheProxyToFindTheOrigin(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +72,7 @@ func TestPROXYProbeWaitsForTheProxyToFindTheOrigin(t *testing.T) {
 }
 
 func TestPROXYProbeGivesUpAfterProbeWait(t *testing.T) {
+	t.Parallel()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "peer down", http.StatusBadGateway)
 	}))

@@ -28,6 +28,7 @@ func rpubDone(c *suite.Config) {
 var rpubReplay = rpubHook(suite.CapIDs, suite.CapReplay)
 
 func TestRESUMEPublishChecks(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-RESUME-002", Fault: "resume-replays-k", Config: rpubReplay, Detail: "duplicate: e2 again"},
 		{ID: "SSE-RESUME-002", Fault: "resume-skips-one", Config: rpubReplay, Detail: "missing: e3"},

@@ -15,6 +15,7 @@ import (
 func resumeShortWindow(c *suite.Config) { c.Window = 700 * time.Millisecond }
 
 func TestRESUMEChecksFail(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-RESUME-001", Fault: "last-event-id-500", Detail: "status 500"},
 		{ID: "SSE-RESUME-001", Fault: "last-event-id-ascii-only", Detail: "utf8 id"},
@@ -31,6 +32,7 @@ func TestRESUMEChecksFail(t *testing.T) {
 // Servers that generate each connection's events themselves send the same
 // ids and data on every connection, at their own pace: not replay.
 func TestRESUMEPerConnectionPasses(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-RESUME-003", Fault: "perconn-counter", Want: reports.Pass},
 		{ID: "SSE-RESUME-003", Fault: "perconn-hello", Want: reports.Pass},

@@ -19,6 +19,7 @@ func publishTo(c *suite.Config) {
 // published gives the FRAME checks nothing in observe mode; in publish mode
 // they judge its encoding of the sample the suite publishes into the window.
 func TestSampleJudgesPublishOnlyTargets(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-FRAME-003", Fault: "data-unprefixed-lines", Config: publishTo, Detail: `a text line without a colon: "second line"`},
 		{ID: "SSE-FRAME-003", Fault: "raw-crlf-data", Config: publishTo, Detail: `a text line without a colon: "after cr"`},

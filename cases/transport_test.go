@@ -10,6 +10,7 @@ import (
 // Broken transports are verdicts, not passes (issue 9), and correct
 // servers that end their streams or compress them pass.
 func TestTRANSPORTChecks(t *testing.T) {
+	t.Parallel()
 	casetest.Faults(t, []casetest.Case{
 		{ID: "SSE-FRAME-010", Fault: "transport-reset-mid-event", Detail: "reset"},
 		{ID: "SSE-FRAME-010", Fault: "transport-bad-chunk", Detail: "chunked"},

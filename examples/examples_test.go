@@ -22,10 +22,15 @@ var update = flag.Bool("update", false, "pin this run's verdicts in testdata/kno
 
 var stacks = []string{"flask", "fastapi", "django", "express", "go"}
 
-// limit runs one suite at a time: each holds a server, up to 200 streams
-// and browser tabs, and two at once on a two-core machine stalled both
-// for most of a second now and then (SSE-FLUSH-001 saw 820–860 ms).
-var limit = make(chan struct{}, 1)
+// heavy runs one whole suite at a time: each holds a server, up to 200
+// streams and browser tabs, and two at once on a two-core machine stalled
+// both for most of a second now and then (SSE-FLUSH-001 saw 820–860 ms).
+// light runs the pitfall runs, a check or two each against one server and
+// proven by a fail far past any stall, two at a time beside them.
+var (
+	heavy = make(chan struct{}, 1)
+	light = make(chan struct{}, 2)
+)
 
 // inChild reports whether this process is ssespectest's child running the
 // suite for t: only the child starts the example (the parent just waits
@@ -68,6 +73,7 @@ func config(t *testing.T, stack, fault string, ids ...string) suite.Config {
 // verdicts with testdata/known/example-<stack>.json. Every MUST and SHOULD
 // check must pass unless its pinned verdict says why the stack cannot.
 func TestExamples(t *testing.T) {
+	t.Parallel()
 	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
 			t.Parallel()
@@ -76,8 +82,8 @@ func TestExamples(t *testing.T) {
 			if inChild(t) {
 				cfg = config(t, stack, "")
 			} else {
-				limit <- struct{}{}
-				defer func() { <-limit }()
+				heavy <- struct{}{}
+				defer func() { <-heavy }()
 			}
 			r := casetest.Check(t, cfg)
 			for _, res := range r.Results {
@@ -144,6 +150,7 @@ func isDir(path string) bool {
 // fails (and that the same check passes on the example as written, in
 // TestExamples).
 func TestExampleFaults(t *testing.T) {
+	t.Parallel()
 	for _, f := range faults {
 		t.Run(f.stack+"/"+f.fault+"/"+f.id, func(t *testing.T) {
 			t.Parallel()
@@ -152,8 +159,8 @@ func TestExampleFaults(t *testing.T) {
 			if inChild(t) {
 				cfg = config(t, f.stack, f.fault, f.id)
 			} else {
-				limit <- struct{}{}
-				defer func() { <-limit }()
+				light <- struct{}{}
+				defer func() { <-light }()
 			}
 			r := casetest.Check(t, cfg)
 			casetest.Expect(t, r, f.id, reports.Fail, f.detail)

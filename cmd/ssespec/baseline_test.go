@@ -20,6 +20,7 @@ import (
 // diff lists exactly the checks whose verdict changed. Three checks, short
 // windows, four runs.
 func TestBaselineAndDiff(t *testing.T) {
+	t.Parallel()
 	const filter = "id:SSE-HTTP-002 || id:SSE-HTTP-004 || id:SSE-HTTP-005"
 	// known fails SSE-HTTP-004 (MUST) and SSE-HTTP-005 (SHOULD); worse
 	// fails SSE-HTTP-002 (MUST) as well.
@@ -157,6 +158,7 @@ func changedIDs(old, new *reports.Report) []string {
 }
 
 func TestBaselineOfARunCutShortWarns(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), reports.JSONFile)
 	r := &reports.Report{Tool: "ssespec", TargetStopped: "no answer for 10s", Results: []reports.Result{{ID: "SSE-HTTP-002", Level: "MUST", Verdict: reports.Error, Message: "not run"}}}
 	if err := reports.WriteJSON(r, path); err != nil {

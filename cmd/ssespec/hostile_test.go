@@ -77,6 +77,7 @@ func TestHostileTargetsCannotHangOrExhaustTheSuite(t *testing.T) {
 // TestSIGTERMEndsARunAgainstAGzipBomb: SIGTERM mid-run ends the run
 // promptly (every long loop watches the run's context), with its reports.
 func TestSIGTERMEndsARunAgainstAGzipBomb(t *testing.T) {
+	t.Parallel()
 	bin := buildCLI(t)
 	dir := t.TempDir()
 	const after = 4 * time.Second

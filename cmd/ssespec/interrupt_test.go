@@ -38,6 +38,7 @@ func (s *syncBuffer) String() string {
 // SIGTERM or SIGHUP exits 128+signal, its reports say it was interrupted and
 // which checks did not run, and it leaves no browser profile behind.
 func TestInterruptNeverPasses(t *testing.T) {
+	t.Parallel()
 	url, _ := casetest.Reference(t)
 	browserArgs, withBrowser := []string{"--browser", "off"}, false
 	if _, err := browser.Find(os.Getenv("SSESPEC_BROWSER")); err == nil {
@@ -115,6 +116,7 @@ func TestInterruptNeverPasses(t *testing.T) {
 // TestTimeoutStopsTheRun: --timeout ends a run that would take longer, with
 // reports that say so and exit 1.
 func TestTimeoutStopsTheRun(t *testing.T) {
+	t.Parallel()
 	url, _ := casetest.Reference(t)
 	dir := t.TempDir()
 	r := cli(t, "run", "--url", url, "--keepalive-max", "30s", "--timeout", "3s", "--browser", "off", "--report-dir", dir)
@@ -145,6 +147,7 @@ func profiles(dir string) []string {
 // TestUnwritableReportDirExits3: the README's exit 3, found before the run
 // (not after it, with the verdicts lost).
 func TestUnwritableReportDirExits3(t *testing.T) {
+	t.Parallel()
 	url, _ := casetest.Reference(t)
 	file := filepath.Join(t.TempDir(), "a-file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {

@@ -77,6 +77,7 @@ func TestParseCaptureBounds(t *testing.T) {
 // many lines, are parsed in linear time, and a huge --max-bytes does not
 // overflow the read bound.
 func TestHostileHeadsStayLinear(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	for b.Len() < 1<<20-64 {
 		b.WriteString("HTTP/1.1 100 Continue\r\n\r\n")

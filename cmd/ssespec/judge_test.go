@@ -97,6 +97,7 @@ var offlineHTTP = []string{"SSE-HTTP-001", "SSE-HTTP-002", "SSE-HTTP-003", "SSE-
 // offline check (with headers, the HTTP ones too), every other check skips
 // saying why, and the report says it judged a file.
 func TestJudgeReferenceCapture(t *testing.T) {
+	t.Parallel()
 	url, _ := casetest.Reference(t)
 	for _, withHead := range []bool{false, true} {
 		t.Run(fmt.Sprintf("head=%v", withHead), func(t *testing.T) {
@@ -162,6 +163,7 @@ func multiLineRaw(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestJudgeRawMultiLineDataFailsFrame003(t *testing.T) {
+	t.Parallel()
 	url := casetest.Serve(t, http.HandlerFunc(multiLineRaw))
 	data := captureBody(t, url, 500*time.Millisecond, false)
 	r, rep := judged(t, data)
@@ -185,6 +187,7 @@ func TestJudgeRawMultiLineDataFailsFrame003(t *testing.T) {
 
 // TestJudgeCurlCaptures makes the captures with curl itself, as users do.
 func TestJudgeCurlCaptures(t *testing.T) {
+	t.Parallel()
 	curl, err := exec.LookPath("curl")
 	if err != nil {
 		t.Skip("curl is not installed (apt-get install curl); the other judge tests make their captures in Go")
@@ -223,6 +226,7 @@ func TestJudgeCurlCaptures(t *testing.T) {
 // A curl -i capture of a server that answers with the wrong Content-Type
 // fails SSE-HTTP-002, a MUST: exit 1.
 func TestJudgeWrongContentType(t *testing.T) {
+	t.Parallel()
 	data := "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\ndata: hello\n\n"
 	r, rep := judged(t, []byte(data))
 	if rep == nil {
@@ -240,6 +244,7 @@ func TestJudgeWrongContentType(t *testing.T) {
 // capture it was made from; a line the report could not keep byte for byte
 // stops it there, and the report says so.
 func TestJudgeReportRoundTrip(t *testing.T) {
+	t.Parallel()
 	url := casetest.Serve(t, http.HandlerFunc(multiLineRaw))
 	data := captureBody(t, url, 500*time.Millisecond, true)
 	dir := t.TempDir()
@@ -285,6 +290,7 @@ func TestJudgeReportRoundTrip(t *testing.T) {
 // Hostile or mistaken input gives a clean error or verdicts, never a crash
 // or a hang.
 func TestJudgeHostileInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	huge := append([]byte("data: "), bytes.Repeat([]byte("x"), 3<<20)...)
 	binary := make([]byte, 64<<10)
@@ -347,6 +353,7 @@ func containsInt(xs []int, x int) bool {
 // A body the head declares gzip and that is still compressed is not judged
 // as an event stream: the FRAME checks skip saying how to capture it.
 func TestJudgeEncodedBodySkipsFrame(t *testing.T) {
+	t.Parallel()
 	var gz bytes.Buffer
 	w := gzip.NewWriter(&gz)
 	w.Write([]byte("data: x\n\n"))
@@ -368,6 +375,7 @@ func TestJudgeEncodedBodySkipsFrame(t *testing.T) {
 // leaves every capture ending inside an event: SSE-FRAME-005 cannot tell
 // that from curl stopping there, so it skips, never passes.
 func TestJudgeOneEventBehindIsNotPassed(t *testing.T) {
+	t.Parallel()
 	data := []byte(": ok\nretry: 3000\n\nid: 1\ndata: message 1\n\nid: 2\ndata: message 2\n")
 	_, rep := judged(t, data)
 	if rep == nil {
@@ -417,6 +425,7 @@ func TestJudgeAgreesWithTheFaultTables(t *testing.T) {
 // Several FILEs: each is judged as a run of its own, with its own reports,
 // and the exit status is the worst.
 func TestJudgeSeveralFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.sse")
 	bad := filepath.Join(dir, "bad type.sse")
@@ -446,6 +455,7 @@ func TestJudgeSeveralFiles(t *testing.T) {
 // A live run's report.json (what a bug report carries) is judged offline
 // with the live run's verdicts of the checks that judge a capture.
 func TestJudgeLiveRunReport(t *testing.T) {
+	t.Parallel()
 	url, _ := casetest.Reference(t)
 	live := filepath.Join(t.TempDir(), "live")
 	if r := cli(t, "run", "--url", url, "--report-dir", live, "--window", "1500ms", "--label-filter", "area:FRAME || area:HTTP || id:SSE-KEEP-003", "--browser", "off"); r.code != exitOK {
@@ -475,6 +485,7 @@ func TestJudgeLiveRunReport(t *testing.T) {
 // it came from would be replaced by its own verdict; judge refuses (exit 2)
 // before anything is written, and its default directory is not run's.
 func TestJudgeNeverOverwritesItsInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in := filepath.Join(dir, reports.JSONFile)
 	orig := []byte(`{"tool":"ssespec","results":[]}`)

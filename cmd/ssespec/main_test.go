@@ -61,6 +61,7 @@ func cli(t *testing.T, args ...string) result {
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -87,6 +88,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestUnreachableTargetExit2(t *testing.T) {
+	t.Parallel()
 	// An earlier run's reports must not stay behind for a CI job to
 	// publish as this run's.
 	dir := t.TempDir()
@@ -108,6 +110,7 @@ func TestUnreachableTargetExit2(t *testing.T) {
 }
 
 func TestExitStatusFollowsLevels(t *testing.T) {
+	t.Parallel()
 	mustFault := casetest.Fault(t, "content-type-json")  // fails SSE-HTTP-002 (MUST)
 	shouldFault := casetest.Fault(t, "no-cache-control") // fails SSE-HTTP-005 (SHOULD)
 	for _, tc := range []struct {
@@ -143,6 +146,7 @@ func TestExitStatusFollowsLevels(t *testing.T) {
 // the reference server with --keepalive-max 2s takes at most 10 s and writes
 // the three reports.
 func TestRunAgainstReference(t *testing.T) {
+	t.Parallel()
 	url, _ := casetest.Reference(t)
 	dir := t.TempDir()
 	r := cli(t, "run", "--url", url, "--keepalive-max", "2s", "--report-dir", dir, "--origin", "http://app.example",

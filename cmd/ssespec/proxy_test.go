@@ -51,6 +51,7 @@ func TestProxyCommand(t *testing.T) {
 }
 
 func TestProxyCommandUsage(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string

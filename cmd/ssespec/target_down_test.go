@@ -22,6 +22,7 @@ import (
 // mid-run is reported once ("stopped answering after SSE-… at …"), and the
 // checks after it say they were not run, instead of each failing its own way.
 func TestTargetThatDiesIsOneFinding(t *testing.T) {
+	t.Parallel()
 	for _, how := range []string{"crash", "deadlock"} {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()

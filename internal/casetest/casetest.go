@@ -4,9 +4,13 @@
 package casetest
 
 import (
+	"flag"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,11 +88,21 @@ type Case struct {
 	Detail string                  // substring the message must contain
 }
 
-// limit bounds concurrent suite processes. The runs mostly wait (windows,
-// timeouts: about 20% of two cores at four at a time), and the timing
-// checks judge against a control measured at the same moment, so four at a
-// time keep their verdicts (scripts/test passes -parallel 4 to match).
-var limit = make(chan struct{}, 4)
+// limit bounds concurrent fault runs at go test's -parallel (scripts/test
+// passes 8). The runs mostly wait (windows, timeouts: the cases package
+// uses about a fifth of two cores at eight at a time), and the timing
+// checks judge against a control measured at the same moment, so they keep
+// their verdicts. Rows acquire it after t.Parallel, so the bound holds
+// across tables.
+var limit = sync.OnceValue(func() chan struct{} {
+	n := runtime.GOMAXPROCS(0) // go test's own default for -parallel
+	if f := flag.Lookup("test.parallel"); f != nil {
+		if v, err := strconv.Atoi(f.Value.String()); err == nil && v > 0 {
+			n = v
+		}
+	}
+	return make(chan struct{}, n)
+})
 
 // Faults runs each case in a parallel subtest named ID/fault.
 func Faults(t *testing.T, cases []Case) {
@@ -96,8 +110,8 @@ func Faults(t *testing.T, cases []Case) {
 		name := c.ID + "/" + c.Fault
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			limit <- struct{}{}
-			defer func() { <-limit }()
+			limit() <- struct{}{}
+			defer func() { <-limit() }()
 			url := ""
 			if c.URL != nil {
 				url = c.URL(t)
