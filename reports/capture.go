@@ -52,6 +52,7 @@ func CaptureOf(src string, r *Report, name string) (*suite.Capture, error) {
 		c.Status, c.Proto, c.Header = 0, "", nil
 		c.Notes = append(c.Notes, fmt.Sprintf("the report left %d header line(s) of the recording out, so its status and headers are not judged", rec.HeadersCut))
 	}
+	c.KeepaliveMax = keptKeepaliveMax(r)
 	c.Body, c.Notes = wireBody(rec, c.Notes)
 	if rec.End != string(stream.EndCapture) { // a judged capture's report has no times to keep
 		c.Timing, c.Notes = wireTiming(rec, c.Notes)
@@ -60,6 +61,26 @@ func CaptureOf(src string, r *Report, name string) (*suite.Capture, error) {
 		c.Notes = append(c.Notes, fmt.Sprintf("the report holds %d recordings; judged %q, the shared stream (--recording picks another)", n, name))
 	}
 	return c, nil
+}
+
+// keptKeepaliveMax is the run's --keepalive-max as its SSE-KEEP-001
+// evidence kept it, or 0.
+func keptKeepaliveMax(r *Report) time.Duration {
+	res := r.Result("SSE-KEEP-001")
+	if res == nil {
+		return 0
+	}
+	var ms float64
+	switch v := res.Evidence["keepalive_max_ms"].(type) {
+	case float64: // read from JSON
+		ms = v
+	case int64: // a report built in this process
+		ms = float64(v)
+	}
+	if ms <= 0 || ms > float64(24*time.Hour/time.Millisecond) {
+		return 0
+	}
+	return time.Duration(ms) * time.Millisecond
 }
 
 // wireBody rebuilds the body from the report's wire lines, up to the first

@@ -45,6 +45,9 @@ type Capture struct {
 	BodyDecoded bool
 	Notes       []string       // what the capture lacks or what was done to it, for the report's warnings
 	Timing      *CaptureTiming // nil when the capture has no arrival times
+	// KeepaliveMax is the --keepalive-max of the run whose report.json
+	// this capture came from, as its SSE-KEEP-001 kept it; 0 when unknown.
+	KeepaliveMax time.Duration
 }
 
 // HasHead reports whether the capture holds the response's status and headers.

@@ -31,7 +31,7 @@ content:
 Judged: the FRAME checks that judge the body's bytes, SSE-KEEP-003
 (keepalives sent as events), with headers the HTTP checks that judge the
 status and headers, and on a report.json, which keeps when each body read
-arrived, SSE-KEEP-001 (silences longer than --keepalive-max) ("offline:
+arrived, SSE-KEEP-001 (silences longer than the run's --keepalive-max) ("offline:
 body", "offline: headers" and "offline: times" in docs/checks.md). Every other check skips saying why: it
 needs arrival times, connections of its own, a publish hook, or to know
 whether the server ended the stream, which a capture cannot tell (curl
@@ -55,7 +55,7 @@ func (f *judgeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary (and errors): no line per check, no findings")
 	fs.StringVarP(&f.cfg.LabelFilter, "label-filter", "l", "", "Ginkgo label filter `EXPR` selecting checks, e.g. 'area:FRAME'")
 	fs.BoolVar(&f.cfg.Strict, "strict", false, "a failed SHOULD check fails the run too (exit 1)")
-	fs.DurationVar(&f.cfg.KeepaliveMax, "keepalive-max", suite.DefaultTimeouts().KeepaliveMax, "longest silence the stream may have before a keepalive (SSE-KEEP-001, judged on a report.json's arrival times; pass the run's value)")
+	fs.DurationVar(&f.cfg.KeepaliveMax, "keepalive-max", suite.DefaultTimeouts().KeepaliveMax, "longest silence the stream may have before a keepalive (SSE-KEEP-001, judged on a report.json's arrival times; default: the run's value, as the report kept it, else 15s)")
 	fs.IntVar(&f.cfg.MaxLine, "max-line", 0, "longest event-stream line the parser accepts, in `BYTES` (0: 1 MiB + 1 KiB); the lines before a longer one are judged")
 	fs.Int64Var(&f.cfg.MaxBytes, "max-bytes", 0, "most body `BYTES` judged (0: 16 MiB)")
 	f.ci.register(fs)
@@ -121,6 +121,11 @@ func judge(ctx context.Context, cmd *cobra.Command, f *judgeFlags, files []strin
 		// come out as a run of skips that exits 0.
 		fmt.Fprintf(stderr, "ssespec judge: %q is empty: nothing to judge (curl writes an empty file when it reached no server; capture again with curl -sNi)\n", name)
 		return exitUsage
+	}
+	if c.KeepaliveMax > 0 && !cmd.Flags().Changed("keepalive-max") {
+		// A report's times are judged against the limit its run used.
+		cfg.KeepaliveMax = c.KeepaliveMax
+		c.Notes = append(c.Notes, fmt.Sprintf("SSE-KEEP-001 is judged against --keepalive-max %v, the run's, as its report kept it (--keepalive-max sets another)", c.KeepaliveMax))
 	}
 	cfg.Capture = c
 	return runSuite(ctx, cfg, f.runFlags, stdout, stderr)

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,14 +39,23 @@ func TestJudgeReportTimesSilences(t *testing.T) {
 			if was.Verdict != tc.want {
 				t.Fatalf("live: SSE-KEEP-001 %s %q; want %s", was.Verdict, was.Message, tc.want)
 			}
-			_, rep := judgeFile(t, filepath.Join(live, reports.JSONFile), "--keepalive-max", "1s")
+			// No --keepalive-max: the report kept the run's 1 s.
+			_, rep := judgeFile(t, filepath.Join(live, reports.JSONFile))
 			if rep == nil {
 				t.Fatal("judging the live report wrote no report")
+			}
+			if !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "--keepalive-max 1s, the run's") }) {
+				t.Errorf("no warning says the run's --keepalive-max was used: %q", rep.Warnings)
 			}
 			got := verdicts(rep)["SSE-KEEP-001"]
 			t.Logf("live: %s %q; offline: %s %q", was.Verdict, was.Message, got.Verdict, got.Message)
 			if got.Verdict != tc.want || !strings.Contains(got.Message, tc.detail) {
 				t.Errorf("offline: SSE-KEEP-001 %s %q; want %s mentioning %q", got.Verdict, got.Message, tc.want, tc.detail)
+			}
+			// The flag overrides it: 10 s is longer than all 2.5 s seen.
+			_, rep = judgeFile(t, filepath.Join(live, reports.JSONFile), "--keepalive-max", "10s")
+			if got := verdicts(rep)["SSE-KEEP-001"]; got.Verdict != reports.Skip || !strings.Contains(got.Message, "10s") {
+				t.Errorf("with --keepalive-max 10s: SSE-KEEP-001 %s %q; want skip naming 10s", got.Verdict, got.Message)
 			}
 		})
 	}
