@@ -11,10 +11,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ssespec/ssespec/internal/proxies"
 )
 
 // testEnv is what every example reads in the tests: the publish hook on,
@@ -47,58 +50,91 @@ func (l *lockedBuffer) String() string {
 // process group (serve scripts exec go run, node or python, which may
 // start children) and returns its base URL once GET / answers. The group
 // is stopped with SIGTERM — the examples' graceful shutdown — and killed
-// if it has not gone within 5 s.
+// if it has not gone within 5 s. A port another test's server took first
+// (the example then cannot bind it) is given up for another, three times.
 func start(t *testing.T, stack string, env ...string) string {
 	t.Helper()
-	addr := freeAddr(t)
+	for try := 1; ; try++ {
+		base, err := startOn(t, freeAddr(t), stack, env)
+		if err == nil {
+			return base
+		}
+		if !errors.Is(err, errPortTaken) || try == 3 {
+			t.Fatal(err)
+		}
+		t.Logf("%v; trying another port", err)
+	}
+}
+
+var errPortTaken = errors.New("the port was taken by another process")
+
+// startOn is one try of start on addr.
+func startOn(t *testing.T, addr, stack string, env []string) (string, error) {
+	t.Helper()
+	_, portText, _ := net.SplitHostPort(addr)
+	port, _ := strconv.Atoi(portText)
 	var out lockedBuffer
 	cmd := exec.Command(filepath.Join(stack, "serve"), addr)
 	cmd.Env = append(append(os.Environ(), testEnv...), env...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("%s/serve: %v", stack, err)
+		return "", fmt.Errorf("%s/serve: %v", stack, err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
+	var stopOnce sync.Once
+	stop := func() {
+		stopOnce.Do(func() {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(5 * time.Second):
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				<-exited
+				t.Logf("%s did not stop within 5 s of SIGTERM; killed", stack)
+			}
+			// Whatever it started in its group goes too.
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-exited
-			t.Logf("%s did not stop within 5 s of SIGTERM; killed", stack)
-		}
-		// Whatever it started in its group goes too.
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	})
+		})
+	}
+	t.Cleanup(stop)
 	base := "http://" + addr
 	client := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(90 * time.Second) // go run compiles on a cold cache
 	for {
 		select {
 		case err := <-exited:
-			t.Fatalf("%s/serve %s exited before serving (%v):\n%s", stack, addr, err, out.String())
+			if _, anyone, _ := proxies.Listener(cmd.Process.Pid, port); anyone {
+				return "", fmt.Errorf("%s/serve %s: %w (it exited: %v)", stack, addr, errPortTaken, err)
+			}
+			return "", fmt.Errorf("%s/serve %s exited before serving (%v):\n%s", stack, addr, err, out.String())
 		default:
 		}
 		resp, err := client.Get(base + "/")
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
 			err = fmt.Errorf("GET / answered %d", resp.StatusCode)
+			if resp.StatusCode == http.StatusOK {
+				mine, _, known := proxies.Listener(cmd.Process.Pid, port)
+				if mine || !known {
+					return base, nil
+				}
+				// Another test's server answered: the example cannot have
+				// bound the port.
+				stop()
+				return "", fmt.Errorf("%s/serve %s: %w", stack, addr, errPortTaken)
+			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s/serve %s not serving after 90 s (%v):\n%s", stack, addr, err, out.String())
+			return "", fmt.Errorf("%s/serve %s not serving after 90 s (%v):\n%s", stack, addr, err, out.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
 // freeAddr picks a free loopback port. Another process may take it before
-// the example binds it; the example then fails to start and says so.
+// the example binds it (see start).
 func freeAddr(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

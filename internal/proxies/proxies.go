@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -147,6 +148,8 @@ func (k *Kind) start(bin, dir, upstream, conf string) (*Server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
+	_, portText, _ := net.SplitHostPort(addr)
+	port, _ := strconv.Atoi(portText)
 	s := &Server{Kind: k, URL: "http://" + addr, Addr: addr, PID: cmd.Process.Pid, Dir: dir, cmd: cmd, done: make(chan struct{})}
 	go func() {
 		s.err = cmd.Wait()
@@ -157,7 +160,12 @@ func (k *Kind) start(bin, dir, upstream, conf string) (*Server, error) {
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err == nil {
 			c.Close()
-			return s, nil
+			if mine, _, known := Listener(s.PID, port); mine || !known {
+				return s, nil
+			}
+			// Another process answered: the proxy cannot bind the port.
+			s.Stop()
+			return nil, fmt.Errorf("%s: address already in use: %s was taken by another process", k.Name, addr)
 		}
 		select {
 		case <-s.done:
