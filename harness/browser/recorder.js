@@ -108,6 +108,9 @@
 
   rec.snapshot = function () {
     var s = latest();
-    return { events: rec.events, readyState: s ? s.readyState : -1, sources: rec.sources.length, dropped: rec.dropped, stalls: rec.stalls, at: now() };
+    // A tick overdue now is a stall too: this read may run before it.
+    var overdue = now() - lastTick - tickMs;
+    var stalls = overdue > 10 ? rec.stalls.concat([[lastTick, overdue]]) : rec.stalls;
+    return { events: rec.events, readyState: s ? s.readyState : -1, sources: rec.sources.length, dropped: rec.dropped, stalls: stalls, at: now() };
   };
 })();
