@@ -18,7 +18,7 @@ import (
 // Check is ssespectest.Check in a child process: it re-executes the test
 // binary for just the calling test, which runs the suite in-process and
 // hands its report back as JSON. Runs in one process take turns, so the
-// project's own tests, which run a hundred small suites four at a time,
+// project's own tests, which run a hundred small suites eight at a time,
 // give each its own process to keep that parallelism. Call it at most once
 // per test or subtest.
 func Check(t testing.TB, cfg suite.Config) *reports.Report {
