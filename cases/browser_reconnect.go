@@ -92,17 +92,17 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 	if !useEnd {
 		endWait = selfEnd + bwScaled(bwEndWait)
 	}
-	ectx, ecancel := context.WithTimeout(ctx, endWait)
-	tab.WaitFor(ectx, func(l browser.Log, _ browser.Recorded) bool { return bwEnded(l, firstReq.ID) != "" })
-	ecancel()
+	// Running time: a page busy laying out a huge swap learns of the end
+	// late, and a stalled page is not a target that ignores the end.
+	waited, stalled := bwWatch(ctx, tab, endWait, func(l browser.Log, _ browser.Recorded) bool { return bwEnded(l, firstReq.ID) != "" })
 	l := tab.Log()
 	r.recon.EndKind = bwEnded(l, firstReq.ID)
 	if r.recon.EndKind == "" {
 		capture()
 		if useEnd {
-			r.recon.Fail = fmt.Sprintf("the stream was still open %v after the end command (the target declares --capabilities end)", endWait)
+			r.recon.Fail = fmt.Sprintf("the stream was still open %s after the end command (the target declares --capabilities end)", heldText(endWait, waited, stalled))
 		} else {
-			r.recon.Skip008 = fmt.Sprintf("the page's stream did not end within %v (the target ended the shared observation after %v)", endWait, selfEnd.Round(time.Millisecond))
+			r.recon.Skip008 = fmt.Sprintf("the page's stream did not end within %s (the target ended the shared observation after %v)", heldText(endWait, waited, stalled), selfEnd.Round(time.Millisecond))
 			r.recon.Skip009 = r.recon.Skip008
 		}
 		return

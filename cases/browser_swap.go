@@ -203,11 +203,17 @@ func bwWatch(ctx context.Context, tab *browser.Tab, wait time.Duration, cond fun
 
 // watchedText says how long the page watched for the target's own events.
 func (s *bwScenario) watchedText() string {
-	w := s.watched.Round(100 * time.Millisecond)
-	if s.stalled < 100*time.Millisecond {
-		return w.String()
+	return heldText(bwScaled(bwObserveWait), s.watched, s.stalled)
+}
+
+// heldText says how long a page was watched (bwWatch) for wait: wait
+// itself when the page ran throughout, else how long and how much of
+// that it was held up.
+func heldText(wait, watched, stalled time.Duration) string {
+	if stalled < 100*time.Millisecond {
+		return wait.String()
 	}
-	return fmt.Sprintf("%v, %v of it held up", w, s.stalled.Round(100*time.Millisecond))
+	return fmt.Sprintf("%v, %v of it held up", watched.Round(100*time.Millisecond), stalled.Round(100*time.Millisecond))
 }
 
 func tab0Swaps(s *bwScenario) []string {

@@ -137,7 +137,7 @@ func htmlFragment(n int64, size int) string {
 }
 
 // SSE-BROWSER-009 (observe mode): correct, but the last event before the
-// stream ends is a ~1 MiB HTML fragment. The page is still swapping it
+// stream ends is a ~512 KiB HTML fragment. The page is still swapping it
 // when the end arrives, so the browser learns of the end, and starts its
 // retry: 500 timer, late: the page's own ticker shows the hold-up, and
 // the wait is not the target's to answer for.
@@ -145,7 +145,6 @@ var _ = register("browser-ok-end-large", Stream{Events: 8, Preamble: ": ok\nretr
 	if n < 8 {
 		return DefaultFrame(n)
 	}
-	// A data line per paragraph, as servers send HTML: one line this long
-	// would be at the harness's 1 MiB line limit.
-	return fmt.Sprintf("id: %d\ndata: %s\n\n", n, strings.ReplaceAll(htmlFragment(int64(n), 1<<20), "<p ", "\ndata: <p "))
+	// A data line per paragraph, as servers send HTML.
+	return fmt.Sprintf("id: %d\ndata: %s\n\n", n, strings.ReplaceAll(htmlFragment(int64(n), 512<<10), "<p ", "\ndata: <p "))
 }})
