@@ -100,7 +100,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 	if r.recon.EndKind == "" {
 		capture()
 		if useEnd {
-			r.recon.Fail = fmt.Sprintf("the stream was still open %s after the end command (the target declares --capabilities end)", heldText(endWait, waited, stalled))
+			r.recon.Fail = fmt.Sprintf("the stream was still open after the end command (watched %s; the target declares --capabilities end)", heldText(endWait, waited, stalled))
 		} else {
 			r.recon.Skip008 = fmt.Sprintf("the page's stream did not end within %s (the target ended the shared observation after %v)", heldText(endWait, waited, stalled), selfEnd.Round(time.Millisecond))
 			r.recon.Skip009 = r.recon.Skip008

@@ -77,7 +77,7 @@ func TestBROWSERChecksFail(t *testing.T) {
 		casetest.Case{ID: "SSE-BROWSER-009", Fault: "browser-ok-end-large", Config: observe, Want: reports.Error, Detail: "cannot be judged"},
 	)
 	cases = append(cases,
-		casetest.Case{ID: "SSE-BROWSER-008", Fault: "browser-end-ignored", Config: browserConfig, Detail: "still open 5s after the end command"},
+		casetest.Case{ID: "SSE-BROWSER-008", Fault: "browser-end-ignored", Config: browserConfig, Detail: "still open after the end command (watched"},
 		casetest.Case{ID: "SSE-BROWSER-008", Fault: "browser-no-resume", Config: browserConfig, Detail: "arrived 0 time(s) on the resumed stream"},
 		casetest.Case{ID: "SSE-BROWSER-009", Fault: "browser-retry-unit", Config: browserConfig, Detail: `the server sent "retry: 1000ms" and the browser waited`},
 	)
