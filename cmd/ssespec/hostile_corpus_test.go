@@ -45,8 +45,9 @@ func TestHostileCorpus(t *testing.T) {
 		names = append(names, hc.name)
 	}
 	// Two runs at a time, and the hostile-targets table runs two beside
-	// them: four on two cores, whose longest took 39 s with two busy loops
-	// running too, well inside the 60 s bound each run is held to.
+	// them (with the package's other tests and scripts/test's other lanes
+	// around them): the longest took 39 s with two busy loops running too,
+	// well inside the 60 s bound each run is held to.
 	casetest.RunK(t, 2, names, func(t *testing.T, name string) {
 		hc := corpus[name]
 		url, extra := "", []string(nil)
