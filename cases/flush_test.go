@@ -3,6 +3,7 @@ package cases_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,8 +62,12 @@ func TestFlushLatencyIsAccurate(t *testing.T) {
 			}
 			got := time.Duration(p50 * float64(time.Millisecond))
 			t.Logf("delay %v: p50 %.2f ms, latencies %v", delay, p50, res.Evidence["latency_ms"])
-			if math.Abs(float64(got-delay)) > float64(latencyTolerance) {
-				t.Errorf("measured p50 %v for a %v flush delay; want within ±%v", got, delay, latencyTolerance)
+			// The machine's own delay at the same moments (the control's
+			// median) widens the tolerance: on a loaded machine it is in
+			// every measurement, the target's and the control's alike.
+			tol := latencyTolerance + controlMedian(t, res.Evidence["latency_ms"])
+			if math.Abs(float64(got-delay)) > float64(tol) {
+				t.Errorf("measured p50 %v for a %v flush delay; want within ±%v (±%v plus the control's median)", got, delay, tol, latencyTolerance)
 			}
 		})
 	}
@@ -77,4 +82,29 @@ func withPublish(more ...func(*suite.Config)) func(*suite.Config) {
 			f(c)
 		}
 	}
+}
+
+// controlMedian is the median of the control series in SSE-FLUSH-001's
+// latency_ms evidence (the series whose name says "control").
+func controlMedian(t *testing.T, ev any) time.Duration {
+	m, _ := ev.(map[string]any)
+	for name, v := range m {
+		if !strings.Contains(name, "control") {
+			continue
+		}
+		vs, _ := v.([]any)
+		var ms []float64
+		for _, x := range vs {
+			if f, ok := x.(float64); ok {
+				ms = append(ms, f)
+			}
+		}
+		if len(ms) == 0 {
+			break
+		}
+		slices.Sort(ms)
+		return time.Duration(ms[len(ms)/2] * float64(time.Millisecond))
+	}
+	t.Fatalf("no control series in latency_ms: %v", ev)
+	return 0
 }

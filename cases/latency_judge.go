@@ -140,6 +140,16 @@ func judgeLatency(target, control []time.Duration, ctlName string, budget time.D
 			ctlName, msTenths(j.ControlMedian), msTenths(j.ControlWorst), j.ControlMissing, j.N, budget, j.RawLate, j.N, msTenths(rawMedian))
 	case j.Late == 0:
 		j.Outcome = latencyPass // every late event is explained by the machine's own delay at that moment
+	// The typical event is within budget, but the machine itself stalled
+	// past the budget during the series: the late runs may be its stalls
+	// hitting the target's processes (a proxy starved of CPU) rather than
+	// the suite's. Measured once more, then too loaded to judge.
+	case j.Median <= budget && j.ControlWorst > budget && j.ControlWorst != latencyMissing && !remeasured:
+		j.Outcome = latencyRemeasure
+	case j.Median <= budget && j.ControlWorst > budget && j.ControlWorst != latencyMissing:
+		j.Outcome = latencyUndecided
+		figures = fmt.Sprintf("%s stalled up to %s at the same moments, past the %v budget: the machine is too loaded to tell the target's late runs from its own stalls (%s)",
+			ctlName, msTenths(j.ControlWorst), budget, figures)
 	// One run of late events, not all of them, is one stall however long
 	// it lasted: measured once more before it is judged.
 	case !remeasured && j.Bursts == 1 && j.Late < j.N:
