@@ -18,7 +18,9 @@ import (
 
 // The spec tree is built from the registered check values: a container per
 // suite.Area (at the Area's code location, so Ginkgo orders and reports them
-// as before), a labelled It per check, run by suite.Execute.
+// as before), a labelled It per check, run by the run's Execute. The
+// containers' bodies run when RunSpecs builds the tree, inside runGinkgo,
+// so they read that run.
 var _ = declareTree()
 
 func declareTree() bool {
@@ -28,12 +30,13 @@ func declareTree() bool {
 			args = append(args, ginkgo.SpecPriority(-1))
 		}
 		args = append(args, func() {
+			run := ginkgoRun()
 			for _, c := range g.Checks {
 				// Ginkgo's own timeout only backs up Execute's, which ends
 				// the check the same way in both executors.
-				limit := suite.SpecTimeout(c.Meta) + suite.GracePeriod + time.Minute
+				limit := suite.SpecTimeout(run.Config(), c.Meta) + suite.GracePeriod + time.Minute
 				ginkgo.It(c.ID+" "+c.Title, ginkgo.Label(c.Labels()...), ginkgo.SpecTimeout(limit), func(ctx ginkgo.SpecContext) {
-					toGinkgo(suite.Execute(ctx, c))
+					toGinkgo(run.Execute(ctx, c))
 				})
 			}
 		})
@@ -59,10 +62,19 @@ func toGinkgo(o suite.Outcome) {
 	}
 }
 
+// captured is what runGinkgo hands the spec tree and gets back. Ginkgo runs
+// its tree once per process, so this is the one run it can serve.
 var captured struct {
 	sync.Mutex
+	run      *suite.Run
 	report   types.Report
 	progress io.Writer
+}
+
+func ginkgoRun() *suite.Run {
+	captured.Lock()
+	defer captured.Unlock()
+	return captured.run
 }
 
 var _ = ginkgo.ReportAfterEach(func(sr ginkgo.SpecReport) {
@@ -91,12 +103,13 @@ func (t *testingT) Fail() { t.failed = true }
 // reporter writes to formatter.ColorableStdOut, which RunSpecs reads when it
 // creates the reporter: pointing it at opts.GinkgoLog keeps that output in
 // the log and off the CLI's own, with no file descriptor swapped.
-func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
+func runGinkgo(run *suite.Run, opts Options) (types.Report, error) {
+	cfg := run.Config()
 	sc, rc := ginkgo.GinkgoConfiguration()
 	sc.LabelFilter = ModeFilter(cfg.Mode, cfg.LabelFilter)
 	sc.RandomSeed = 1 // a stable order between runs
 	sc.DryRun = opts.DryRun
-	sc.Timeout = cfg.Timeout // each check bounds itself too; see suite.Execute
+	sc.Timeout = cfg.Timeout // each check bounds itself too; see suite.Run's Execute
 	if sc.Timeout == 0 {
 		sc.Timeout = 24 * time.Hour
 	}
@@ -105,7 +118,7 @@ func runGinkgo(cfg suite.Config, opts Options) (types.Report, error) {
 	rc.Succinct = true
 
 	captured.Lock()
-	captured.progress = opts.Progress
+	captured.run, captured.progress = run, opts.Progress
 	captured.Unlock()
 	if opts.GinkgoLog != "" {
 		if err := os.MkdirAll(filepath.Dir(opts.GinkgoLog), 0o755); err != nil {

@@ -13,9 +13,9 @@ import (
 )
 
 // Session is an in-process run: the caller executes the selected checks
-// one at a time (ssespectest, as subtests) and then calls Finish. Sessions
-// in one process take turns (see suite.BeginRun): Start waits while another
-// is open.
+// one at a time (ssespectest, as subtests) and then calls Finish. Any
+// number of sessions can be open in one process at once; each keeps its
+// state in its own suite.Run.
 type Session struct {
 	cfg    suite.Config
 	opts   Options
@@ -49,8 +49,6 @@ func Start(ctx context.Context, cfg suite.Config, opts Options) (*Session, error
 			s.checks = append(s.checks, c)
 		}
 	}
-	// BeginRun waits for another run in this process to end: the run's
-	// deadline and duration start after it, not while waiting.
 	s.run = suite.BeginRun(cfg, filter, true)
 	s.start = time.Now()
 	// The run's deadline, as Ginkgo's suite timeout is for Run.
@@ -67,7 +65,7 @@ func (s *Session) Checks() []suite.CheckDef { return s.checks }
 
 // Exec runs one check and returns its result as the report will show it.
 func (s *Session) Exec(c suite.CheckDef) reports.Result {
-	o := suite.Execute(s.ctx, c)
+	o := s.run.Execute(s.ctx, c)
 	if o.Verdict == suite.VerdictError && s.ctx.Err() != nil && s.cutBy == nil {
 		s.cutBy = s.ctx.Err()
 	}

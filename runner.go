@@ -2,7 +2,7 @@
 // it runs the checks (package cases) against a target and builds the reports
 // (package reports), as Ginkgo specs for the CLI (Run, once per process,
 // Ginkgo's rule) or in-process, any number of times, for ssespectest
-// (Start). Both execute the same check values through suite.Execute. It
+// (Start). Both execute the same check values through suite.Run's Execute. It
 // sits above every other package: cmd/ssespec and ssespectest import it,
 // nothing it imports imports it.
 package ssespec
@@ -27,6 +27,11 @@ type Options struct {
 	Progress  io.Writer // a line per finished check; nil for none
 	GinkgoLog string    // file that receives Ginkgo's own console output; "" leaves it on stdout
 	DryRun    bool      // build the tree only (list)
+	// InProcess runs the checks with Start's executor instead of as
+	// Ginkgo specs, which Ginkgo allows once per process: for a caller that
+	// runs the suite several times (judge with several files). Same
+	// verdicts and reports; Ginkgo's log (GinkgoLog) is not written.
+	InProcess bool
 	// Interrupted names the signal that cut the run short ("SIGINT"), or
 	// "" — the CLI's signal handler; nil when the caller has none.
 	Interrupted func() string
@@ -101,8 +106,12 @@ func prepare(ctx context.Context, cfg suite.Config, opts Options) (_ suite.Confi
 
 // Run checks the target cfg names as Ginkgo specs and writes the reports
 // into cfg.ReportDir (when set). Ginkgo allows it once per process; Start
-// runs the same checks in-process, as often as needed.
+// runs the same checks in-process, as often as needed, and so does Run
+// with opts.InProcess.
 func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, error) {
+	if opts.InProcess && !opts.DryRun {
+		return runInProcess(ctx, cfg, opts)
+	}
 	cfg, done, err := prepare(ctx, cfg, opts)
 	defer done()
 	if err != nil {
@@ -110,13 +119,29 @@ func Run(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, 
 	}
 	start := time.Now()
 	run := suite.BeginRun(cfg, ModeFilter(cfg.Mode, cfg.LabelFilter), !opts.DryRun)
-	gr, err := runGinkgo(cfg, opts)
+	gr, err := runGinkgo(run, opts)
 	end := run.End()
 	if err != nil {
 		return nil, err
 	}
 	gr.RunTime = time.Since(start)
 	return finish(cfg, opts, gr, end)
+}
+
+// runInProcess is Run with Start's executor: every selected check, until
+// ctx ends.
+func runInProcess(ctx context.Context, cfg suite.Config, opts Options) (*reports.Report, error) {
+	s, err := Start(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range s.Checks() {
+		if ctx.Err() != nil {
+			break // interrupted: the report says the run was
+		}
+		s.Exec(c)
+	}
+	return s.Finish()
 }
 
 // finish builds the report of a finished run and writes it.

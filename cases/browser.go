@@ -37,12 +37,12 @@ var _ = suite.AreaLast("BROWSER", func() {
 		Requirement: "A real browser's EventSource, created by htmx-ext-sse's sse-connect on a page of the target's own origin, opens the stream: htmx fires htmx:sseOpen and readyState is OPEN.",
 	}, func(ctx context.Context) {
 		s := bwScenarioFor(ctx, "swap")
-		bwAttach(s)
+		bwAttach(ctx, s)
 		if !s.opened {
-			suite.Failf("htmx:sseOpen, EventSource readyState OPEN", "%s: %s", s.openErr, bwWhyNotOpen(s.tab))
+			suite.Failf(ctx, "htmx:sseOpen, EventSource readyState OPEN", "%s: %s", s.openErr, bwWhyNotOpen(s.tab))
 		}
 		if open := s.tab.Rec.OfType("htmx:sseOpen"); len(open) > 0 {
-			suite.Evidence("open_ms", open[0].At.Milliseconds())
+			suite.Evidence(ctx, "open_ms", open[0].At.Milliseconds())
 		}
 	})
 
@@ -64,23 +64,23 @@ var _ = suite.AreaLast("BROWSER", func() {
 		if r.Empty != "" {
 			suite.Skipf("%s, so there is nothing to compare", r.Empty)
 		}
-		suite.Evidence("compared_events", r.Compared)
-		suite.Evidence("identical", r.Exact)
-		suite.Evidence("same_structure", r.Structural)
-		suite.Evidence("window", r.Window)
-		suite.Evidence("tolerance_ms", r.Tolerance.Milliseconds())
-		suite.Evidence("lag_ms", []int64{r.LagLo.Milliseconds(), r.LagHi.Milliseconds()})
+		suite.Evidence(ctx, "compared_events", r.Compared)
+		suite.Evidence(ctx, "identical", r.Exact)
+		suite.Evidence(ctx, "same_structure", r.Structural)
+		suite.Evidence(ctx, "window", r.Window)
+		suite.Evidence(ctx, "tolerance_ms", r.Tolerance.Milliseconds())
+		suite.Evidence(ctx, "lag_ms", []int64{r.LagLo.Milliseconds(), r.LagHi.Milliseconds()})
 		if r.Compared == 0 {
 			suite.Skipf("no event arrived far enough inside the time both the harness's stream and the browser's were open (%s) for its copy on the other to be in (tolerance %v, the browser's copies %v to %v later), so there is nothing to compare; with a publish hook the suite publishes events",
 				r.Window, r.Tolerance, r.LagLo.Round(time.Millisecond), r.LagHi.Round(time.Millisecond))
 		}
 		if len(r.Diffs) > 0 {
-			suite.Evidence("differences", r.Diffs)
-			suite.Failf("the browser's events equal the harness's: the same type, data and lastEventId, or where values differ per connection the same type, data line count and id",
+			suite.Evidence(ctx, "differences", r.Diffs)
+			suite.Failf(ctx, "the browser's events equal the harness's: the same type, data and lastEventId, or where values differ per connection the same type, data line count and id",
 				"%d of %d event(s) differ; first: %s", len(r.Diffs), r.Compared, r.Diffs[0])
 		}
 		if r.Structural > 0 {
-			suite.Note("%d of %d event(s) matched in structure only (type, data line count, id present or carried): their values differ between the two connections, as per-connection timestamps or ids make them", r.Structural, r.Compared)
+			suite.Note(ctx, "%d of %d event(s) matched in structure only (type, data line count, id present or carried): their values differ between the two connections, as per-connection timestamps or ids make them", r.Structural, r.Compared)
 		}
 	})
 
@@ -95,14 +95,14 @@ var _ = suite.AreaLast("BROWSER", func() {
 		s := bwOpened(ctx, "swap")
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		if s.publish {
-			p := bwNeedPub(s, "named")
+			p := bwNeedPub(ctx, s, "named")
 			want := fmt.Sprintf("#named (sse-swap=%q) shows %s", bwNamed, p.Ev.Data)
 			e, ok := bwSwapOf(msgs, "named", p.Nonce)
 			if !ok {
-				suite.Failf(want, "not swapped: %s", bwNotSwapped(s, p, bwNamed))
+				suite.Failf(ctx, want, "not swapped: %s", bwNotSwapped(ctx, s, p, bwNamed))
 			}
-			suite.Evidence("swapped_html", e.HTML)
-			suite.Require(e.TextIs(p.Nonce) && strings.Contains(strings.ToLower(e.HTML), "<b"), want,
+			suite.Evidence(ctx, "swapped_html", e.HTML)
+			suite.Require(ctx, e.TextIs(p.Nonce) && strings.Contains(strings.ToLower(e.HTML), "<b"), want,
 				"the element shows %s (innerHTML %s)", bwText(e), quoteText(e.HTML, 160))
 			return
 		}
@@ -124,16 +124,16 @@ var _ = suite.AreaLast("BROWSER", func() {
 				}
 			}
 			if len(mine) == 0 {
-				suite.Failf(fmt.Sprintf("#%s (sse-swap=%q) shows the data of the %q events", id, name, name),
+				suite.Failf(ctx, fmt.Sprintf("#%s (sse-swap=%q) shows the data of the %q events", id, name, name),
 					"the browser received %q events but htmx swapped none into the element", name)
 			}
 			for _, e := range mine {
-				suite.Require(e.DetailType == name && e.TextIsData(), fmt.Sprintf("#%s (sse-swap=%q) shows each %q event's data", id, name, name),
+				suite.Require(ctx, e.DetailType == name && e.TextIsData(), fmt.Sprintf("#%s (sse-swap=%q) shows each %q event's data", id, name, name),
 					"after an event of type %q with data %s the element shows %s", e.DetailType, bwData(e), bwText(e))
 			}
 		}
 		if judged == 0 {
-			suite.Skipf("none of the target's event names %q arrived while the page was open (%v); nothing to judge", s.names, s.watchedText())
+			suite.Skipf("none of the target's event names %q arrived while the page was open (%v); nothing to judge", s.names, s.watchedText(ctx))
 		}
 	})
 
@@ -151,7 +151,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		const want = "the unnamed event swapped into #message (sse-swap=\"message\") and nowhere else"
 		if s.publish {
-			p := bwNeedPub(s, "unnamed")
+			p := bwNeedPub(ctx, s, "unnamed")
 			var targets []string
 			for _, e := range msgs {
 				if strings.Contains(e.Data, p.Nonce) && e.Target != "" {
@@ -159,18 +159,18 @@ var _ = suite.AreaLast("BROWSER", func() {
 				}
 			}
 			if len(targets) == 0 {
-				suite.Failf(want, "it reached no element: %s", bwNotSwapped(s, p, "message"))
+				suite.Failf(ctx, want, "it reached no element: %s", bwNotSwapped(ctx, s, p, "message"))
 			}
-			suite.Require(len(targets) == 1 && targets[0] == "#message", want, "it was swapped into %s", strings.Join(targets, ", "))
+			suite.Require(ctx, len(targets) == 1 && targets[0] == "#message", want, "it was swapped into %s", strings.Join(targets, ", "))
 			// Routing is judged here; the payload's bytes are the DATA checks'.
 			if e, _ := bwSwapOf(msgs, "message", p.Nonce); !e.TextIs(p.Ev.Data) {
-				suite.Note("#message shows %s, the published data was %s", bwText(e), quoteText(p.Ev.Data, 160))
+				suite.Note(ctx, "#message shows %s, the published data was %s", bwText(e), quoteText(p.Ev.Data, 160))
 			}
 			return
 		}
 		unnamed := bwReceived(s.tab.Log, "message")
 		if !unnamed {
-			suite.Skipf("no unnamed event arrived while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", s.watchedText())
+			suite.Skipf("no unnamed event arrived while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", s.watchedText(ctx))
 		}
 		var elsewhere []string
 		inMessage, differ := 0, 0
@@ -186,10 +186,10 @@ var _ = suite.AreaLast("BROWSER", func() {
 				elsewhere = append(elsewhere, "#"+e.Target)
 			}
 		}
-		suite.Require(len(elsewhere) == 0, want, "unnamed events were also swapped into %s", strings.Join(bwUniq(elsewhere, 5), ", "))
-		suite.Require(inMessage > 0, want, "the browser received unnamed events but htmx swapped none into #message")
+		suite.Require(ctx, len(elsewhere) == 0, want, "unnamed events were also swapped into %s", strings.Join(bwUniq(elsewhere, 5), ", "))
+		suite.Require(ctx, inMessage > 0, want, "the browser received unnamed events but htmx swapped none into #message")
 		if differ > 0 {
-			suite.Note("%d of %d swap(s) into #message show other text than the event's data (judged by the DATA checks, not here)", differ, inMessage)
+			suite.Note(ctx, "%d of %d swap(s) into #message show other text than the event's data (judged by the DATA checks, not here)", differ, inMessage)
 		}
 	})
 
@@ -206,18 +206,18 @@ var _ = suite.AreaLast("BROWSER", func() {
 		s := bwOpened(ctx, "swap")
 		msgs := s.tab.Rec.OfType("htmx:sseMessage")
 		if s.publish {
-			p := bwNeedPub(s, "lines")
+			p := bwNeedPub(ctx, s, "lines")
 			want := fmt.Sprintf("#lines (sse-swap=%q, hx-swap=textContent) shows %s", bwLines, quoteText(p.Ev.Data, 160))
 			e, ok := bwSwapOf(msgs, "lines", p.Nonce)
 			if !ok {
-				suite.Failf(want, "not swapped: %s", bwNotSwapped(s, p, bwLines))
+				suite.Failf(ctx, want, "not swapped: %s", bwNotSwapped(ctx, s, p, bwLines))
 			}
 			if !e.TextIs(p.Ev.Data) {
 				how := ""
 				if h, ok := bwHarnessSaw(s.harn, p.Nonce); ok && h.Data != p.Ev.Data {
 					how = fmt.Sprintf("; the harness parsed the same data %s from the wire, so the target did not send each line as a data: line", quoteText(h.Data, 160))
 				}
-				suite.Failf(want, "the element shows %s (%d line(s) of %d)%s", bwText(e), strings.Count(e.Text, "\n")+1, strings.Count(p.Ev.Data, "\n")+1, how)
+				suite.Failf(ctx, want, "the element shows %s (%d line(s) of %d)%s", bwText(e), strings.Count(e.Text, "\n")+1, strings.Count(p.Ev.Data, "\n")+1, how)
 			}
 			return
 		}
@@ -227,11 +227,11 @@ var _ = suite.AreaLast("BROWSER", func() {
 				continue
 			}
 			judged++
-			suite.Require(e.TextIsData(), "multi-line data swapped with its newlines",
+			suite.Require(ctx, e.TextIsData(), "multi-line data swapped with its newlines",
 				"#%s shows %s after an event with data %s", e.Target, bwText(e), bwData(e))
 		}
 		if judged == 0 {
-			suite.Skipf("no event with multi-line data reached an element while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", s.watchedText())
+			suite.Skipf("no event with multi-line data reached an element while the page was open (%v); nothing to judge; with a publish hook the suite publishes one", s.watchedText(ctx))
 		}
 	})
 
@@ -250,32 +250,32 @@ var _ = suite.AreaLast("BROWSER", func() {
 	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "close")
 		c := s.close
-		suite.Evidence("close_event", c.Name)
-		want := fmt.Sprintf("htmx:sseClose on event %q, readyState CLOSED, and no reconnect for %v", c.Name, bwScaled(bwCloseWatch))
+		suite.Evidence(ctx, "close_event", c.Name)
+		want := fmt.Sprintf("htmx:sseClose on event %q, readyState CLOSED, and no reconnect for %v", c.Name, bwScaled(ctx, bwCloseWatch))
 		if s.publish {
-			p := bwNeedPub(s, "close")
+			p := bwNeedPub(ctx, s, "close")
 			if !c.Closed {
-				suite.Failf(want, "no htmx:sseClose within %v of publishing %q; the EventSource is still %s: %s",
-					bwScaled(bwArriveWait), c.Name, bwReadyName(s.tab.Rec.ReadyState), bwNotSwapped(s, p, c.Name))
+				suite.Failf(ctx, want, "no htmx:sseClose within %v of publishing %q; the EventSource is still %s: %s",
+					bwScaled(ctx, bwArriveWait), c.Name, bwReadyName(s.tab.Rec.ReadyState), bwNotSwapped(ctx, s, p, c.Name))
 			}
 		} else if !c.Closed {
 			if bwReceived(s.tab.Log, c.Name) {
-				suite.Failf(want, "the browser received %q events but no htmx:sseClose fired; the EventSource is %s", c.Name, bwReadyName(s.tab.Rec.ReadyState))
+				suite.Failf(ctx, want, "the browser received %q events but no htmx:sseClose fired; the EventSource is %s", c.Name, bwReadyName(s.tab.Rec.ReadyState))
 			}
-			suite.Skipf("no %q event arrived within %v to close on; nothing to judge", c.Name, s.watchedText())
+			suite.Skipf("no %q event arrived within %v to close on; nothing to judge", c.Name, s.watchedText(ctx))
 		}
-		suite.Evidence("closed_ms", c.ClosedAt.Milliseconds())
-		suite.Evidence("watched_ms", c.Watched.Milliseconds())
-		suite.Require(c.Reconnect == "", want, "after the close: %s", c.Reconnect)
-		suite.Require(s.tab.Rec.ReadyState == browser.ReadyClosed, want, "readyState %s %v after htmx:sseClose", bwReadyName(s.tab.Rec.ReadyState), c.Watched.Round(time.Millisecond))
-		if c.Watched < bwScaled(bwCloseWatch) {
-			suite.Undecided("the page was watched for only %v after the close, less than %v", c.Watched.Round(time.Millisecond), bwScaled(bwCloseWatch))
+		suite.Evidence(ctx, "closed_ms", c.ClosedAt.Milliseconds())
+		suite.Evidence(ctx, "watched_ms", c.Watched.Milliseconds())
+		suite.Require(ctx, c.Reconnect == "", want, "after the close: %s", c.Reconnect)
+		suite.Require(ctx, s.tab.Rec.ReadyState == browser.ReadyClosed, want, "readyState %s %v after htmx:sseClose", bwReadyName(s.tab.Rec.ReadyState), c.Watched.Round(time.Millisecond))
+		if c.Watched < bwScaled(ctx, bwCloseWatch) {
+			suite.Undecided("the page was watched for only %v after the close, less than %v", c.Watched.Round(time.Millisecond), bwScaled(ctx, bwCloseWatch))
 		}
 		how := "DevTools shows the stream request canceled (loadingFailed, canceled)"
 		if !c.Canceled {
 			how = "DevTools shows no cancellation of the stream request"
 		}
-		suite.Note("judged from the browser, since the suite does not see the target's server side: htmx:sseClose, readyState CLOSED, %s, no new EventSource request for %v", how, c.Watched.Round(time.Millisecond))
+		suite.Note(ctx, "judged from the browser, since the suite does not see the target's server side: htmx:sseClose, readyState CLOSED, %s, no new EventSource request for %v", how, c.Watched.Round(time.Millisecond))
 	})
 
 	// hx-trigger="sse:NAME": htmx-ext-sse listens for NAME and triggers
@@ -292,24 +292,24 @@ var _ = suite.AreaLast("BROWSER", func() {
 		}
 		want := fmt.Sprintf("#%s (hx-trigger=\"sse:%s\") issues GET %s", t.ID, t.Event, t.GetURL)
 		if r := bwTriggerRequest(s.tab.Log, t); r != nil {
-			suite.Evidence("request", fmt.Sprintf("%s %s", r.Method, r.URL))
+			suite.Evidence(ctx, "request", fmt.Sprintf("%s %s", r.Method, r.URL))
 			if r.Headers == nil {
-				suite.Require(r.Method == http.MethodGet, want, "the request was %s %s", r.Method, r.URL)
-				suite.Note("DevTools did not report the request's headers in time, so HX-Trigger was not checked")
+				suite.Require(ctx, r.Method == http.MethodGet, want, "the request was %s %s", r.Method, r.URL)
+				suite.Note(ctx, "DevTools did not report the request's headers in time, so HX-Trigger was not checked")
 				return
 			}
 			v, _ := r.Header("HX-Trigger")
-			suite.Require(r.Method == http.MethodGet && v == t.ID, want, "the request was %s %s with HX-Trigger %q", r.Method, r.URL, v)
+			suite.Require(ctx, r.Method == http.MethodGet && v == t.ID, want, "the request was %s %s with HX-Trigger %q", r.Method, r.URL, v)
 			return
 		}
 		if s.publish {
-			p := bwNeedPub(s, "trigger")
-			suite.Failf(want, "no request: %s", bwNotSwapped(s, p, t.Event))
+			p := bwNeedPub(ctx, s, "trigger")
+			suite.Failf(ctx, want, "no request: %s", bwNotSwapped(ctx, s, p, t.Event))
 		}
 		if !bwReceived(s.tab.Log, t.Event) {
-			suite.Skipf("no %q event arrived while the page was open (%v); nothing to judge", t.Event, s.watchedText())
+			suite.Skipf("no %q event arrived while the page was open (%v); nothing to judge", t.Event, s.watchedText(ctx))
 		}
-		suite.Failf(want, "the browser received %q events but the element issued no request", t.Event)
+		suite.Failf(ctx, want, "the browser received %q events but the element issued no request", t.Event)
 	})
 
 	// "When a user agent is to reestablish the connection ... if the
@@ -323,34 +323,34 @@ var _ = suite.AreaLast("BROWSER", func() {
 	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "reconnect")
 		r := s.recon
-		suite.Evidence("ended_by", r.How)
+		suite.Evidence(ctx, "ended_by", r.How)
 		want := "the stream ends, the browser reconnects with Last-Event-ID and the server resumes after it"
 		switch {
 		case r.Fail != "":
-			suite.Failf(want, "%s", r.Fail)
+			suite.Failf(ctx, want, "%s", r.Fail)
 		case r.Skip008 != "":
 			suite.Skipf("%s", r.Skip008)
 		}
-		suite.Evidence("stream_end", r.EndKind)
+		suite.Evidence(ctx, "stream_end", r.EndKind)
 		if r.Reconnect == nil {
-			suite.Failf(want, "the stream ended (%s) but the browser made no new request within the wait; EventSource readyState %s", r.EndKind, bwReadyName(s.tab.Rec.ReadyState))
+			suite.Failf(ctx, want, "the stream ended (%s) but the browser made no new request within the wait; EventSource readyState %s", r.EndKind, bwReadyName(s.tab.Rec.ReadyState))
 		}
 		if !r.IDs {
-			if suite.Current().Has(suite.CapIDs) {
-				suite.Failf(want, "none of the %d event(s) the browser got before the end carried an id, so it had no Last-Event-ID to send (the target declares --capabilities ids)", len(r.Before))
+			if suite.Current(ctx).Has(suite.CapIDs) {
+				suite.Failf(ctx, want, "none of the %d event(s) the browser got before the end carried an id, so it had no Last-Event-ID to send (the target declares --capabilities ids)", len(r.Before))
 			}
 			suite.Skipf("the target's events carry no id, so the browser has no Last-Event-ID to send and nothing to resume from")
 		}
 		got, sent := r.Reconnect.Header("Last-Event-ID")
-		suite.Evidence("last_event_id", got)
-		suite.Require(sent && got == r.LastID, want, "the reconnect sent Last-Event-ID %q (sent: %v); the last id the browser got was %q", got, sent, r.LastID)
+		suite.Evidence(ctx, "last_event_id", got)
+		suite.Require(ctx, sent && got == r.LastID, want, "the reconnect sent Last-Event-ID %q (sent: %v); the last id the browser got was %q", got, sent, r.LastID)
 		if r.Response == nil {
-			suite.Failf(want, "no response to the reconnect (Last-Event-ID %q)", got)
+			suite.Failf(ctx, want, "no response to the reconnect (Last-Event-ID %q)", got)
 		}
-		suite.Require(r.Response.Status == http.StatusOK && bwMediaType(r.Response.MimeType) == "text/event-stream", want,
+		suite.Require(ctx, r.Response.Status == http.StatusOK && bwMediaType(r.Response.MimeType) == "text/event-stream", want,
 			"the reconnect with Last-Event-ID %q answered %d %s", got, r.Response.Status, r.Response.MimeType)
 		if !strings.HasPrefix(r.EndKind, "finished") {
-			suite.Note("the stream was cut (%s) rather than ended cleanly", r.EndKind)
+			suite.Note(ctx, "the stream was cut (%s) rather than ended cleanly", r.EndKind)
 		}
 		if !s.publish {
 			seen := map[string]bool{}
@@ -360,10 +360,10 @@ var _ = suite.AreaLast("BROWSER", func() {
 				}
 			}
 			for _, m := range r.Resumed {
-				suite.Require(!seen[m.EventID+"\x00"+m.Data], want, "after resuming from %q the server sent again an event the browser already had (id %q, data %s)", got, m.EventID, quoteText(m.Data, 160))
+				suite.Require(ctx, !seen[m.EventID+"\x00"+m.Data], want, "after resuming from %q the server sent again an event the browser already had (id %q, data %s)", got, m.EventID, quoteText(m.Data, 160))
 			}
 			if len(r.Resumed) == 0 {
-				suite.Note("no event arrived on the resumed stream within %v, so only the reconnect itself was judged", bwScaled(bwArriveWait))
+				suite.Note(ctx, "no event arrived on the resumed stream within %v, so only the reconnect itself was judged", bwScaled(ctx, bwArriveWait))
 			}
 			return
 		}
@@ -378,18 +378,18 @@ var _ = suite.AreaLast("BROWSER", func() {
 		}
 		for _, role := range []string{"named", "unnamed", "lines", "trigger"} {
 			if pb, ok := s.pubs[role]; ok {
-				suite.Require(count(pb.Nonce) == 0, want, "after resuming from %q the server sent again %s, which the browser already had", got, quoteText(pb.Ev.Data, 160))
+				suite.Require(ctx, count(pb.Nonce) == 0, want, "after resuming from %q the server sent again %s, which the browser already had", got, quoteText(pb.Ev.Data, 160))
 			}
 		}
 		if r.Replay {
-			gap := bwNeedPub(s, "gap")
+			gap := bwNeedPub(ctx, s, "gap")
 			n := count(gap.Nonce)
-			suite.Require(n == 1, want, "the event published while the browser was away (%s) arrived %d time(s) on the resumed stream (the target declares --capabilities replay)", quoteText(gap.Ev.Data, 160), n)
+			suite.Require(ctx, n == 1, want, "the event published while the browser was away (%s) arrived %d time(s) on the resumed stream (the target declares --capabilities replay)", quoteText(gap.Ev.Data, 160), n)
 			return
 		}
-		live := bwNeedPub(s, "live")
-		suite.Require(count(live.Nonce) == 1, want, "an event published after the reconnect (%s) did not arrive on it", quoteText(live.Ev.Data, 160))
-		suite.Note("the target does not declare replay: only a live event after the resume was checked, not the events missed while away")
+		live := bwNeedPub(ctx, s, "live")
+		suite.Require(ctx, count(live.Nonce) == 1, want, "an event published after the reconnect (%s) did not arrive on it", quoteText(live.Ev.Data, 160))
+		suite.Note(ctx, "the target does not declare replay: only a live event after the resume was checked, not the events missed while away")
 	})
 
 	// "If the field value consists of only ASCII digits, then interpret the
@@ -413,16 +413,16 @@ var _ = suite.AreaLast("BROWSER", func() {
 			suite.Skipf("the browser did not reconnect, so there is no wait to measure; see SSE-BROWSER-008")
 		}
 		waited := r.Reconnect.At - r.EndedAt
-		suite.Evidence("waited_ms", waited.Milliseconds())
+		suite.Evidence(ctx, "waited_ms", waited.Milliseconds())
 		intended, raw, valid, found, ok := bwRetrySent(s.harn)
 		if !found {
-			suite.Skipf("%s", bwNoRetryText(waited))
+			suite.Skipf("%s", bwNoRetryText(ctx, waited))
 		}
-		suite.Evidence("retry_line", raw)
+		suite.Evidence(ctx, "retry_line", raw)
 		if !ok {
-			suite.Failf("a retry: value of ASCII digits only, which the browser then waits", "the server sent %q: not a number, so browsers ignore it; the browser waited %v", raw, waited.Round(time.Millisecond))
+			suite.Failf(ctx, "a retry: value of ASCII digits only, which the browser then waits", "the server sent %q: not a number, so browsers ignore it; the browser waited %v", raw, waited.Round(time.Millisecond))
 		}
-		suite.Evidence("retry_ms", intended.Milliseconds())
+		suite.Evidence(ctx, "retry_ms", intended.Milliseconds())
 		tol := max(intended/4, 100*time.Millisecond)
 		off := waited - intended
 		if off < 0 {
@@ -437,16 +437,16 @@ var _ = suite.AreaLast("BROWSER", func() {
 			// timer runs on the page's thread, so judge the wait less
 			// the time the page's own ticker shows that thread held up.
 			stalled := s.tab.Rec.StalledDuring(r.EndedAt, r.Reconnect.At)
-			suite.Evidence("page_stalled_ms", stalled.Milliseconds())
+			suite.Evidence(ctx, "page_stalled_ms", stalled.Milliseconds())
 			if waited-stalled <= intended+tol {
 				suite.Undecided("the server sent %q and the browser waited %v, but the page was held up %v of that time (its own 50 ms timer ran that late: a busy machine, or the page laying out a large swap), so the wait cannot be judged",
 					raw, waited.Round(time.Millisecond), stalled.Round(time.Millisecond))
 			}
 		}
-		suite.Require(off <= tol, fmt.Sprintf("the browser reconnects %v (±%v) after the stream ended", intended, tol),
+		suite.Require(ctx, off <= tol, fmt.Sprintf("the browser reconnects %v (±%v) after the stream ended", intended, tol),
 			"the server sent %q and the browser waited %v%s", raw, waited.Round(time.Millisecond), why)
 		if !valid {
-			suite.Note("the retry line %q is not ASCII digits only; browsers ignore it, and the wait matched only by chance", raw)
+			suite.Note(ctx, "the retry line %q is not ASCII digits only; browsers ignore it, and the wait matched only by chance", raw)
 		}
 	})
 })

@@ -15,7 +15,7 @@ import (
 // of watching for a reconnect. See browser_session.go for how pages run.
 
 func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	p := cfg.Publisher()
 	s.publish = p != nil
 	name := bwClose
@@ -34,7 +34,7 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 		name = names[0]
 	}
 	s.close.Name = name
-	page := browser.Page{StreamURL: suite.BrowserStreamURL(), Close: name, Swaps: []browser.Swap{
+	page := browser.Page{StreamURL: suite.BrowserStreamURL(ctx), Close: name, Swaps: []browser.Swap{
 		{ID: "close-event", Names: name, HXSwap: "textContent"},
 		{ID: "message", Names: "message", HXSwap: "textContent"},
 	}}
@@ -47,7 +47,7 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 	defer tab.Close()
 	defer func() {
 		if s.tab == nil {
-			s.tab = bwCapture(tab, pageURL, page)
+			s.tab = bwCapture(ctx, tab, pageURL, page)
 		}
 		tab.Close()
 		s.setQuiet()
@@ -60,11 +60,11 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 	if s.publish {
 		nonce := suite.Nonce() + "-close"
 		s.pubs = map[string]bwPub{"close": bwPublish(ctx, p, publish.Event{Event: name, Data: nonce}, nonce)}
-		cctx, ccancel := context.WithTimeout(ctx, bwScaled(bwArriveWait))
+		cctx, ccancel := context.WithTimeout(ctx, bwScaled(ctx, bwArriveWait))
 		tab.WaitFor(cctx, closed)
 		ccancel()
 	} else {
-		s.watched, s.stalled = bwWatch(ctx, tab, bwScaled(bwObserveWait), closed)
+		s.watched, s.stalled = bwWatch(ctx, tab, bwScaled(ctx, bwObserveWait), closed)
 	}
 	rec, err := tab.Recorded(ctx)
 	if err != nil || rec.Count("htmx:sseClose") == 0 {
@@ -80,7 +80,7 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 	}
 	// Watch for bwCloseWatch after the close: any new EventSource request,
 	// or a new EventSource htmx made, is a reconnect.
-	until := tab.Opened().Add(s.close.ClosedAt + bwScaled(bwCloseWatch))
+	until := tab.Opened().Add(s.close.ClosedAt + bwScaled(ctx, bwCloseWatch))
 	wctx, wcancel := context.WithDeadline(ctx, until)
 	tab.WaitFor(wctx, func(l browser.Log, r browser.Recorded) bool {
 		return len(bwStreamRequests(l)) > len(first) || r.Sources > 1 || r.Count("eventsource:open") > 1
@@ -90,7 +90,7 @@ func bwRunClose(ctx context.Context, b *browser.Browser, s *bwScenario) {
 		s.err = ctx.Err()
 		return
 	}
-	s.tab = bwCapture(tab, pageURL, page)
+	s.tab = bwCapture(ctx, tab, pageURL, page)
 	l := s.tab.Log
 	s.close.Watched = s.tab.Taken.Sub(tab.Opened()) - s.close.ClosedAt
 	s.close.Canceled = slices.ContainsFunc(l.Failures, func(f browser.Failure) bool { return f.RequestID == firstID && f.Canceled })

@@ -21,20 +21,20 @@ import (
 // screenshot and the browser-side log the HTML report renders, and the
 // harness stream recorded alongside. It then ends the check with error or
 // skip when the page could not run or had nothing to judge.
-func bwAttach(s *bwScenario) {
+func bwAttach(ctx context.Context, s *bwScenario) {
 	if s.tab != nil {
 		if len(s.tab.Shot) > 0 {
-			suite.Evidence("screenshot", base64.StdEncoding.EncodeToString(s.tab.Shot))
+			suite.Evidence(ctx, "screenshot", base64.StdEncoding.EncodeToString(s.tab.Shot))
 		}
-		suite.Evidence("browser_log", bwTranscript(s.tab))
-		suite.Evidence("page_url", s.tab.PageURL)
+		suite.Evidence(ctx, "browser_log", bwTranscript(s.tab))
+		suite.Evidence(ctx, "page_url", s.tab.PageURL)
 	}
 	if s.harn != nil {
 		// The swap page's harness stream; the reconnect goes on on that page.
-		suite.AttachRecording("browser-swap", s.harn)
+		suite.AttachRecording(ctx, "browser-swap", s.harn)
 	}
 	if len(s.names) > 0 {
-		suite.Evidence("listened_names", s.names)
+		suite.Evidence(ctx, "listened_names", s.names)
 	}
 	switch {
 	case s.err != nil:
@@ -45,13 +45,13 @@ func bwAttach(s *bwScenario) {
 		suite.Undecided("could not read the page's recorder: %v", s.tab.RecErr)
 	}
 	if s.tab != nil && s.tab.RecAt > 0 {
-		suite.Note("the page was too busy to answer the final read of its recorder within %v, so its state read %.1f s after it opened is judged", bwScaled(bwCaptureBudget), s.tab.RecAt.Seconds())
+		suite.Note(ctx, "the page was too busy to answer the final read of its recorder within %v, so its state read %.1f s after it opened is judged", bwScaled(ctx, bwCaptureBudget), s.tab.RecAt.Seconds())
 	}
 	if s.tab != nil && s.tab.Rec.Dropped > 0 {
-		suite.Note("the page recorder keeps the first %d htmx messages (a bound on the page's memory); %d later event(s) were not recorded and are not judged", browser.MaxRecorded, s.tab.Rec.Dropped)
+		suite.Note(ctx, "the page recorder keeps the first %d htmx messages (a bound on the page's memory); %d later event(s) were not recorded and are not judged", browser.MaxRecorded, s.tab.Rec.Dropped)
 	}
 	if s.tab != nil && s.tab.Log.Dropped > 0 {
-		suite.Note("the browser log keeps the first %d messages or %d MiB of the browser's parse (a bound on memory); %d later one(s) were not kept and are not judged", browser.MaxMessages, browser.MaxMessageBytes>>20, s.tab.Log.Dropped)
+		suite.Note(ctx, "the browser log keeps the first %d messages or %d MiB of the browser's parse (a bound on memory); %d later one(s) were not kept and are not judged", browser.MaxMessages, browser.MaxMessageBytes>>20, s.tab.Log.Dropped)
 	}
 }
 
@@ -61,12 +61,12 @@ func bwAttach(s *bwScenario) {
 // page received: its evidence attached, skipped when the page never opened.
 func bwOpened(ctx context.Context, name string) *bwScenario {
 	s := bwScenarioFor(ctx, name)
-	bwAttach(s)
-	bwNeedOpen(s)
+	bwAttach(ctx, s)
+	bwNeedOpen(ctx, s)
 	return s
 }
 
-func bwNeedOpen(s *bwScenario) {
+func bwNeedOpen(ctx context.Context, s *bwScenario) {
 	if !s.opened {
 		suite.Skipf("the page's EventSource did not open (%s), so there is nothing to judge; see SSE-BROWSER-001", s.openErr)
 	}
@@ -74,7 +74,7 @@ func bwNeedOpen(s *bwScenario) {
 
 // bwNeedPub returns the published event of role, or ends the check with
 // error when publishing it failed.
-func bwNeedPub(s *bwScenario, role string) bwPub {
+func bwNeedPub(ctx context.Context, s *bwScenario, role string) bwPub {
 	p, ok := s.pubs[role]
 	if !ok {
 		suite.Undecided("internal: the page published no %q event", role)
@@ -234,7 +234,7 @@ func bwHarnessSaw(rec *stream.Recording, nonce string) (parser.Event, bool) {
 
 // bwNotSwapped explains why an event with nonce published as name did not
 // reach its element, from what the browser's parser and the harness saw.
-func bwNotSwapped(s *bwScenario, p bwPub, listened string) string {
+func bwNotSwapped(ctx context.Context, s *bwScenario, p bwPub, listened string) string {
 	if m, ok := bwFindMessage(s.tab.Log, p.Nonce); ok {
 		if m.EventName != listened {
 			return fmt.Sprintf("the browser received the event as type %q, not %q, so the element listening for %q never got it (event names are case-sensitive and exact)",
@@ -246,14 +246,14 @@ func bwNotSwapped(s *bwScenario, p bwPub, listened string) string {
 		return fmt.Sprintf("the browser's EventSource never dispatched it, though the harness's stream received it (type %q, data %s)", ev.Type, quoteText(ev.Data, 160))
 	}
 	if s.harn != nil {
-		return bwNoDispatch(s.harn, p.Nonce)
+		return bwNoDispatch(ctx, s.harn, p.Nonce)
 	}
-	return fmt.Sprintf("no event with the published data reached the browser within %v", bwScaled(bwArriveWait))
+	return fmt.Sprintf("no event with the published data reached the browser within %v", bwScaled(ctx, bwArriveWait))
 }
 
 // bwNoDispatch describes a published nonce that reached neither parser as
 // an event: maybe its bytes arrived in a block that dispatched nothing.
-func bwNoDispatch(rec *stream.Recording, nonce string) string {
+func bwNoDispatch(ctx context.Context, rec *stream.Recording, nonce string) string {
 	for _, ln := range rec.Parse.Lines {
 		if strings.Contains(string(ln.Raw), nonce) {
 			blk := ""
@@ -265,7 +265,7 @@ func bwNoDispatch(rec *stream.Recording, nonce string) string {
 				quoteText(string(ln.Raw), 160), blk)
 		}
 	}
-	return fmt.Sprintf("the published data reached neither the browser nor the harness's stream within %v", bwScaled(bwArriveWait))
+	return fmt.Sprintf("the published data reached neither the browser nor the harness's stream within %v", bwScaled(ctx, bwArriveWait))
 }
 
 // ---- retry (SSE-BROWSER-009) --------------------------------------------

@@ -24,7 +24,7 @@ import (
 // swapDone completes the swap checks' result; it is called once the end
 // command is out, or before anything slow when there is none.
 func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page browser.Page, r, sw, closing *bwScenario, swapDone func()) {
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	p := cfg.Publisher()
 	useEnd := p != nil && cfg.Has(suite.CapEnd)
 	r.publish = useEnd
@@ -33,7 +33,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 	for role, pb := range sw.pubs {
 		r.pubs[role] = pb
 	}
-	capture := func() { r.tab = bwCapture(tab, pageURL, page) }
+	capture := func() { r.tab = bwCapture(ctx, tab, pageURL, page) }
 	if !useEnd {
 		swapDone()
 	}
@@ -88,9 +88,9 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 			return
 		}
 	}
-	endWait := bwScaled(bwEndWait)
+	endWait := bwScaled(ctx, bwEndWait)
 	if !useEnd {
-		endWait = selfEnd + bwScaled(bwEndWait)
+		endWait = selfEnd + bwScaled(ctx, bwEndWait)
 	}
 	// Running time: a page busy laying out a huge swap learns of the end
 	// late, and a stalled page is not a target that ignores the end.
@@ -135,7 +135,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 	if r.harn != nil && r.harn.Parse.RetrySet {
 		retry = r.harn.Parse.Retry
 	}
-	rctx, rcancel := context.WithTimeout(ctx, max(retry, 3*time.Second)*3/2+bwScaled(bwSSEOpenWait))
+	rctx, rcancel := context.WithTimeout(ctx, max(retry, 3*time.Second)*3/2+bwScaled(ctx, bwSSEOpenWait))
 	defer rcancel()
 	var second *browser.Request
 	tab.WaitFor(rctx, func(l browser.Log, _ browser.Recorded) bool {
@@ -171,7 +171,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 		}
 		return false
 	}
-	wctx, wcancel := context.WithTimeout(ctx, bwScaled(bwArriveWait))
+	wctx, wcancel := context.WithTimeout(ctx, bwScaled(ctx, bwArriveWait))
 	tab.WaitFor(wctx, func(l browser.Log, _ browser.Recorded) bool { return want(l) })
 	wcancel()
 	capture()

@@ -32,7 +32,7 @@ import (
 //
 // The first browser check starts every page the run's label filter selects;
 // each check then judges its page's result and gives its own verdict. Each
-// page closes its tab when done; StopBrowser cancels what is left.
+// page closes its tab when done; the run's end cancels what is left.
 
 // Event names the suite publishes (mixed case on purpose: names are
 // case-sensitive, and a target that changes case breaks sse-swap).
@@ -58,7 +58,7 @@ const (
 )
 
 // bwScaled is a browser wait lengthened by --time-scale for slow machines.
-func bwScaled(d time.Duration) time.Duration { return suite.Current().Scale(d) }
+func bwScaled(ctx context.Context, d time.Duration) time.Duration { return suite.Current(ctx).Scale(d) }
 
 // bwTab is what one page showed, captured when its scenario finished.
 type bwTab struct {
@@ -151,11 +151,19 @@ type bwReconnectResult struct {
 	Replay    bool              // the target declares replay (CapReplay)
 }
 
-var bwPlan struct {
+// bwPlanState is a run's browser pages: started once, by the run-start work
+// or the first browser check, judged by several checks.
+type bwPlanState struct {
 	sync.Mutex
 	started bool
 	wg      sync.WaitGroup
 	byName  map[string]*bwScenario
+}
+
+type bwPlanKey struct{}
+
+func bwPlan(ctx context.Context) *bwPlanState {
+	return suite.RunState(ctx, bwPlanKey{}, func() *bwPlanState { return &bwPlanState{} })
 }
 
 // bwScenarioFor returns the named result once it is complete, starting the
@@ -167,13 +175,14 @@ func bwScenarioFor(ctx context.Context, name string) *bwScenario {
 	if _, err := suite.ObservationConn(ctx); errors.Is(err, stream.ErrNoHeaders) {
 		suite.Skipf("%s", suite.NoHeadersSkip)
 	}
-	bwPlan.Lock()
-	if !bwPlan.started {
-		bwPlan.started = true
-		bwStart(b, suite.RunFilter())
+	plan := bwPlan(ctx)
+	plan.Lock()
+	if !plan.started {
+		plan.started = true
+		bwStart(ctx, plan, b, suite.RunFilter(ctx))
 	}
-	s := bwPlan.byName[name]
-	bwPlan.Unlock()
+	s := plan.byName[name]
+	plan.Unlock()
 	if s == nil {
 		suite.Undecided("internal: no browser page %q was started", name)
 	}
@@ -191,11 +200,11 @@ func bwScenarioFor(ctx context.Context, name string) *bwScenario {
 // container, which runs last, since the events they publish and the end
 // command must not disturb the other checks.
 var _ = suite.OnRunStart(func(ctx context.Context, labelFilter string) {
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	if cfg.Browser == "off" || len(bwWanted(labelFilter)) == 0 {
 		return
 	}
-	suite.PrewarmBrowser() // Chromium starts while the target's first events arrive
+	suite.PrewarmBrowser(ctx) // Chromium starts while the target's first events arrive
 	if cfg.CanPublish() {
 		return // the pages wait for their checks
 	}
@@ -206,11 +215,12 @@ var _ = suite.OnRunStart(func(ctx context.Context, labelFilter string) {
 	if err != nil {
 		return // the checks give the verdict (skip or error)
 	}
-	bwPlan.Lock()
-	defer bwPlan.Unlock()
-	if ctx.Err() == nil && !bwPlan.started {
-		bwPlan.started = true
-		bwStart(b, labelFilter)
+	plan := bwPlan(ctx)
+	plan.Lock()
+	defer plan.Unlock()
+	if ctx.Err() == nil && !plan.started {
+		plan.started = true
+		bwStart(ctx, plan, b, labelFilter)
 	}
 })
 
@@ -233,31 +243,33 @@ func bwWanted(labelFilter string) map[string]bool {
 	return want
 }
 
-// bwStart starts the wanted pages in the background (bwPlan locked): the
+// bwStart starts the wanted pages in the background (plan locked): the
 // swap page, which then goes on to the reconnect (its stream is no longer
 // needed once the swaps are judged), and the close page. Two tabs, not
 // three: tabs opened at once slow each other down on a small machine.
-func bwStart(b *browser.Browser, labelFilter string) {
-	ctx, cancel := context.WithCancel(context.Background())
+// They belong to the run, not to the check or work that starts them: ctx
+// only says which run.
+func bwStart(ctx context.Context, plan *bwPlanState, b *browser.Browser, labelFilter string) {
+	ctx, cancel := context.WithCancel(suite.RunContext(ctx))
 	want := bwWanted(labelFilter)
-	bwPlan.byName = map[string]*bwScenario{}
+	plan.byName = map[string]*bwScenario{}
 	var swap, recon, closing *bwScenario
 	if want["swap"] || want["reconnect"] {
 		swap = newBWScenario("swap")
-		bwPlan.byName["swap"] = swap
+		plan.byName["swap"] = swap
 	}
 	if want["reconnect"] {
 		recon = newBWScenario("reconnect")
-		bwPlan.byName["reconnect"] = recon
+		plan.byName["reconnect"] = recon
 	}
 	if want["close"] {
 		closing = newBWScenario("close")
-		bwPlan.byName["close"] = closing
+		plan.byName["close"] = closing
 	}
 	run := func(f func()) {
-		bwPlan.wg.Add(1)
+		plan.wg.Add(1)
 		go func() {
-			defer bwPlan.wg.Done()
+			defer plan.wg.Done()
 			f()
 		}()
 	}
@@ -276,15 +288,9 @@ func bwStart(b *browser.Browser, labelFilter string) {
 			bwRunClose(ctx, b, closing)
 		})
 	}
-	suite.OnStopBrowser(func() {
+	suite.OnStopBrowser(ctx, func() {
 		cancel()
-		bwPlan.wg.Wait()
-		bwNames.Lock()
-		bwNames.known = false
-		bwNames.Unlock()
-		bwPlan.Lock()
-		bwPlan.started, bwPlan.byName = false, nil
-		bwPlan.Unlock()
+		plan.wg.Wait()
 	})
 }
 
@@ -304,9 +310,9 @@ func bwOpen(ctx context.Context, b *browser.Browser, page browser.Page) (*browse
 	if err != nil {
 		return nil, "", err
 	}
-	octx, cancel := context.WithTimeout(ctx, bwScaled(bwOpenTimeout))
+	octx, cancel := context.WithTimeout(ctx, bwScaled(ctx, bwOpenTimeout))
 	defer cancel()
-	tab, err := b.Open(octx, pageURL, page.HTML(), suite.BrowserOpenOptions()...)
+	tab, err := b.Open(octx, pageURL, page.HTML(), suite.BrowserOpenOptions(ctx)...)
 	return tab, pageURL, err
 }
 
@@ -314,7 +320,7 @@ func bwOpen(ctx context.Context, b *browser.Browser, page browser.Page) (*browse
 // EventSource has failed for good (CLOSED after an error) twice, which is
 // htmx retrying a refused stream.
 func bwWaitOpen(ctx context.Context, tab *browser.Tab) (bool, string) {
-	wctx, cancel := context.WithTimeout(ctx, bwScaled(bwSSEOpenWait))
+	wctx, cancel := context.WithTimeout(ctx, bwScaled(ctx, bwSSEOpenWait))
 	defer cancel()
 	defer suite.NudgeWhile(wctx)() // publish mode: a target that holds its headers until an event
 	var failed int
@@ -332,21 +338,21 @@ func bwWaitOpen(ctx context.Context, tab *browser.Tab) (bool, string) {
 		return true, ""
 	}
 	if err != nil {
-		return false, fmt.Sprintf("no htmx:sseOpen within %v (EventSource readyState %s)", bwScaled(bwSSEOpenWait), bwReadyName(rec.ReadyState))
+		return false, fmt.Sprintf("no htmx:sseOpen within %v (EventSource readyState %s)", bwScaled(ctx, bwSSEOpenWait), bwReadyName(rec.ReadyState))
 	}
 	return false, fmt.Sprintf("the EventSource failed (htmx:sseError with readyState CLOSED) %d times and never opened", failed)
 }
 
 // bwCapture takes the page's final state and a screenshot.
-func bwCapture(tab *browser.Tab, pageURL string, page browser.Page) *bwTab {
-	t := bwCaptureState(tab, pageURL, page)
-	t.Shot = bwScreenshot(tab)
+func bwCapture(ctx context.Context, tab *browser.Tab, pageURL string, page browser.Page) *bwTab {
+	t := bwCaptureState(ctx, tab, pageURL, page)
+	t.Shot = bwScreenshot(ctx, tab)
 	return t
 }
 
 // bwCaptureState takes the page's state without the (slower) screenshot.
-func bwCaptureState(tab *browser.Tab, pageURL string, page browser.Page) *bwTab {
-	ctx, cancel := context.WithTimeout(context.Background(), bwScaled(bwCaptureBudget))
+func bwCaptureState(ctx context.Context, tab *browser.Tab, pageURL string, page browser.Page) *bwTab {
+	ctx, cancel := context.WithTimeout(context.Background(), bwScaled(ctx, bwCaptureBudget))
 	defer cancel()
 	t := &bwTab{PageURL: pageURL, Page: page, Opened: tab.Opened()}
 	t.Rec, t.RecErr = tab.Recorded(ctx)
@@ -355,8 +361,8 @@ func bwCaptureState(tab *browser.Tab, pageURL string, page browser.Page) *bwTab 
 	return t
 }
 
-func bwScreenshot(tab *browser.Tab) []byte {
-	ctx, cancel := context.WithTimeout(context.Background(), bwScaled(bwCaptureBudget))
+func bwScreenshot(ctx context.Context, tab *browser.Tab) []byte {
+	ctx, cancel := context.WithTimeout(context.Background(), bwScaled(ctx, bwCaptureBudget))
 	defer cancel()
 	png, _ := tab.Screenshot(ctx)
 	return png
@@ -365,7 +371,7 @@ func bwScreenshot(tab *browser.Tab) []byte {
 // bwHarness opens the harness's own stream to the target, recorded over the
 // same window as a page (bounded by ctx and the run's limits).
 func bwHarness(ctx context.Context) (*stream.Conn, error) {
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	return stream.Open(ctx, stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(suite.BrowserLikeHeader())}, cfg.StreamOptions())
 }
 
@@ -377,25 +383,15 @@ func bwPublish(ctx context.Context, p publish.Publisher, ev publish.Event, nonce
 // bwNamesMax is how many of the target's event names a page listens for.
 const bwNamesMax = 3
 
-// bwNames caches what bwObservedNames learnt, for the run: the pages and
-// the run-start work ask for it at once, and it costs a wait.
-var bwNames struct {
+// bwNamesState caches what bwObservedNames learnt, for the run: the pages
+// and the run-start work ask for it at once, and it costs a wait.
+type bwNamesState struct {
 	sync.Mutex
 	known bool
 	names []string
 }
 
-// What a run learnt and started is its own, even when its browser never
-// started (OnStopBrowser resets only pages that did): the next run in the
-// process learns the names of its own target.
-var _ = suite.OnRunEnd(func() {
-	bwNames.Lock()
-	bwNames.known, bwNames.names = false, nil
-	bwNames.Unlock()
-	bwPlan.Lock()
-	bwPlan.started, bwPlan.byName = false, nil
-	bwPlan.Unlock()
-})
+type bwNamesKey struct{}
 
 // bwObservedNames are the named event types the shared observation saw, in
 // order of first arrival, at most max (≤ bwNamesMax). It does not wait for
@@ -403,6 +399,7 @@ var _ = suite.OnRunEnd(func() {
 // for more (or until bwNamesMax are known), so pages started with the run
 // overlap the window.
 func bwObservedNames(ctx context.Context, max int) ([]string, error) {
+	bwNames := suite.RunState(ctx, bwNamesKey{}, func() *bwNamesState { return &bwNamesState{} })
 	bwNames.Lock()
 	defer bwNames.Unlock()
 	if !bwNames.known {
@@ -431,7 +428,7 @@ func bwLearnNames(ctx context.Context) ([]string, error) {
 		seen = len(rec.Parse.Events)
 	}
 	conn.WaitUntil(ctx, func(rec *stream.Recording) bool { collect(rec); return len(names) > 0 })
-	sctx, cancel := context.WithTimeout(ctx, bwScaled(bwNamesSettle))
+	sctx, cancel := context.WithTimeout(ctx, bwScaled(ctx, bwNamesSettle))
 	conn.WaitUntil(sctx, func(rec *stream.Recording) bool { collect(rec); return len(names) >= bwNamesMax })
 	cancel()
 	conn.View(collect)

@@ -17,12 +17,12 @@ import (
 // to the reconnect (browser_reconnect.go). See browser_session.go.
 
 func bwRunSwap(ctx context.Context, b *browser.Browser, s, recon, closing *bwScenario) {
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	p := cfg.Publisher()
 	s.publish = p != nil
 	nonce := suite.Nonce()
 	s.trigger = browser.Trigger{ID: "trigger", GetURL: "/__ssespec/trigger-" + nonce}
-	page := browser.Page{StreamURL: suite.BrowserStreamURL()}
+	page := browser.Page{StreamURL: suite.BrowserStreamURL(ctx)}
 	if s.publish {
 		s.trigger.Event = bwTrigger
 		page.Swaps = []browser.Swap{
@@ -70,14 +70,14 @@ func bwRunSwap(ctx context.Context, b *browser.Browser, s, recon, closing *bwSce
 	finishSwap := func() {
 		once.Do(func() {
 			if s.tab == nil {
-				s.tab = bwCaptureState(tab, pageURL, page)
+				s.tab = bwCaptureState(ctx, tab, pageURL, page)
 			}
-			s.tab.Shot = bwScreenshot(tab)
+			s.tab.Shot = bwScreenshot(ctx, tab)
 			s.finish()
 		})
 	}
 	capture := func() {
-		s.tab = bwCaptureState(tab, pageURL, page)
+		s.tab = bwCaptureState(ctx, tab, pageURL, page)
 		// In observe mode the checks judge the swaps they find, so a page
 		// too busy to answer the final read (laying out huge swaps) is
 		// judged on its newest earlier state; with a publish hook a swap
@@ -154,10 +154,10 @@ func bwPublishSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario, p publ
 		}
 		return true
 	}
-	actx, acancel := context.WithTimeout(ctx, bwScaled(bwArriveWait))
+	actx, acancel := context.WithTimeout(ctx, bwScaled(ctx, bwArriveWait))
 	tab.WaitFor(actx, func(l browser.Log, _ browser.Recorded) bool { return arrived(l) })
 	acancel()
-	ectx, ecancel := context.WithTimeout(ctx, bwScaled(bwEffectWait))
+	ectx, ecancel := context.WithTimeout(ctx, bwScaled(ctx, bwEffectWait))
 	tab.WaitFor(ectx, func(l browser.Log, r browser.Recorded) bool {
 		q := bwTriggerRequest(l, s.trigger)
 		return bwSwappedNonce(r, "named", named) && bwSwappedNonce(r, "message", unnamed) &&
@@ -170,7 +170,7 @@ func bwPublishSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario, p publ
 // element the page has and a few have arrived (or bwObserveWait of the
 // page's running time passed: bwWatch).
 func bwObserveSwaps(ctx context.Context, tab *browser.Tab, s *bwScenario) {
-	s.watched, s.stalled = bwWatch(ctx, tab, bwScaled(bwObserveWait), func(l browser.Log, r browser.Recorded) bool {
+	s.watched, s.stalled = bwWatch(ctx, tab, bwScaled(ctx, bwObserveWait), func(l browser.Log, r browser.Recorded) bool {
 		got := map[string]bool{}
 		for _, e := range r.OfType("htmx:sseMessage") {
 			got[e.Target] = true
@@ -202,8 +202,8 @@ func bwWatch(ctx context.Context, tab *browser.Tab, wait time.Duration, cond fun
 }
 
 // watchedText says how long the page watched for the target's own events.
-func (s *bwScenario) watchedText() string {
-	return heldText(bwScaled(bwObserveWait), s.watched, s.stalled)
+func (s *bwScenario) watchedText(ctx context.Context) string {
+	return heldText(bwScaled(ctx, bwObserveWait), s.watched, s.stalled)
 }
 
 // heldText says how long a page was watched (bwWatch) for wait: wait

@@ -148,36 +148,23 @@ func TestBROWSEROffAndMissing(t *testing.T) {
 	}
 }
 
-// envServerURL hands the parent's reference server to the child run of
-// TestBROWSERCloseSeenByServer.
-const envServerURL = "SSESPEC_TEST_BROWSER_SERVER"
-
 // TestBROWSERCloseSeenByServer shows on the reference server what the
 // suite cannot see on a remote target: after sse-close the server observed
 // the disconnect, and no reconnect followed for 2 s. The reference server
-// runs in this (parent) process and the suite, in its child process, is
-// pointed at it, so the server side stays observable here.
+// runs in the test, beside the suite, so its side stays observable here.
 func TestBROWSERCloseSeenByServer(t *testing.T) {
 	needBrowser(t)
-	url := os.Getenv(envServerURL)
-	var log *streamLog
-	if url == "" {
-		srv := refserver.New(casetest.ReferenceOptions)
-		log = &streamLog{start: time.Now()}
-		ts := httptest.NewServer(log.wrap(srv))
-		t.Cleanup(func() { srv.Close(); ts.Close() })
-		url = ts.URL + "/events"
-		t.Setenv(envServerURL, url)
-	}
+	srv := refserver.New(casetest.ReferenceOptions)
+	log := &streamLog{start: time.Now()}
+	ts := httptest.NewServer(log.wrap(srv))
+	t.Cleanup(func() { srv.Close(); ts.Close() })
+	url := ts.URL + "/events"
 	cfg := casetest.FastConfig(url, "SSE-BROWSER-006")
 	cfg.Window = time.Minute // the shared observation stays open for the whole run
 	cfg.Browser = "on"
 	cfg.BrowserPath = os.Getenv("SSESPEC_BROWSER")
 	cfg.PublishURL = strings.TrimSuffix(url, "/events") + "/publish"
 	r := casetest.Check(t, cfg)
-	if log == nil {
-		return // the child: the parent judges the server side
-	}
 	casetest.Expect(t, r, "SSE-BROWSER-006", reports.Pass, "")
 	res := r.Result("SSE-BROWSER-006")
 	closedMS, _ := res.Evidence["closed_ms"].(float64)

@@ -34,11 +34,11 @@ var _ = suite.Area("CONN", func() {
 		Requirement: "--clients streams (default 50) held open at once are all served 200, and one published event reaches every one of them.",
 		Tolerates:   "servers that send their headers only with the first event (the streams are nudged with a published event and counted when they answer).",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
-		cfg := suite.Current()
+		p := suite.NeedPublisher(ctx)
+		cfg := suite.Current(ctx)
 		n := cfg.Clients
 		conns, errs := connOpen(ctx, n)
-		suite.Cleanup(func() { connCloseAll(conns) })
+		suite.Cleanup(ctx, func() { connCloseAll(conns) })
 
 		var open []*stream.Conn
 		refused := map[string]int{}
@@ -50,7 +50,7 @@ var _ = suite.Area("CONN", func() {
 			open = append(open, c)
 		}
 		if len(open) == 0 {
-			suite.Failf(fmt.Sprintf("%d streams open at once", n), "every one of the %d streams was refused: %s", n, connCounts(refused))
+			suite.Failf(ctx, fmt.Sprintf("%d streams open at once", n), "every one of the %d streams was refused: %s", n, connCounts(refused))
 		}
 
 		nonce := suite.Nonce()
@@ -82,11 +82,11 @@ var _ = suite.Area("CONN", func() {
 			}
 			ms = append(ms, float64(d.Microseconds())/1000)
 		}
-		suite.Evidence("clients", n)
-		suite.Evidence("refused", refused)
-		suite.Evidence("missed", missed)
-		suite.Evidence("latency_ms", map[string][]float64{"broadcast": ms})
-		suite.Evidence("budget_ms", cfg.LatencyBudget.Milliseconds())
+		suite.Evidence(ctx, "clients", n)
+		suite.Evidence(ctx, "refused", refused)
+		suite.Evidence(ctx, "missed", missed)
+		suite.Evidence(ctx, "latency_ms", map[string][]float64{"broadcast": ms})
+		suite.Evidence(ctx, "budget_ms", cfg.LatencyBudget.Milliseconds())
 
 		var problems []string
 		if len(refused) > 0 {
@@ -99,11 +99,11 @@ var _ = suite.Area("CONN", func() {
 			suite.Undecided("%d of the %d open streams stopped recording at the harness's limits (--max-bytes per stream, %d MiB for all streams together) before the broadcast could arrive (the target sends a lot); lower --clients to judge them",
 				capped, len(open), stream.DefaultBudget>>20)
 		}
-		suite.Require(len(problems) == 0, fmt.Sprintf("%d streams open at once, all of them receiving the broadcast within %v", n, deadline),
+		suite.Require(ctx, len(problems) == 0, fmt.Sprintf("%d streams open at once, all of them receiving the broadcast within %v", n, deadline),
 			"%s", strings.Join(problems, "; "))
 		if len(ms) > 0 {
 			slices.Sort(ms)
-			suite.Note("all %d streams received the broadcast; slowest after %.1f ms", n, ms[len(ms)-1])
+			suite.Note(ctx, "all %d streams received the broadcast; slowest after %.1f ms", n, ms[len(ms)-1])
 		}
 	})
 
@@ -120,8 +120,8 @@ var _ = suite.Area("CONN", func() {
 		Title:       "Abandoned streams are released",
 		Requirement: "After 200 streams were opened and abruptly dropped, a fresh stream still opens and an event published to it meets the latency budget.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
-		cfg := suite.Current()
+		p := suite.NeedPublisher(ctx)
+		cfg := suite.Current(ctx)
 		const total, batch = 200, 20
 		refused, firstRefused := map[string]int{}, 0
 		for done := 0; done < total; done += batch {
@@ -136,8 +136,8 @@ var _ = suite.Area("CONN", func() {
 				}
 			}
 		}
-		suite.Evidence("dropped", total)
-		suite.Evidence("refused_while_dropping", refused)
+		suite.Evidence(ctx, "dropped", total)
+		suite.Evidence(ctx, "refused_while_dropping", refused)
 
 		// A server may only notice a dead stream when its next write fails,
 		// at the latest one keepalive interval later.
@@ -162,39 +162,39 @@ var _ = suite.Area("CONN", func() {
 			if firstRefused > 0 {
 				dropping = fmt.Sprintf("; refusals began at stream %d of the %d dropped (%s)", firstRefused, total, connCounts(refused))
 			}
-			suite.Failf("a fresh stream opens after 200 abandoned ones",
+			suite.Failf(ctx, "a fresh stream opens after 200 abandoned ones",
 				"after %d streams were opened and dropped, a fresh stream was still refused %v later: %s%s",
 				total, time.Since(start).Round(time.Millisecond), why, dropping)
 		}
-		suite.Evidence("fresh_opened_after_ms", time.Since(start).Milliseconds())
+		suite.Evidence(ctx, "fresh_opened_after_ms", time.Since(start).Milliseconds())
 
 		var lat []time.Duration
 		for range 3 {
 			nonce := suite.Nonce()
 			pub := suite.PublishEvent(ctx, p, publish.Event{Data: "after drops " + nonce}, nonce)
-			ev, ok := suite.Await(ctx, c, nonce, rpubWait())
+			ev, ok := suite.Await(ctx, c, nonce, rpubWait(ctx))
 			if !ok {
-				suite.AttachRecording("conn-002-fresh", c.Close())
-				suite.Failf("a fresh stream receives published events after 200 abandoned ones",
-					"after %d streams were opened and dropped, a fresh stream opened but an event published to it never arrived (waited %v)", total, rpubWait())
+				suite.AttachRecording(ctx, "conn-002-fresh", c.Close())
+				suite.Failf(ctx, "a fresh stream receives published events after 200 abandoned ones",
+					"after %d streams were opened and dropped, a fresh stream opened but an event published to it never arrived (waited %v)", total, rpubWait(ctx))
 			}
 			lat = append(lat, suite.Latency(c.Recording(), pub, ev))
 		}
-		suite.AttachRecording("conn-002-fresh", c.Close())
+		suite.AttachRecording(ctx, "conn-002-fresh", c.Close())
 		var ms []float64
 		for _, d := range lat {
 			ms = append(ms, float64(d.Microseconds())/1000)
 		}
-		suite.Evidence("latency_ms", map[string][]float64{"after 200 dropped": ms})
-		suite.Evidence("budget_ms", cfg.LatencyBudget.Milliseconds())
+		suite.Evidence(ctx, "latency_ms", map[string][]float64{"after 200 dropped": ms})
+		suite.Evidence(ctx, "budget_ms", cfg.LatencyBudget.Milliseconds())
 		sorted := slices.Clone(lat)
 		slices.Sort(sorted)
 		median := sorted[len(sorted)/2]
-		suite.Require(median <= cfg.LatencyBudget,
+		suite.Require(ctx, median <= cfg.LatencyBudget,
 			fmt.Sprintf("publish→receipt within %v on a fresh stream", cfg.LatencyBudget),
 			"degraded: after %d streams were opened and dropped, events took %v (median of %s)", total, median.Round(time.Millisecond), connDurations(lat))
 		if len(refused) > 0 {
-			suite.Note("%d of the %d streams opened %d at a time were refused (%s); SSE-CONN-001 judges concurrent capacity", connSum(refused), total, batch, connCounts(refused))
+			suite.Note(ctx, "%d of the %d streams opened %d at a time were refused (%s); SSE-CONN-001 judges concurrent capacity", connSum(refused), total, batch, connCounts(refused))
 		}
 	})
 
@@ -206,7 +206,7 @@ var _ = suite.Area("CONN", func() {
 		Title:       "An HTTPS target offers HTTP/2",
 		Requirement: "Over HTTP/1.1 a browser holds one of its six connections per origin for each open stream; an https target offers h2 in ALPN so streams share one connection.",
 	}, func(ctx context.Context) {
-		cfg := suite.Current()
+		cfg := suite.Current(ctx)
 		u, err := url.Parse(cfg.URL)
 		if err != nil {
 			suite.Undecided("--url %q: %v", cfg.URL, err)
@@ -230,12 +230,12 @@ var _ = suite.Area("CONN", func() {
 		}
 		proto := conn.(*tls.Conn).ConnectionState().NegotiatedProtocol
 		conn.Close()
-		suite.Evidence("alpn_offered", []string{"h2", "http/1.1"})
-		suite.Evidence("alpn_negotiated", proto)
+		suite.Evidence(ctx, "alpn_offered", []string{"h2", "http/1.1"})
+		suite.Evidence(ctx, "alpn_negotiated", proto)
 		if proto == "" {
 			proto = "no protocol"
 		}
-		suite.Require(proto == "h2", "ALPN selects h2 when the client offers h2 and http/1.1",
+		suite.Require(ctx, proto == "h2", "ALPN selects h2 when the client offers h2 and http/1.1",
 			"ALPN selected %s: HTTP/1.1 only", proto)
 	})
 })
@@ -246,7 +246,7 @@ var _ = suite.Area("CONN", func() {
 // recording.
 func connOpen(ctx context.Context, n int) ([]*stream.Conn, []error) {
 	conns, errs := make([]*stream.Conn, n), make([]error, n)
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	opts := cfg.StreamOptions()
 	opts.HeaderTimeout = 5 * time.Second
 	req := stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(suite.BrowserLikeHeader())}

@@ -33,12 +33,12 @@ var _ = suite.Area("CONN", func() {
 		Requirement: "60 events published at once by 12 concurrent publishers each arrive exactly once on each of 5 open streams: none lost, none repeated.",
 		Tolerates:   "any interleaving of the concurrent events (their relative order is not judged), and events of the target's own in between.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conns := make([]*stream.Conn, concStreams)
 		for i := range conns {
 			conns[i] = liveStream(ctx, p)
 		}
-		suite.Cleanup(func() { connCloseAll(conns) })
+		suite.Cleanup(ctx, func() { connCloseAll(conns) })
 
 		total := concPublishers * concEach
 		datas := make([]string, total) // each event's exact data
@@ -77,9 +77,9 @@ var _ = suite.Area("CONN", func() {
 		var problems []string
 		counts := make([]map[string]int, len(conns))
 		for i, c := range conns {
-			_, arrived := suite.Await(ctx, c, sn, eventWait())
+			_, arrived := suite.Await(ctx, c, sn, eventWait(ctx))
 			rec := c.Close()
-			suite.AttachRecording(fmt.Sprintf("conn-005-stream-%d", i+1), rec)
+			suite.AttachRecording(ctx, fmt.Sprintf("conn-005-stream-%d", i+1), rec)
 			counts[i] = concCount(rec, datas)
 			if what := concProblems(counts[i], datas); what != "" || !arrived {
 				if !arrived {
@@ -88,10 +88,10 @@ var _ = suite.Area("CONN", func() {
 				problems = append(problems, fmt.Sprintf("stream %d: %s", i+1, what))
 			}
 		}
-		suite.Evidence("streams", concStreams)
-		suite.Evidence("publishers", concPublishers)
-		suite.Evidence("events", total)
-		suite.Require(len(problems) == 0,
+		suite.Evidence(ctx, "streams", concStreams)
+		suite.Evidence(ctx, "publishers", concPublishers)
+		suite.Evidence(ctx, "events", total)
+		suite.Require(ctx, len(problems) == 0,
 			fmt.Sprintf("each of the %d concurrently published events exactly once on each of %d streams", total, concStreams),
 			"%s", strings.Join(problems, "; "))
 	})

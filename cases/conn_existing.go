@@ -40,9 +40,9 @@ var _ = suite.Area("CONN", func() {
 		Requirement: "Opening a stream makes the server send no copy of earlier events (a welcome, recent history) to the streams already open; servers whose own events repeat, or that greet only the new client, pass.",
 		Tolerates:   "servers whose own events repeat on their own schedule, a welcome sent only to the new client, a constant notice such as a presence count, and per-connection generators.",
 	}, func(ctx context.Context) {
-		cfg := suite.Current()
+		cfg := suite.Current(ctx)
 		a, err := suite.OpenStream(ctx, nil, stream.Options{})
-		suite.Cleanup(func() { a.Close() })
+		suite.Cleanup(ctx, func() { a.Close() })
 		if err != nil {
 			suite.Undecided("could not open the first stream: %v", err)
 		}
@@ -63,8 +63,8 @@ var _ = suite.Area("CONN", func() {
 		if p := cfg.Publisher(); p != nil {
 			nonce = suite.Nonce()
 			suite.PublishEvent(ctx, p, publish.Event{Data: "existing " + nonce}, nonce)
-			if _, ok := suite.Await(ctx, a, nonce, rpubWait()); !ok {
-				suite.Note("the event published before the connects did not reach the open stream within %v, so it was not used", rpubWait())
+			if _, ok := suite.Await(ctx, a, nonce, rpubWait(ctx)); !ok {
+				suite.Note(ctx, "the event published before the connects did not reach the open stream within %v, so it was not used", rpubWait(ctx))
 				nonce = ""
 			}
 		}
@@ -72,7 +72,7 @@ var _ = suite.Area("CONN", func() {
 		var rounds []connRound
 		for i := 1; i <= 2; i++ {
 			c, err := suite.OpenStream(ctx, nil, stream.Options{})
-			suite.Cleanup(func() { c.Close() })
+			suite.Cleanup(ctx, func() { c.Close() })
 			if err != nil {
 				suite.Undecided("could not open new stream %d: %v", i, err)
 			}
@@ -91,11 +91,11 @@ var _ = suite.Area("CONN", func() {
 				endedAt = r.EndAt
 			}
 		})
-		suite.AttachRecording("existing", a.Close())
+		suite.AttachRecording(ctx, "existing", a.Close())
 		if endedAt > 0 && endedAt < rounds[1].end {
 			suite.Skipf("the open stream ended (%d ms) before the new streams' connects could be watched on it; nothing to judge", endedAt.Milliseconds())
 		}
-		suite.Evidence("new_streams_ms", []int64{rounds[0].start.Milliseconds(), rounds[1].start.Milliseconds()})
+		suite.Evidence(ctx, "new_streams_ms", []int64{rounds[0].start.Milliseconds(), rounds[1].start.Milliseconds()})
 
 		if nonce != "" {
 			var again []string
@@ -109,7 +109,7 @@ var _ = suite.Area("CONN", func() {
 				}
 			}
 			if len(again) > 0 {
-				suite.Failf("no copy of an earlier event on the open streams when a new one connects",
+				suite.Failf(ctx, "no copy of an earlier event on the open streams when a new one connects",
 					"the event the suite published before the new streams connected arrived again on the open stream %s", strings.Join(again, ", "))
 			}
 		}
@@ -119,15 +119,15 @@ var _ = suite.Area("CONN", func() {
 		for _, r := range rounds {
 			found = append(found, connResent(evs, r, routine))
 		}
-		suite.Evidence("resent", found)
+		suite.Evidence(ctx, "resent", found)
 		if len(found[0]) == 0 || len(found[1]) == 0 || max(len(found[0]), len(found[1])) < 2 {
 			if len(found[0])+len(found[1]) > 0 {
-				suite.Note("after the connects the open stream received again %s and %s, which it already had: too little to tell from a coincidence or a constant notice",
+				suite.Note(ctx, "after the connects the open stream received again %s and %s, which it already had: too little to tell from a coincidence or a constant notice",
 					connCount(found[0]), connCount(found[1]))
 			}
 			return
 		}
-		suite.Failf("no copy of an earlier event on the open streams when a new one connects",
+		suite.Failf(ctx, "no copy of an earlier event on the open streams when a new one connects",
 			"each new stream (opened at %d ms and %d ms) made the open stream receive again, in a burst, events it already had: %s; then %s",
 			rounds[0].start.Milliseconds(), rounds[1].start.Milliseconds(), listSome(found[0], 5, ", "), listSome(found[1], 5, ", "))
 	})

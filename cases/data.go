@@ -23,7 +23,7 @@ var _ = suite.Area("DATA", func() {
 		Title:       "A payload with line feeds arrives intact",
 		Requirement: "Each line of a multi-line payload is sent as its own data: line, so the client rejoins exactly the payload (r3labs/sse #62 sent only the first line).",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		payloads := []string{
 			suite.Nonce() + "\nsecond line\nthird line",
@@ -41,13 +41,13 @@ var _ = suite.Area("DATA", func() {
 		Title:       "CRLF and lone CR in a payload arrive as line feeds",
 		Requirement: "CR and CRLF in a payload are line breaks to the client; the server splits on them like on LF, so none reaches the wire inside a data: line and the payload arrives with LF.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
 		sent := nonce + " crlf\r\nafter crlf\rafter cr\nafter lf"
 		want := nonce + " crlf\nafter crlf\nafter cr\nafter lf"
 		ev, rec := roundTrip(ctx, conn, p, publish.Event{Data: sent}, nonce)
-		requireData(rec, ev, want, "CRLF and CR arrive as LF")
+		requireData(ctx, rec, ev, want, "CRLF and CR arrive as LF")
 	})
 
 	// Data is UTF-8 text; only CR and LF end a line. U+2028/U+2029/U+0085
@@ -58,12 +58,12 @@ var _ = suite.Area("DATA", func() {
 		Title:       "Non-ASCII, U+2028, U+2029, U+0085 and NUL round-trip byte-exact",
 		Requirement: "Only CR and LF are line breaks in an event stream; every other character, including U+2028, U+2029, U+0085 and NUL, arrives unchanged.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
 		sent := nonce + " é ß 日本語 😀 |\u2028|\u2029|\u0085|\x00| end"
 		ev, rec := roundTrip(ctx, conn, p, publish.Event{Data: sent}, nonce)
-		requireData(rec, ev, sent, "byte-exact")
+		requireData(ctx, rec, ev, sent, "byte-exact")
 	})
 
 	// "If value starts with a U+0020 SPACE character, remove it from value."
@@ -74,12 +74,12 @@ var _ = suite.Area("DATA", func() {
 		Title:       "A leading space in the payload survives",
 		Requirement: "The client removes one space after the colon, so the server writes \"data: \" before every line; a payload's own leading spaces then survive.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
 		sent := " one leading space\n  two leading spaces\n" + nonce // the nonce on a later line
 		ev, rec := roundTrip(ctx, conn, p, publish.Event{Data: sent}, nonce)
-		requireData(rec, ev, sent, "leading spaces kept")
+		requireData(ctx, rec, ev, sent, "leading spaces kept")
 	})
 
 	// Streams have no size limit; fixed line buffers (64 KiB is common)
@@ -89,18 +89,18 @@ var _ = suite.Area("DATA", func() {
 		Title:       "A 1 MiB payload arrives intact",
 		Requirement: "A 1 MiB single-line payload arrives as one event, byte-exact: not truncated, split into several events or ending the stream.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
 		sent := nonce + " " + repeatTo("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_", 1<<20-len(nonce)-1)
 		pub := suite.PublishEvent(ctx, p, publish.Event{Data: sent}, nonce)
-		ev, ok := suite.Await(ctx, conn, pub.Nonce, 5*time.Second+suite.Current().LatencyBudget)
+		ev, ok := suite.Await(ctx, conn, pub.Nonce, 5*time.Second+suite.Current(ctx).LatencyBudget)
 		rec := conn.Close()
-		suite.AttachRecording("SSE-DATA-005", rec)
+		suite.AttachRecording(ctx, "SSE-DATA-005", rec)
 		if !ok {
-			suite.Failf("one event carrying the 1 MiB payload", "no event carrying it arrived within %v%s%s", 5*time.Second+suite.Current().LatencyBudget, ended(rec), nonceLost(rec, pub.Nonce))
+			suite.Failf(ctx, "one event carrying the 1 MiB payload", "no event carrying it arrived within %v%s%s", 5*time.Second+suite.Current(ctx).LatencyBudget, ended(rec), nonceLost(rec, pub.Nonce))
 		}
-		requireData(rec, ev, sent, "the 1 MiB payload byte-exact")
+		requireData(ctx, rec, ev, sent, "the 1 MiB payload byte-exact")
 	})
 
 	// "If the data buffer is an empty string, set the data buffer and the
@@ -111,7 +111,7 @@ var _ = suite.Area("DATA", func() {
 		Title:       "An empty payload is delivered as an event with empty data",
 		Requirement: "An empty payload is sent as a \"data:\" line with nothing after it, so the client fires an event with empty data; without a data: line no event fires (r3labs/sse #46).",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		var from int64
 		conn.View(func(r *stream.Recording) { from = r.Bytes })
@@ -122,18 +122,18 @@ var _ = suite.Area("DATA", func() {
 		for _, ev := range rec.Parse.Events {
 			if ev.Offset >= from && ev.End <= sentinel.Offset && ev.Data == "" {
 				if ev.Type != name {
-					suite.Note("the empty event arrived with type %q (published as %q)", ev.Type, name)
+					suite.Note(ctx, "the empty event arrived with type %q (published as %q)", ev.Type, name)
 				}
 				return
 			}
 		}
 		for _, b := range rec.Parse.Blocks {
 			if b.Offset >= from && b.End <= sentinel.Offset && !b.Dispatched {
-				suite.Failf("an event with empty data (a \"data:\" line with no value)",
+				suite.Failf(ctx, "an event with empty data (a \"data:\" line with no value)",
 					"the block sent for it has no data: line, so no event fires: %q", wire(rec, b.Offset, b.End))
 			}
 		}
-		suite.Failf("an event with empty data", "no event fired for the empty payload before the next event arrived; the wire in between: %q",
+		suite.Failf(ctx, "an event with empty data", "no event fired for the empty payload before the next event arrived; the wire in between: %q",
 			wire(rec, from, sentinel.Offset))
 	})
 
@@ -144,7 +144,7 @@ var _ = suite.Area("DATA", func() {
 		Title:       "A multi-line HTML fragment arrives byte-exact",
 		Requirement: "An htmx swap payload, a multi-line HTML fragment with indentation, tabs, quotes and entities, arrives byte-exact (no line breaks stripped or joined differently).",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
 		sent := `<div id="` + nonce + `" class="row" hx-swap-oob="true">` + "\n" +
@@ -153,14 +153,16 @@ var _ = suite.Area("DATA", func() {
 			"  <pre>  indented\n\ttabbed\n</pre>\n" +
 			"</div>"
 		ev, rec := roundTrip(ctx, conn, p, publish.Event{Data: sent}, nonce)
-		requireData(rec, ev, sent, "the fragment byte-exact")
+		requireData(ctx, rec, ev, sent, "the fragment byte-exact")
 	})
 })
 
 // Publish-mode helpers, shared by the FLUSH, NAME and DATA checks.
 
 // eventWait bounds one wait for a published event to arrive.
-func eventWait() time.Duration { return 2*time.Second + suite.Current().LatencyBudget }
+func eventWait(ctx context.Context) time.Duration {
+	return 2*time.Second + suite.Current(ctx).LatencyBudget
+}
 
 // openStream opens the check's own stream; a target that cannot be
 // streamed from leaves nothing to publish to.
@@ -209,8 +211,8 @@ func warmUp(ctx context.Context, conn *stream.Conn, p publish.Publisher, limit t
 // liveStream is a stream the target is known to deliver published events to.
 func liveStream(ctx context.Context, p publish.Publisher) *stream.Conn {
 	conn := openStream(ctx)
-	if !warmUp(ctx, conn, p, eventWait()) {
-		suite.Undecided("no published event reached a fresh stream within %v (the publish hook %s answered 2xx); nothing to judge", eventWait(), p)
+	if !warmUp(ctx, conn, p, eventWait(ctx)) {
+		suite.Undecided("no published event reached a fresh stream within %v (the publish hook %s answered 2xx); nothing to judge", eventWait(ctx), p)
 	}
 	return conn
 }
@@ -220,11 +222,11 @@ func liveStream(ctx context.Context, p publish.Publisher) *stream.Conn {
 // never arrives fails the check.
 func roundTrip(ctx context.Context, conn *stream.Conn, p publish.Publisher, ev publish.Event, nonce string) (parser.Event, *stream.Recording) {
 	pub := suite.PublishEvent(ctx, p, ev, nonce)
-	got, ok := suite.Await(ctx, conn, nonce, eventWait())
+	got, ok := suite.Await(ctx, conn, nonce, eventWait(ctx))
 	rec := conn.Close()
-	suite.AttachRecording(suite.CheckID(ctx), rec)
+	suite.AttachRecording(ctx, suite.CheckID(ctx), rec)
 	if !ok {
-		suite.Failf("the published event arrives", "no event carrying the nonce %s arrived within %v of its publish%s%s", pub.Nonce, eventWait(), ended(rec), nonceLost(rec, pub.Nonce))
+		suite.Failf(ctx, "the published event arrives", "no event carrying the nonce %s arrived within %v of its publish%s%s", pub.Nonce, eventWait(ctx), ended(rec), nonceLost(rec, pub.Nonce))
 	}
 	return got, rec
 }
@@ -237,15 +239,15 @@ func checkPayloads(ctx context.Context, conn *stream.Conn, p publish.Publisher, 
 		nonces[i], _, _ = strings.Cut(data, "\n")
 		suite.PublishEvent(ctx, p, publish.Event{Event: name, Data: data}, nonces[i])
 	}
-	got := awaitAll(ctx, conn, nonces, eventWait())
+	got := awaitAll(ctx, conn, nonces, eventWait(ctx))
 	rec := conn.Close()
-	suite.AttachRecording(suite.CheckID(ctx), rec)
+	suite.AttachRecording(ctx, suite.CheckID(ctx), rec)
 	for i, data := range payloads {
 		ev, ok := got[nonces[i]]
 		if !ok {
-			suite.Failf("the published event arrives", "no event carrying %s arrived within %v%s%s", nonces[i], eventWait(), ended(rec), nonceLost(rec, nonces[i]))
+			suite.Failf(ctx, "the published event arrives", "no event carrying %s arrived within %v%s%s", nonces[i], eventWait(ctx), ended(rec), nonceLost(rec, nonces[i]))
 		}
-		requireData(rec, ev, data, "the payload byte-exact")
+		requireData(ctx, rec, ev, data, "the payload byte-exact")
 	}
 }
 
@@ -272,7 +274,7 @@ func awaitAll(ctx context.Context, conn *stream.Conn, nonces []string, timeout t
 
 // requireData fails unless ev carries exactly want, describing the first
 // difference and what was on the wire.
-func requireData(rec *stream.Recording, ev parser.Event, want, expected string) {
+func requireData(ctx context.Context, rec *stream.Recording, ev parser.Event, want, expected string) {
 	got := ev.Data
 	if got == want {
 		return
@@ -291,7 +293,7 @@ func requireData(rec *stream.Recording, ev parser.Event, want, expected string) 
 		what = fmt.Sprintf("differs from byte %d: sent …%q…, received …%q… (%d bytes sent, %d received)",
 			i, excerpt(want, i), excerpt(got, i), len(want), len(got))
 	}
-	suite.Failf(expected+": "+quoteShort(want), "%s; on the wire: %q", what, wire(rec, ev.Offset, ev.End))
+	suite.Failf(ctx, expected+": "+quoteShort(want), "%s; on the wire: %q", what, wire(rec, ev.Offset, ev.End))
 }
 
 // excerpt is s around byte at, cut at rune boundaries.

@@ -18,8 +18,8 @@ import (
 // judgeLatency; a series with only outliers over budget is measured once
 // more on the same stream and both are judged together.
 func checkFlushEach(ctx context.Context) {
-	p := suite.NeedPublisher()
-	budget := suite.Current().LatencyBudget
+	p := suite.NeedPublisher(ctx)
+	budget := suite.Current(ctx).LatencyBudget
 	conn := openStream(ctx)
 	warmUp(ctx, conn, p, time.Second) // not judged: a late subscription is not a flush delay
 	ctl := startLatencyControl(ctx)
@@ -52,18 +52,18 @@ func checkFlushEach(ctx context.Context) {
 	}
 	series = min(series, 2)
 	rec := conn.Close()
-	suite.AttachRecording("SSE-FLUSH-001", rec)
+	suite.AttachRecording(ctx, "SSE-FLUSH-001", rec)
 
 	all.summarise()
-	suite.Evidence("latency_ms", map[string][]float64{"latency": arrivedMS(all.raw), "suite's own loopback (control)": arrivedMS(control)})
-	suite.Evidence("budget_ms", ms(budget))
+	suite.Evidence(ctx, "latency_ms", map[string][]float64{"latency": arrivedMS(all.raw), "suite's own loopback (control)": arrivedMS(control)})
+	suite.Evidence(ctx, "budget_ms", ms(budget))
 	for k, d := range map[string]time.Duration{"p50_ms": all.p50, "p95_ms": all.p95, "max_ms": all.max} {
 		if d != math.MaxInt64 { // an event that never arrived has no number
-			suite.Evidence(k, ms(d))
+			suite.Evidence(ctx, k, ms(d))
 		}
 	}
-	suite.Evidence("batched_reads", batchMsg)
-	suite.Evidence("series", series)
+	suite.Evidence(ctx, "batched_reads", batchMsg)
+	suite.Evidence(ctx, "series", series)
 
 	n := len(all.raw)
 	expected := fmt.Sprintf("each of %d events within %v, one read each (late events in at most one run of consecutive events per ten)", n, budget)
@@ -83,13 +83,13 @@ func checkFlushEach(ctx context.Context) {
 	if len(batchMsg) > j.Allowed || len(batchMsg) > 0 && len(problems) > 0 {
 		problems = append(problems, fmt.Sprintf("%d events arrived batched, in %d reads: %s", held, len(batchMsg), strings.Join(batchMsg, "; ")))
 	}
-	suite.Require(len(problems) == 0, expected, "%s (p50 %s, p95 %s, max %s over %d series)",
+	suite.Require(ctx, len(problems) == 0, expected, "%s (p50 %s, p95 %s, max %s over %d series)",
 		strings.Join(problems, "; "), msTenths(all.p50), msTenths(all.p95), msTenths(all.max), series)
 	note := fmt.Sprintf("p50 %s, p95 %s, max %s over %d events (budget %v); %s", msTenths(all.p50), msTenths(all.p95), msTenths(all.max), n, budget, j.Why)
 	if series > 1 {
 		note += "; measured twice: the first series had only outliers"
 	}
-	suite.Note("%s", note)
+	suite.Note(ctx, "%s", note)
 }
 
 // flushSeries publishes flushEvents events flushGap apart and measures

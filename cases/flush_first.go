@@ -14,8 +14,8 @@ import (
 // two fresh streams. A try where the suite's own loopback stream stalled
 // while the event was in flight is a late try, never a held flush.
 func checkFlushFirst(ctx context.Context) {
-	p := suite.NeedPublisher()
-	budget := suite.Current().LatencyBudget
+	p := suite.NeedPublisher(ctx)
+	budget := suite.Current(ctx).LatencyBudget
 	hold := max(500*time.Millisecond, 3*budget) // how long the first event may take before a second is published
 	ctl := startLatencyControl(ctx)
 	var (
@@ -41,14 +41,14 @@ func checkFlushFirst(ctx context.Context) {
 		first := suite.PublishEvent(ctx, p, publish.Event{Data: "first " + nonce}, nonce)
 		if ev, ok := suite.Await(ctx, conn, nonce, hold); ok {
 			rec := conn.Close()
-			suite.AttachRecording(fmt.Sprintf("SSE-FLUSH-002 try %d", try+1), rec)
+			suite.AttachRecording(ctx, fmt.Sprintf("SSE-FLUSH-002 try %d", try+1), rec)
 			lat := suite.Latency(rec, first, ev)
 			if lat <= budget {
-				suite.Evidence("first_ms", ms(lat))
+				suite.Evidence(ctx, "first_ms", ms(lat))
 				if try == 0 {
-					suite.Note("the first event arrived %s after its publish", msTenths(lat))
+					suite.Note(ctx, "the first event arrived %s after its publish", msTenths(lat))
 				} else {
-					suite.Note("first try: %s; on a fresh stream the first event arrived %s after its publish",
+					suite.Note(ctx, "first try: %s; on a fresh stream the first event arrived %s after its publish",
 						strings.Join(lateNotes(), ", "), msTenths(lat))
 				}
 				return
@@ -59,9 +59,9 @@ func checkFlushFirst(ctx context.Context) {
 		}
 		n2 := suite.Nonce()
 		second := suite.PublishEvent(ctx, p, publish.Event{Data: "second " + n2}, n2)
-		got := awaitAll(ctx, conn, []string{nonce, n2}, eventWait())
+		got := awaitAll(ctx, conn, []string{nonce, n2}, eventWait(ctx))
 		rec := conn.Close()
-		suite.AttachRecording(fmt.Sprintf("SSE-FLUSH-002 try %d", try+1), rec)
+		suite.AttachRecording(ctx, fmt.Sprintf("SSE-FLUSH-002 try %d", try+1), rec)
 		ev, firstOK := got[nonce]
 		_, secondOK := got[n2]
 		if firstOK { // later than hold: held, unless the machine itself stalled meanwhile
@@ -73,22 +73,22 @@ func checkFlushFirst(ctx context.Context) {
 		}
 		switch {
 		case firstOK && ev.At < rec.Since(second.At):
-			suite.Failf(fmt.Sprintf("the first event within %v", budget),
+			suite.Failf(ctx, fmt.Sprintf("the first event within %v", budget),
 				"the first event after connect arrived %s after its publish", msTenths(suite.Latency(rec, first, ev)))
 		case firstOK:
-			suite.Evidence("first_ms", ms(suite.Latency(rec, first, ev)))
-			suite.Failf(fmt.Sprintf("the first event within %v", budget),
+			suite.Evidence(ctx, "first_ms", ms(suite.Latency(rec, first, ev)))
+			suite.Failf(ctx, fmt.Sprintf("the first event within %v", budget),
 				"the first event arrived only after a second was published: %s after its publish, %s after the second's",
 				msTenths(suite.Latency(rec, first, ev)), msTenths(suite.Latency(rec, second, ev)))
 		case secondOK:
 			lost++
 		default:
-			suite.Failf(fmt.Sprintf("the first event within %v", budget),
-				"neither the first event (%v) nor a second one (%v) arrived%s%s", hold+eventWait(), eventWait(), encodingNote(rec), ended(rec))
+			suite.Failf(ctx, fmt.Sprintf("the first event within %v", budget),
+				"neither the first event (%v) nor a second one (%v) arrived%s%s", hold+eventWait(ctx), eventWait(ctx), encodingNote(rec), ended(rec))
 		}
 	}
 	if lost == 2 {
-		suite.Failf(fmt.Sprintf("the first event within %v", budget),
+		suite.Failf(ctx, fmt.Sprintf("the first event within %v", budget),
 			"on two fresh streams the first event published after connect never arrived, while a second one did")
 	}
 	// Both tries late (or one lost): judged against the machine's own
@@ -99,10 +99,10 @@ func checkFlushFirst(ctx context.Context) {
 	case j.Outcome == latencyUndecided && ctl != nil:
 		suite.Undecided("%s", j.Why)
 	case j.Outcome == latencyPass && j.Late == 0 && lost == 0:
-		suite.Note("the first event arrived late on both tries (%s), each explained by the machine's own delay then: %s", strings.Join(lateNotes(), ", "), j.Why)
+		suite.Note(ctx, "the first event arrived late on both tries (%s), each explained by the machine's own delay then: %s", strings.Join(lateNotes(), ", "), j.Why)
 		return
 	}
-	suite.Failf(fmt.Sprintf("the first event within %v", budget), "the first event after connect arrived late: %s (%s)",
+	suite.Failf(ctx, fmt.Sprintf("the first event within %v", budget), "the first event after connect arrived late: %s (%s)",
 		strings.Join(lateNotes(), ", then "), j.Why)
 }
 

@@ -28,10 +28,10 @@ var _ = suite.Area("FRAME", func() {
 		res := rec.Parse
 		i := frameLineAt(res, off)
 		ln := res.Lines[i]
-		suite.Evidence("invalid_utf8", frameRef(res, i, off))
-		suite.Failf("a body a strict UTF-8 decoder accepts",
+		suite.Evidence(ctx, "invalid_utf8", frameRef(ctx, res, i, off))
+		suite.Failf(ctx, "a body a strict UTF-8 decoder accepts",
 			"invalid UTF-8 byte 0x%02X at byte %d (line %d%s): %s",
-			ln.Raw[off-ln.Offset], off, i+1, frameAt(ln.At), quoteWire(ln.Raw))
+			ln.Raw[off-ln.Offset], off, i+1, frameAt(ctx, ln.At), quoteWire(ln.Raw))
 	})
 
 	// "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark
@@ -46,13 +46,13 @@ var _ = suite.Area("FRAME", func() {
 		res := rec.Parse
 		var refs []frameLoc
 		for _, off := range res.StrayBOMs {
-			refs = append(refs, frameRef(res, frameLineAt(res, off), off))
+			refs = append(refs, frameRef(ctx, res, frameLineAt(res, off), off))
 		}
 		if len(refs) > 0 {
-			frameFail("stray_boms", refs, "no U+FEFF except one at byte 0", "U+FEFF at the start of a line other than byte 0")
+			frameFail(ctx, "stray_boms", refs, "no U+FEFF except one at byte 0", "U+FEFF at the start of a line other than byte 0")
 		}
 		if res.BOM {
-			suite.Note("the body starts with a BOM, which clients strip")
+			suite.Note(ctx, "the body starts with a BOM, which clients strip")
 		}
 	})
 
@@ -72,7 +72,7 @@ var _ = suite.Area("FRAME", func() {
 			if ln.Kind != parser.KindField || ln.Known || ln.Ending == parser.EndingNone {
 				continue
 			}
-			r := frameRef(res, i, ln.Offset)
+			r := frameRef(ctx, res, i, ln.Offset)
 			switch {
 			case !bytes.ContainsRune(ln.Raw, ':'):
 				r.Why = "a text line without a colon"
@@ -84,7 +84,7 @@ var _ = suite.Area("FRAME", func() {
 			refs = append(refs, r)
 		}
 		if len(refs) > 0 {
-			frameFail("unknown_lines", refs, "only comments and data/event/id/retry fields", "%d line(s) that clients ignore", len(refs))
+			frameFail(ctx, "unknown_lines", refs, "only comments and data/event/id/retry fields", "%d line(s) that clients ignore", len(refs))
 		}
 	})
 
@@ -116,19 +116,19 @@ var _ = suite.Area("FRAME", func() {
 			if n := count[s]; n > 0 {
 				i := first[s]
 				used = append(used, fmt.Sprintf("%s on %d line(s), first at byte %d (line %d%s)",
-					s, n, res.Lines[i].Offset, i+1, frameAt(res.Lines[i].At)))
+					s, n, res.Lines[i].Offset, i+1, frameAt(ctx, res.Lines[i].At)))
 			}
 		}
-		suite.Evidence("line_endings", count)
+		suite.Evidence(ctx, "line_endings", count)
 		switch {
 		case len(used) == 0:
-			suite.Skipf("no complete line arrived %s; nothing to judge", frameSpan())
+			suite.Skipf("no complete line arrived %s; nothing to judge", frameSpan(ctx))
 		case len(used) > 1:
-			suite.Failf("every line ends in LF", "mixed line endings: %s", strings.Join(used, "; "))
+			suite.Failf(ctx, "every line ends in LF", "mixed line endings: %s", strings.Join(used, "; "))
 		case count[parser.EndingCR] > 0:
-			suite.Failf("every line ends in LF", "every line ends in a bare CR: %s", used[0])
+			suite.Failf(ctx, "every line ends in LF", "every line ends in a bare CR: %s", used[0])
 		case count[parser.EndingCRLF] > 0:
-			suite.Note("every line ends in CRLF: valid and consistent, but LF alone is safest (CRLF broke react-native-sse #41)")
+			suite.Note(ctx, "every line ends in CRLF: valid and consistent, but LF alone is safest (CRLF broke react-native-sse #41)")
 		}
 	})
 
@@ -150,14 +150,14 @@ var _ = suite.Area("FRAME", func() {
 	}, func(ctx context.Context) {
 		rec := frameWindow(ctx)
 		res := rec.Parse
-		if suite.Current().Offline() {
-			frameJudgeCapture(rec)
+		if suite.Current(ctx).Offline() {
+			frameJudgeCapture(ctx, rec)
 			return
 		}
 		switch rec.End {
 		case stream.EndEOF:
 		case stream.EndDeadline, stream.EndCanceled:
-			frameJudgeOpen(rec)
+			frameJudgeOpen(ctx, rec)
 			return
 		case stream.EndCap:
 			// A limit is the harness giving up, not a verdict on the target:
@@ -169,13 +169,13 @@ var _ = suite.Area("FRAME", func() {
 		}
 		blk := res.Pending
 		if blk == nil || !frameLosesData(res, blk) {
-			suite.Note("the server closed the stream at %s with no event left unterminated", msText(rec.EndAt))
+			suite.Note(ctx, "the server closed the stream at %s with no event left unterminated", msText(rec.EndAt))
 			return
 		}
-		r := frameRef(res, blk.First, blk.Offset)
+		r := frameRef(ctx, res, blk.First, blk.Offset)
 		r.Text = frameBlockText(res, blk)
-		suite.Evidence("unterminated_event", r)
-		suite.Failf("a blank line after the last event before the stream ends",
+		suite.Evidence(ctx, "unterminated_event", r)
+		suite.Failf(ctx, "a blank line after the last event before the stream ends",
 			"the server closed the stream at byte %d (%s) inside an event that no blank line ended, begun at byte %d (line %d, %s): %s",
 			res.Bytes, msText(rec.EndAt), blk.Offset, blk.First+1, msText(r.at), r.Text)
 	})
@@ -199,16 +199,16 @@ var _ = suite.Area("FRAME", func() {
 			}
 			closed++
 			if !blk.HasData && (blk.HasEvent || blk.HasID) {
-				r := frameRef(res, blk.First, blk.Offset)
+				r := frameRef(ctx, res, blk.First, blk.Offset)
 				r.Text = frameBlockText(res, blk)
 				refs = append(refs, r)
 			}
 		}
 		if closed == 0 {
-			suite.Skipf("no event block was completed %s; nothing to judge", frameSpan())
+			suite.Skipf("no event block was completed %s; nothing to judge", frameSpan(ctx))
 		}
 		if len(refs) > 0 {
-			frameFail("blocks_without_data", refs, "every block with event or id fields also has a data line", "%d of %d block(s) without data, which browsers never fire", len(refs), closed)
+			frameFail(ctx, "blocks_without_data", refs, "every block with event or id fields also has a data line", "%d of %d block(s) without data, which browsers never fire", len(refs), closed)
 		}
 	})
 
@@ -230,16 +230,16 @@ var _ = suite.Area("FRAME", func() {
 			}
 			seen++
 			if !frameDigits(ln.Value) {
-				r := frameRef(res, i, ln.Offset)
+				r := frameRef(ctx, res, i, ln.Offset)
 				r.Why = fmt.Sprintf("value %q", ln.Value)
 				refs = append(refs, r)
 			}
 		}
 		if seen == 0 {
-			suite.Skipf("no retry field arrived %s; retry is optional, nothing to judge", frameSpan())
+			suite.Skipf("no retry field arrived %s; retry is optional, nothing to judge", frameSpan(ctx))
 		}
 		if len(refs) > 0 {
-			frameFail("bad_retry", refs, "retry values of ASCII digits only (milliseconds)", "%d retry field(s) that clients ignore", len(refs))
+			frameFail(ctx, "bad_retry", refs, "retry values of ASCII digits only (milliseconds)", "%d retry field(s) that clients ignore", len(refs))
 		}
 	})
 
@@ -261,7 +261,7 @@ var _ = suite.Area("FRAME", func() {
 				continue
 			}
 			seen++
-			r := frameRef(res, i, ln.Offset)
+			r := frameRef(ctx, res, i, ln.Offset)
 			r.Why = fmt.Sprintf("id %s", quoteWire([]byte(ln.Value)))
 			switch {
 			case strings.ContainsRune(ln.Value, 0):
@@ -275,19 +275,19 @@ var _ = suite.Area("FRAME", func() {
 			}
 		}
 		if seen == 0 {
-			suite.Skipf("no id field arrived %s; ids are optional, nothing to judge", frameSpan())
+			suite.Skipf("no id field arrived %s; ids are optional, nothing to judge", frameSpan(ctx))
 		}
 		if len(nul) > 0 {
-			suite.Evidence("ids_with_nul", frameFirst(nul))
-			suite.Failf("id values without U+0000", "%d id(s) containing NUL, which clients ignore: %s", len(nul), frameList(nul))
+			suite.Evidence(ctx, "ids_with_nul", frameFirst(nul))
+			suite.Failf(ctx, "id values without U+0000", "%d id(s) containing NUL, which clients ignore: %s", len(nul), frameList(nul))
 		}
 		if len(long) > 0 {
-			suite.Evidence("long_ids", frameFirst(long))
-			suite.Note("best practice: %d id(s) longer than 128 bytes make Last-Event-ID need a CORS preflight: %s", len(long), frameList(long))
+			suite.Evidence(ctx, "long_ids", frameFirst(long))
+			suite.Note(ctx, "best practice: %d id(s) longer than 128 bytes make Last-Event-ID need a CORS preflight: %s", len(long), frameList(long))
 		}
 		if len(unsafe) > 0 {
-			suite.Evidence("cors_unsafe_ids", frameFirst(unsafe))
-			suite.Note("best practice: %d id(s) with CORS-unsafe bytes make Last-Event-ID need a CORS preflight: %s", len(unsafe), frameList(unsafe))
+			suite.Evidence(ctx, "cors_unsafe_ids", frameFirst(unsafe))
+			suite.Note(ctx, "best practice: %d id(s) with CORS-unsafe bytes make Last-Event-ID need a CORS preflight: %s", len(unsafe), frameList(unsafe))
 		}
 	})
 
@@ -314,15 +314,15 @@ var _ = suite.Area("FRAME", func() {
 				continue
 			}
 			prev := res.Events[j]
-			r := frameRef(res, res.Blocks[ev.Block].First, ev.Offset)
-			r.Why = fmt.Sprintf("id %s, first used by the event at byte %d%s", quoteWire([]byte(*ev.ID)), prev.Offset, frameAt(prev.At))
+			r := frameRef(ctx, res, res.Blocks[ev.Block].First, ev.Offset)
+			r.Why = fmt.Sprintf("id %s, first used by the event at byte %d%s", quoteWire([]byte(*ev.ID)), prev.Offset, frameAt(ctx, prev.At))
 			refs = append(refs, r)
 		}
 		if withID == 0 {
-			suite.Skipf("no event carried an id %s; ids are optional, nothing to judge", frameSpan())
+			suite.Skipf("no event carried an id %s; ids are optional, nothing to judge", frameSpan(ctx))
 		}
 		if len(refs) > 0 {
-			frameFail("repeated_ids", refs, "a distinct id on every event", "%d of %d event id(s) repeat an earlier one", len(refs), withID)
+			frameFail(ctx, "repeated_ids", refs, "a distinct id on every event", "%d of %d event id(s) repeat an earlier one", len(refs), withID)
 		}
 	})
 })

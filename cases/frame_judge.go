@@ -21,7 +21,7 @@ import (
 // no event stream to judge.
 func frameWindow(ctx context.Context) *stream.Recording {
 	rec := suite.SharedWindow(ctx)
-	capture := suite.Current().Capture // a capture of the body alone has no status: it is judged as a 200's
+	capture := suite.Current(ctx).Capture // a capture of the body alone has no status: it is judged as a 200's
 	if rec.Status != http.StatusOK && (capture == nil || capture.HasHead()) {
 		suite.Skipf("the stream request answered %d, so there is no event stream to judge (see SSE-HTTP-001)", rec.Status)
 	}
@@ -34,7 +34,7 @@ func frameWindow(ctx context.Context) *stream.Recording {
 		}
 	}
 	if rec.Parse == nil || rec.Bytes == 0 {
-		suite.Skipf("no body byte arrived %s (recording ended: %s); nothing to judge", frameSpan(), rec.End)
+		suite.Skipf("no body byte arrived %s (recording ended: %s); nothing to judge", frameSpan(ctx), rec.End)
 	}
 	return rec
 }
@@ -49,10 +49,10 @@ type frameLoc struct {
 	at     time.Duration
 }
 
-func frameRef(res *parser.Result, line int, off int64) frameLoc {
+func frameRef(ctx context.Context, res *parser.Result, line int, off int64) frameLoc {
 	ln := res.Lines[line]
 	r := frameLoc{Offset: off, Line: line + 1, Text: quoteWire(ln.Raw), at: ln.At}
-	if !suite.Current().Offline() {
+	if !suite.Current(ctx).Offline() {
 		ms := float64(ln.At.Microseconds()) / 1000
 		r.MS = &ms
 	}
@@ -60,7 +60,11 @@ func frameRef(res *parser.Result, line int, off int64) frameLoc {
 }
 
 func (l frameLoc) String() string {
-	s := fmt.Sprintf("byte %d (line %d%s)", l.Offset, l.Line, frameAt(l.at))
+	at := "" // a capture has no arrival times
+	if l.MS != nil {
+		at = ", " + msText(l.at)
+	}
+	s := fmt.Sprintf("byte %d (line %d%s)", l.Offset, l.Line, at)
 	if l.Why != "" {
 		s += " " + l.Why
 	}
@@ -83,9 +87,9 @@ func frameList(refs []frameLoc) string {
 
 // frameFail is the FRAME checks' verdict over the places found: the first
 // ones as evidence under key, the first few named after the message.
-func frameFail(key string, refs []frameLoc, expected, format string, args ...any) {
-	suite.Evidence(key, frameFirst(refs))
-	suite.Failf(expected, format+": %s", append(args, frameList(refs))...)
+func frameFail(ctx context.Context, key string, refs []frameLoc, expected, format string, args ...any) {
+	suite.Evidence(ctx, key, frameFirst(refs))
+	suite.Failf(ctx, expected, format+": %s", append(args, frameList(refs))...)
 }
 
 // frameFirst bounds evidence lists: a broken stream repeats its fault.
@@ -93,19 +97,19 @@ func frameFirst(refs []frameLoc) []frameLoc { return refs[:min(len(refs), 20)] }
 
 // frameAt is ", 12 ms" after a place in the wire log; "" in a capture,
 // which has no arrival times.
-func frameAt(d time.Duration) string {
-	if suite.Current().Offline() {
+func frameAt(ctx context.Context, d time.Duration) string {
+	if suite.Current(ctx).Offline() {
 		return ""
 	}
 	return ", " + msText(d)
 }
 
 // frameSpan names what was recorded: the window, or the capture.
-func frameSpan() string {
-	if suite.Current().Offline() {
+func frameSpan(ctx context.Context) string {
+	if suite.Current(ctx).Offline() {
 		return "in the capture"
 	}
-	return fmt.Sprintf("in the %v window", suite.Current().Window)
+	return fmt.Sprintf("in the %v window", suite.Current(ctx).Window)
 }
 
 // frameLineAt is the index of the line holding body offset off.

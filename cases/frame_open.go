@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -17,7 +18,7 @@ const frameStallMin = time.Second
 // frameJudgeOpen is SSE-FRAME-005 on a stream still open when the window
 // ended: its pending block, if it holds a complete data line and nothing
 // arrived for frameStallMin, is an event the browser has not dispatched.
-func frameJudgeOpen(rec *stream.Recording) {
+func frameJudgeOpen(ctx context.Context, rec *stream.Recording) {
 	res := rec.Parse
 	done := 0
 	for _, b := range res.Blocks {
@@ -30,24 +31,24 @@ func frameJudgeOpen(rec *stream.Recording) {
 		last = rec.Chunks[n-1].At
 	}
 	idle := rec.EndAt - last
-	suite.Evidence("idle_at_end_ms", idle.Milliseconds())
+	suite.Evidence(ctx, "idle_at_end_ms", idle.Milliseconds())
 	blk := res.Pending
 	inFlight := ""
 	if blk != nil && frameHasDataLine(res, blk) {
-		r := frameRef(res, blk.First, blk.Offset)
+		r := frameRef(ctx, res, blk.First, blk.Offset)
 		r.Text = frameBlockText(res, blk)
 		if idle >= frameStallMin {
-			suite.Evidence("unterminated_event", r)
-			suite.Failf("a blank line written with every event, so the browser dispatches it",
+			suite.Evidence(ctx, "unterminated_event", r)
+			suite.Failf(ctx, "a blank line written with every event, so the browser dispatches it",
 				"the event begun at byte %d (line %d, %s) had its data lines but no blank line, and nothing arrived for the last %v of the %s window: the browser has not dispatched it (the server writes an event's blank line late, e.g. only with the next event): %s",
 				blk.Offset, blk.First+1, msText(r.at), idle.Round(time.Millisecond), msText(rec.EndAt), r.Text)
 		}
 		inFlight = fmt.Sprintf("; the event begun at byte %d was still arriving (last byte %v before the window ended), so it is not judged", blk.Offset, idle.Round(time.Millisecond))
 	}
 	if done == 0 {
-		suite.Skipf("the stream stayed open and no event (a block with a data line) was completed in the %v window%s; nothing to judge", suite.Current().Window, inFlight)
+		suite.Skipf("the stream stayed open and no event (a block with a data line) was completed in the %v window%s; nothing to judge", suite.Current(ctx).Window, inFlight)
 	}
-	suite.Note("the stream stayed open; every event begun in the window was terminated by a blank line (%d)%s", done, inFlight)
+	suite.Note(ctx, "the stream stayed open; every event begun in the window was terminated by a blank line (%d)%s", done, inFlight)
 }
 
 // frameHasDataLine reports whether blk holds a data line that ended.
@@ -66,7 +67,7 @@ func frameHasDataLine(res *parser.Result, blk *parser.Block) bool {
 // the stream closed inside it, or curl stopped there) is not judged; every
 // event before it ended with its blank line, since a blank line is what
 // ends a block. A limit that stopped the recording ends it the same way.
-func frameJudgeCapture(rec *stream.Recording) {
+func frameJudgeCapture(ctx context.Context, rec *stream.Recording) {
 	res := rec.Parse
 	done := 0
 	for _, b := range res.Blocks {
@@ -81,5 +82,5 @@ func frameJudgeCapture(rec *stream.Recording) {
 	if done == 0 {
 		suite.Skipf("no event (a block with a data line) was completed in the capture; nothing to judge")
 	}
-	suite.Note("every event in the capture (%d) ends with its blank line; whether the server writes each blank line with its event, not later, takes arrival times (`ssespec run`)", done)
+	suite.Note(ctx, "every event in the capture (%d) ends with its blank line; whether the server writes each blank line with its event, not later, takes arrival times (`ssespec run`)", done)
 }

@@ -24,11 +24,11 @@ var _ = suite.Area("HTTP", func() {
 		// The one check that reports a target that never answered: the
 		// others skip, pointing here and at SSE-HTTP-010.
 		if _, err := suite.ObservationConn(ctx); errors.Is(err, stream.ErrNoHeaders) {
-			suite.Undecided("%s", suite.NoHeadersWhy(err))
+			suite.Undecided("%s", suite.NoHeadersWhy(ctx, err))
 		}
 		rec := suite.SharedHeaders(ctx)
-		suite.Evidence("redirects", rec.Redirects)
-		suite.Require(rec.Status == http.StatusOK, "status 200", "status %d", rec.Status)
+		suite.Evidence(ctx, "redirects", rec.Redirects)
+		suite.Require(ctx, rec.Status == http.StatusOK, "status 200", "status %d", rec.Status)
 	})
 
 	// "if res's `Content-Type` is not `text/event-stream`, then fail the connection."
@@ -39,7 +39,7 @@ var _ = suite.Area("HTTP", func() {
 	}, func(ctx context.Context) {
 		ct := suite.SharedHeaders(ctx).Header.Get("Content-Type")
 		mt, _, err := mime.ParseMediaType(ct)
-		suite.Require(err == nil && mt == "text/event-stream", "Content-Type: text/event-stream", "Content-Type: %q", ct)
+		suite.Require(ctx, err == nil && mt == "text/event-stream", "Content-Type: text/event-stream", "Content-Type: %q", ct)
 	})
 
 	// Registration: "charset ... value must be "utf-8"", which "serves no
@@ -52,14 +52,14 @@ var _ = suite.Area("HTTP", func() {
 		ct := suite.SharedHeaders(ctx).Header.Get("Content-Type")
 		_, params, err := mime.ParseMediaType(ct)
 		if err != nil {
-			suite.Failf("a parseable Content-Type", "Content-Type %q: %v", ct, err)
+			suite.Failf(ctx, "a parseable Content-Type", "Content-Type %q: %v", ct, err)
 		}
 		for k, v := range params {
-			suite.Require(k == "charset" && strings.EqualFold(v, "utf-8"),
+			suite.Require(ctx, k == "charset" && strings.EqualFold(v, "utf-8"),
 				"no parameter, or charset=utf-8", "Content-Type %q has %s=%s", ct, k, v)
 		}
 		if len(params) > 0 {
-			suite.Note("charset=utf-8 is allowed but serves no purpose; strict clients (Azure/fetch-event-source #1) reject any parameter")
+			suite.Note(ctx, "charset=utf-8 is allowed but serves no purpose; strict clients (Azure/fetch-event-source #1) reject any parameter")
 		}
 	})
 
@@ -72,7 +72,7 @@ var _ = suite.Area("HTTP", func() {
 	}, func(ctx context.Context) {
 		rec := suite.SharedHeaders(ctx)
 		cl := rec.Header.Get("Content-Length")
-		suite.Require(cl == "", "no Content-Length header", "Content-Length: %s", cl)
+		suite.Require(ctx, cl == "", "no Content-Length header", "Content-Length: %s", cl)
 	})
 
 	suite.Check(suite.Meta{
@@ -81,7 +81,7 @@ var _ = suite.Area("HTTP", func() {
 		Requirement: "The stream must not be cached by intermediaries: Cache-Control carries no-cache or no-store.",
 	}, func(ctx context.Context) {
 		cc := suite.SharedHeaders(ctx).Header.Values("Cache-Control")
-		suite.Require(hasDirective(cc, "no-cache") || hasDirective(cc, "no-store"),
+		suite.Require(ctx, hasDirective(cc, "no-cache") || hasDirective(cc, "no-store"),
 			"Cache-Control: no-cache (or no-store)", "Cache-Control: %q", strings.Join(cc, ", "))
 	})
 
@@ -91,9 +91,9 @@ var _ = suite.Area("HTTP", func() {
 		Requirement: "no-transform keeps proxies from compressing or rewriting the stream; validators invite caching of an open-ended stream.",
 	}, func(ctx context.Context) {
 		h := suite.SharedHeaders(ctx).Header
-		suite.Require(hasDirective(h.Values("Cache-Control"), "no-transform"),
+		suite.Require(ctx, hasDirective(h.Values("Cache-Control"), "no-transform"),
 			"Cache-Control includes no-transform", "Cache-Control: %q", strings.Join(h.Values("Cache-Control"), ", "))
-		suite.Require(h.Get("ETag") == "" && h.Get("Last-Modified") == "",
+		suite.Require(ctx, h.Get("ETag") == "" && h.Get("Last-Modified") == "",
 			"no ETag and no Last-Modified", "ETag: %q, Last-Modified: %q", h.Get("ETag"), h.Get("Last-Modified"))
 	})
 
@@ -103,7 +103,7 @@ var _ = suite.Area("HTTP", func() {
 		Requirement: "X-Accel-Buffering: no turns off nginx's proxy buffering for this response, the most common reason a proxied stream stalls.",
 	}, func(ctx context.Context) {
 		v := suite.SharedHeaders(ctx).Header.Get("X-Accel-Buffering")
-		suite.Require(strings.EqualFold(v, "no"), "X-Accel-Buffering: no", "X-Accel-Buffering: %q", v)
+		suite.Require(ctx, strings.EqualFold(v, "no"), "X-Accel-Buffering: no", "X-Accel-Buffering: %q", v)
 	})
 
 	// "User agents may set (`Accept`, `text/event-stream`)": may, not must.
@@ -117,9 +117,9 @@ var _ = suite.Area("HTTP", func() {
 			suite.Undecided("request without Accept: %v", err)
 		}
 		rec := conn.Close()
-		suite.AttachRecording("no-accept", rec)
+		suite.AttachRecording(ctx, "no-accept", rec)
 		mt, _, _ := mime.ParseMediaType(rec.Header.Get("Content-Type"))
-		suite.Require(rec.Status == http.StatusOK && mt == "text/event-stream",
+		suite.Require(ctx, rec.Status == http.StatusOK && mt == "text/event-stream",
 			"200 text/event-stream without an Accept header", "status %d, Content-Type %q", rec.Status, rec.Header.Get("Content-Type"))
 	})
 
@@ -154,14 +154,14 @@ const httpHeadersBudget = time.Second
 
 func checkHeadersPrompt(ctx context.Context) {
 	const budget = httpHeadersBudget
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	suite.WaitSample(ctx) // a sample event would bring held headers early
 	opts := cfg.StreamOptions()
 	opts.Nudge = nil // this check publishes itself, and only after the wait
-	opts.HeaderTimeout = 2*budget + eventWait()
+	opts.HeaderTimeout = 2*budget + eventWait(ctx)
 	h := cfg.RequestHeader(suite.BrowserLikeHeader())
 	conn, err := stream.Start(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: h}, opts)
-	suite.Cleanup(func() { conn.Close() })
+	suite.Cleanup(ctx, func() { conn.Close() })
 	if err != nil {
 		suite.Undecided("could not send the stream request: %v", err)
 	}
@@ -170,8 +170,8 @@ func checkHeadersPrompt(ctx context.Context) {
 	cancel()
 	if err == nil {
 		rec := conn.Close()
-		suite.Evidence("headers_ms", rec.HeadersAt.Milliseconds())
-		suite.Require(rec.HeadersAt <= budget, "headers within 1s", "headers after %v", rec.HeadersAt.Round(time.Millisecond))
+		suite.Evidence(ctx, "headers_ms", rec.HeadersAt.Milliseconds())
+		suite.Require(ctx, rec.HeadersAt <= budget, "headers within 1s", "headers after %v", rec.HeadersAt.Round(time.Millisecond))
 		return
 	}
 	if !errors.Is(err, wctx.Err()) {
@@ -180,7 +180,7 @@ func checkHeadersPrompt(ctx context.Context) {
 	const effects = "until they arrive the browser's EventSource stays CONNECTING (onopen fires only with the first event), and a proxy or client with a response-header timeout may give up on the request before it"
 	p := cfg.Publisher()
 	if p == nil {
-		suite.Failf("headers within 1s, before any event",
+		suite.Failf(ctx, "headers within 1s, before any event",
 			"no response headers within %v of the request while no event was pending. A server that holds its headers until its first event does this: %s. (With a publish hook the suite tells held headers from none.)",
 			2*budget, effects)
 	}
@@ -196,24 +196,24 @@ func checkHeadersPrompt(ctx context.Context) {
 		case <-wctx.Done():
 		}
 		cancel()
-		if isClosed(conn.HeadersDone()) || time.Since(published) > eventWait() {
+		if isClosed(conn.HeadersDone()) || time.Since(published) > eventWait(ctx) {
 			break
 		}
 	}
 	rec := conn.Close()
-	suite.AttachRecording("SSE-HTTP-010", rec)
+	suite.AttachRecording(ctx, "SSE-HTTP-010", rec)
 	if rec.Status == 0 {
-		suite.Failf("headers within 1s, before any event",
+		suite.Failf(ctx, "headers within 1s, before any event",
 			"no response headers within %v of the request, nor within %v of the suite publishing an event: %s",
-			2*budget, eventWait(), effects)
+			2*budget, eventWait(ctx), effects)
 	}
 	withEvent := "together with the first body bytes"
 	if len(rec.Chunks) == 0 || rec.Chunks[0].At-rec.HeadersAt > 50*time.Millisecond {
 		withEvent = "right after it"
 	}
-	suite.Evidence("headers_ms", rec.HeadersAt.Milliseconds())
-	suite.Evidence("published_ms", rec.Since(published).Milliseconds())
-	suite.Failf("headers within 1s, before any event",
+	suite.Evidence(ctx, "headers_ms", rec.HeadersAt.Milliseconds())
+	suite.Evidence(ctx, "published_ms", rec.Since(published).Milliseconds())
+	suite.Failf(ctx, "headers within 1s, before any event",
 		"the response headers arrive only with the first event: none in the %v before the suite published one, then they came %v after that publish, %s; %s",
 		2*budget, (rec.HeadersAt - rec.Since(published)).Round(time.Millisecond), withEvent, effects)
 }

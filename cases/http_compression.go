@@ -34,7 +34,7 @@ var _ = suite.Area("HTTP", func() {
 })
 
 func checkCompression(ctx context.Context) {
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	// A target that sends no headers at all is not waited for a whole
 	// window more: the shared stream already showed it.
 	if _, err := suite.ObservationConn(ctx); errors.Is(err, stream.ErrNoHeaders) {
@@ -50,7 +50,7 @@ func checkCompression(ctx context.Context) {
 	for n = 1; n <= 2; n++ {
 		w := compressionMeasure(ctx, ctl, n)
 		if w == nil {
-			suite.Note("the target answered identity-encoded: no compressor to hold events back")
+			suite.Note(ctx, "the target answered identity-encoded: no compressor to hold events back")
 			return
 		}
 		all.name = w.name
@@ -63,10 +63,10 @@ func checkCompression(ctx context.Context) {
 		}
 	}
 	n = min(n, 2)
-	suite.Evidence("latency_ms", map[string][]float64{"compressed minus identity arrival": msSeries(all.delays),
+	suite.Evidence(ctx, "latency_ms", map[string][]float64{"compressed minus identity arrival": msSeries(all.delays),
 		"suite's own loopback (control)": arrivedMS(all.control)})
-	suite.Evidence("budget_ms", budget.Milliseconds())
-	suite.Evidence("windows", n)
+	suite.Evidence(ctx, "budget_ms", budget.Milliseconds())
+	suite.Evidence(ctx, "windows", n)
 	switch j.Outcome {
 	case latencyUndecided:
 		suite.Undecided("%s", j.Why)
@@ -75,14 +75,14 @@ func checkCompression(ctx context.Context) {
 		if all.held > 0 {
 			never = fmt.Sprintf("; %d not decodable by the end of the window", all.held)
 		}
-		suite.Failf(fmt.Sprintf("each event decodable within %v of its identity-encoded arrival", budget),
+		suite.Failf(ctx, fmt.Sprintf("each event decodable within %v of its identity-encoded arrival", budget),
 			"%s-compressed events held back beyond %v: %s%s: the compressor is not flushed per event", all.name, budget, j.Why, never)
 	}
 	again := ""
 	if n > 1 {
 		again = " (measured twice: the first window had only outliers)"
 	}
-	suite.Note("the stream is %s-compressed and flushed per event: %s%s", all.name, j.Why, again)
+	suite.Note(ctx, "the stream is %s-compressed and flushed per event: %s%s", all.name, j.Why, again)
 }
 
 // compressionWindow is one window's comparison: per identity event, how much
@@ -98,7 +98,7 @@ type compressionWindow struct {
 // a window (the control stream ticking on); nil when the target answers
 // identity-encoded. Attachments are named by window n.
 func compressionMeasure(ctx context.Context, ctl *latencyControl, n int) *compressionWindow {
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	opts := cfg.StreamOptions()
 	opts.Duration = cfg.Window
 	opts.HeaderTimeout = cfg.Window
@@ -117,13 +117,13 @@ func compressionMeasure(ctx context.Context, ctl *latencyControl, n int) *compre
 	wg.Go(func() { zc, zerr = open("gzip, br") })
 	wg.Go(func() { ic, ierr = open("identity") })
 	wg.Wait()
-	suite.Cleanup(func() { zc.Close() })
-	suite.Cleanup(func() { ic.Close() })
+	suite.Cleanup(ctx, func() { zc.Close() })
+	suite.Cleanup(ctx, func() { ic.Close() })
 
 	zr, ir := zc.Recording(), ic.Recording()
 	if zerr != nil {
 		zc.Close()
-		suite.AttachRecording("accept-encoding", zr)
+		suite.AttachRecording(ctx, "accept-encoding", zr)
 		if ierr == nil && strings.Contains(zerr.Error(), "no response headers") {
 			// A server that serves one connection at a time answers the
 			// compressed request only once the identity one is gone: ask
@@ -138,18 +138,18 @@ func compressionMeasure(ctx context.Context, ctl *latencyControl, n int) *compre
 			if aerr == nil {
 				suite.Undecided("the request with Accept-Encoding: gzip, br got no response while the identity request was open, and one at once when asked alone: the target serves one connection at a time, so the two could not be compared (an SSE endpoint holds a connection per client: serve it with threads, an async server or more workers)")
 			}
-			suite.Failf("response headers for the request with Accept-Encoding: gzip, br",
+			suite.Failf(ctx, "response headers for the request with Accept-Encoding: gzip, br",
 				"none within the %v window, while the request with Accept-Encoding: identity had them after %v",
 				cfg.Window, ir.HeadersAt.Round(time.Millisecond))
 		}
 		suite.Undecided("request with Accept-Encoding: gzip, br: %v", zerr)
 	}
 	coding := contentCodings(zr.Header)
-	suite.Evidence("content_encoding", zr.Header.Get("Content-Encoding"))
+	suite.Evidence(ctx, "content_encoding", zr.Header.Get("Content-Encoding"))
 	if len(coding) == 0 {
 		zc.Close()
 		ic.Close()
-		suite.AttachRecording("accept-encoding", zr)
+		suite.AttachRecording(ctx, "accept-encoding", zr)
 		return nil
 	}
 	if zr.Status != http.StatusOK {
@@ -159,7 +159,7 @@ func compressionMeasure(ctx context.Context, ctl *latencyControl, n int) *compre
 	case len(coding) > 1:
 		suite.Undecided("layered Content-Encoding %q: the suite decodes one coding", zr.Header.Get("Content-Encoding"))
 	case coding[0] != "gzip" && coding[0] != "x-gzip" && coding[0] != "br":
-		suite.Failf("identity, gzip or br (what the request accepted)", "Content-Encoding: %s", coding[0])
+		suite.Failf(ctx, "identity, gzip or br (what the request accepted)", "Content-Encoding: %s", coding[0])
 	}
 	if ierr != nil {
 		suite.Undecided("the identity request to compare with: %v", ierr)
@@ -174,10 +174,10 @@ func compressionMeasure(ctx context.Context, ctl *latencyControl, n int) *compre
 	if n > 1 {
 		suffix = fmt.Sprintf(" (window %d)", n)
 	}
-	suite.AttachRecording("compressed"+suffix, zr)
-	suite.AttachRecording("identity"+suffix, ir)
+	suite.AttachRecording(ctx, "compressed"+suffix, zr)
+	suite.AttachRecording(ctx, "identity"+suffix, ir)
 	dec, decoded, derr := decodeChunks(ctx, zr.Chunks, coding[0], cfg.MaxLine, cfg.MaxBytes)
-	suite.Evidence("decoded_bytes", decoded)
+	suite.Evidence(ctx, "decoded_bytes", decoded)
 	if ctx.Err() != nil {
 		suite.Undecided("interrupted while decoding: %v", ctx.Err())
 	}
@@ -242,7 +242,7 @@ func compressionMeasure(ctx context.Context, ctl *latencyControl, n int) *compre
 		if derr != nil {
 			why = fmt.Sprintf("; decoding failed: %v", derr)
 		}
-		suite.Failf(fmt.Sprintf("each event decodable within %v of its identity-encoded arrival", budget),
+		suite.Failf(ctx, fmt.Sprintf("each event decodable within %v of its identity-encoded arrival", budget),
 			"nothing decoded from the %s stream within the %v window (%d compressed bytes, %d bytes decoded%s), "+
 				"while the identity stream got %d events: the compressor is not flushed per event",
 			coding[0], cfg.Window, zr.Bytes, decoded, why, len(w.delays))

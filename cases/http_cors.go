@@ -25,7 +25,7 @@ var _ = suite.Area("HTTP", func() {
 			"connect and on every reconnect (with Last-Event-ID); with credentials (htmx-ext-sse's default) it must be the exact " +
 			"origin, not *, plus Access-Control-Allow-Credentials: true.",
 	}, func(ctx context.Context) {
-		cfg := suite.Current()
+		cfg := suite.Current(ctx)
 		if cfg.Origin == "" {
 			suite.Skipf("no --origin: pass --origin https://your.app to check CORS")
 		}
@@ -33,7 +33,7 @@ var _ = suite.Area("HTTP", func() {
 
 		first, err := suite.OpenStream(ctx, http.Header{"Origin": {origin}}, stream.Options{})
 		if err != nil {
-			suite.AttachRecording("cors-first-connect", first.Close())
+			suite.AttachRecording(ctx, "cors-first-connect", first.Close())
 			suite.Undecided("first connect with Origin: %s: %v", origin, err)
 		}
 		// A browser reconnects with the last event id it saw, if any.
@@ -41,7 +41,7 @@ var _ = suite.Area("HTTP", func() {
 		first.WaitUntil(wctx, func(r *stream.Recording) bool { return r.Parse.LastEventID != "" })
 		cancel()
 		frec := first.Close()
-		suite.AttachRecording("cors-first-connect", frec)
+		suite.AttachRecording(ctx, "cors-first-connect", frec)
 		lastID := frec.Parse.LastEventID
 
 		hdr := http.Header{"Origin": {origin}}
@@ -52,11 +52,11 @@ var _ = suite.Area("HTTP", func() {
 		}
 		re, err := suite.OpenStream(ctx, hdr, stream.Options{})
 		rrec := re.Close()
-		suite.AttachRecording("cors-reconnect", rrec)
+		suite.AttachRecording(ctx, "cors-reconnect", rrec)
 		if err != nil {
 			suite.Undecided("%s with Origin: %s: %v", reLabel, origin, err)
 		}
-		suite.Evidence("cors", map[string]any{
+		suite.Evidence(ctx, "cors", map[string]any{
 			"origin":    origin,
 			"first":     corsHeaders(frec.Header),
 			"reconnect": corsHeaders(rrec.Header),
@@ -75,11 +75,11 @@ var _ = suite.Area("HTTP", func() {
 				problems = append(problems, reLabel+": "+strings.Join(rp, "; "))
 			}
 		}
-		suite.Require(len(problems) == 0,
+		suite.Require(ctx, len(problems) == 0,
 			fmt.Sprintf("Access-Control-Allow-Origin: %s and Access-Control-Allow-Credentials: true on the first connect and on a reconnect", origin),
 			"%s", strings.Join(problems, " | "))
 		if lastID == "" {
-			suite.Note("no event id arrived within the window, so the reconnect carried no Last-Event-ID")
+			suite.Note(ctx, "no event id arrived within the window, so the reconnect carried no Last-Event-ID")
 		}
 	})
 })

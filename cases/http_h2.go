@@ -25,7 +25,7 @@ var _ = suite.Area("HTTP", func() {
 		Requirement: "Over HTTP/2 the response carries no Connection, Keep-Alive, Transfer-Encoding, Upgrade or Proxy-Connection; " +
 			"browsers treat such a response as malformed (Chrome: ERR_HTTP2_PROTOCOL_ERROR, Safari drops the stream).",
 	}, func(ctx context.Context) {
-		cfg := suite.Current()
+		cfg := suite.Current(ctx)
 		if u, err := url.Parse(cfg.URL); err == nil && u.Scheme == "http" {
 			suite.Skipf("the target is http://: HTTP/2 is only negotiated over TLS (ALPN h2) here, so there is no HTTP/2 response to judge; " +
 				"point --url at the https:// endpoint (with --insecure for a self-signed certificate)")
@@ -34,15 +34,15 @@ var _ = suite.Area("HTTP", func() {
 		// neither drops nor rejects them), so the stream client sees them.
 		conn, err := suite.OpenStream(ctx, nil, stream.Options{})
 		rec := conn.Close()
-		suite.AttachRecording("http2", rec)
+		suite.AttachRecording(ctx, "http2", rec)
 		if err != nil {
 			if msg := err.Error(); strings.Contains(msg, "PROTOCOL_ERROR") || strings.Contains(msg, "malformed") {
-				suite.Failf("an HTTP/2 response without connection-specific header fields",
+				suite.Failf(ctx, "an HTTP/2 response without connection-specific header fields",
 					"the HTTP/2 client rejected the response as malformed: %v", err)
 			}
 			suite.Undecided("could not open the stream: %v", err)
 		}
-		suite.Evidence("proto", rec.Proto)
+		suite.Evidence(ctx, "proto", rec.Proto)
 		if rec.Proto != "HTTP/2.0" {
 			suite.Skipf("the TLS server did not negotiate h2 (ALPN): the response came over %s, so there is no HTTP/2 response to judge", rec.Proto)
 		}
@@ -52,7 +52,7 @@ var _ = suite.Area("HTTP", func() {
 				found = append(found, fmt.Sprintf("%s: %s", name, strings.Join(vs, ", ")))
 			}
 		}
-		suite.Require(len(found) == 0, "no Connection, Keep-Alive, Transfer-Encoding, Upgrade or Proxy-Connection over HTTP/2",
+		suite.Require(ctx, len(found) == 0, "no Connection, Keep-Alive, Transfer-Encoding, Upgrade or Proxy-Connection over HTTP/2",
 			"the HTTP/2 response carries %s", strings.Join(found, "; "))
 	})
 })

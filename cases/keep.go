@@ -36,22 +36,22 @@ var _ = suite.Area("KEEP", func() {
 		Requirement: "While no event is due, the server sends something (a comment line) at least every --keepalive-max (default 15 s, after the spec's advice to send a comment every 15 seconds or so), so proxies do not drop the idle connection.",
 		Tolerates:   "anything on the wire counts as something sent (comments, events, bare blank lines); a slack of 2 % (at least 100 ms) absorbs scheduling noise, so a comment exactly every --keepalive-max passes.",
 	}, func(ctx context.Context) {
-		limit := suite.Current().KeepaliveMax
+		limit := suite.Current(ctx).KeepaliveMax
 		slack := max(limit/50, 100*time.Millisecond)
 		// A server that sends nothing at all, not even its response headers,
 		// is silent too: judged when the harness waited longer than the limit.
 		if _, err := suite.ObservationConn(ctx); errors.Is(err, stream.ErrNoHeaders) {
 			if wait := keepHeaderTimeout(); wait > limit+slack {
-				suite.Failf(fmt.Sprintf("no silence longer than --keepalive-max (%v)", limit),
+				suite.Failf(ctx, fmt.Sprintf("no silence longer than --keepalive-max (%v)", limit),
 					"nothing at all arrived, not even the response headers, in the %v the harness waited; --keepalive-max is %v", wait, limit)
 			}
 		}
-		rec := keepTimed(keepWindow(ctx))
+		rec := keepTimed(ctx, keepWindow(ctx))
 		g := keepLongestGap(rec)
-		suite.Evidence("longest_gap_ms", g.length().Milliseconds())
-		suite.Evidence("keepalive_max_ms", limit.Milliseconds())
-		suite.Evidence("gap", g)
-		suite.Require(g.length() <= limit+slack,
+		suite.Evidence(ctx, "longest_gap_ms", g.length().Milliseconds())
+		suite.Evidence(ctx, "keepalive_max_ms", limit.Milliseconds())
+		suite.Evidence(ctx, "gap", g)
+		suite.Require(ctx, g.length() <= limit+slack,
 			fmt.Sprintf("no silence longer than --keepalive-max (%v)", limit),
 			"silent for %v, from %s to %s; --keepalive-max is %v",
 			g.length().Round(time.Millisecond), g.FromWhat, g.ToWhat, limit)
@@ -95,17 +95,17 @@ var _ = suite.Area("KEEP", func() {
 
 		// Rule 1: a comment keepalive whose blank line ended an event.
 		if splits := keepCommentSplits(rec.Parse); len(splits) > 0 {
-			suite.Evidence("split_events", keepFirstN(splits, 10))
-			suite.Failf("comment keepalives only between events, never between an event's lines",
+			suite.Evidence(ctx, "split_events", keepFirstN(splits, 10))
+			suite.Failf(ctx, "comment keepalives only between events, never between an event's lines",
 				"%d event(s) split by a keepalive: %s", len(splits), keepFirst(splits))
 		}
 
 		// Rule 2: blank-line keepalives, one of which ended an event.
 		lone, splits := keepBlankReads(rec)
 		if len(lone) > 0 && len(splits) > 0 {
-			suite.Evidence("blank_keepalives", keepFirstN(lone, 5))
-			suite.Evidence("split_events", splits)
-			suite.Failf("blank-line keepalives only between events",
+			suite.Evidence(ctx, "blank_keepalives", keepFirstN(lone, 5))
+			suite.Evidence(ctx, "split_events", splits)
+			suite.Failf(ctx, "blank-line keepalives only between events",
 				"the target sends bare blank lines as keepalives (%d read(s) of only line endings between events, first %s) and %d such read(s) ended an event whose lines had arrived in an earlier read: %s",
 				len(lone), lone[0], len(splits), keepFirst(splits))
 		}
@@ -135,7 +135,7 @@ var _ = suite.Area("KEEP", func() {
 			if keepPublishedBySuite(ev) {
 				continue
 			}
-			where := fmt.Sprintf("byte %d%s: type %q, data %s", ev.Offset, keepAt(ev.At), ev.Type, quoteWire([]byte(ev.Data)))
+			where := fmt.Sprintf("byte %d%s: type %q, data %s", ev.Offset, keepAt(ctx, ev.At), ev.Type, quoteWire([]byte(ev.Data)))
 			switch {
 			case keepaliveWord(ev.Type) || keepaliveWord(ev.Data) || keepaliveJSON(ev.Data):
 				named = append(named, where)
@@ -144,23 +144,23 @@ var _ = suite.Area("KEEP", func() {
 			}
 		}
 		if len(named) > 0 {
-			suite.Evidence("keepalive_events", keepFirstN(named, 10))
-			suite.Failf("keepalives as comment lines (\": keepalive\"), no event reaching handlers",
+			suite.Evidence(ctx, "keepalive_events", keepFirstN(named, 10))
+			suite.Failf(ctx, "keepalives as comment lines (\": keepalive\"), no event reaching handlers",
 				"%d of %d event(s) %s are keepalives delivered as events: %s",
-				len(named), len(rec.Parse.Events), keepSpan(rec), keepFirst(named))
+				len(named), len(rec.Parse.Events), keepSpan(ctx, rec), keepFirst(named))
 		}
 		// Twice in the window is a heartbeat; a capture may span hours, so
 		// there empty events must be a heartbeat's share: at least three,
 		// and half of all the events.
 		heartbeat := len(empty) >= 2
-		if suite.Current().Offline() {
+		if suite.Current(ctx).Offline() {
 			heartbeat = len(empty) >= 3 && 2*len(empty) >= len(rec.Parse.Events)
 		}
 		if heartbeat {
-			suite.Evidence("empty_events", keepFirstN(empty, 10))
-			suite.Failf("keepalives as comment lines (\": keepalive\"), no event reaching handlers",
+			suite.Evidence(ctx, "empty_events", keepFirstN(empty, 10))
+			suite.Failf(ctx, "keepalives as comment lines (\": keepalive\"), no event reaching handlers",
 				"%d empty-data event(s) %s, a heartbeat delivered as events: %s",
-				len(empty), keepSpan(rec), keepFirst(empty))
+				len(empty), keepSpan(ctx, rec), keepFirst(empty))
 		}
 	})
 
@@ -172,7 +172,7 @@ var _ = suite.Area("KEEP", func() {
 		Title:       "The stream stays open past --hold",
 		Requirement: "The stream stays open for as long as the client wants (checked for --hold, default 65 s): no server write timeout or response timeout cuts it.",
 	}, func(ctx context.Context) {
-		hold := suite.Current().Hold
+		hold := suite.Current(ctx).Hold
 		conn, err := suite.OpenStream(ctx, nil, stream.Options{Duration: hold})
 		if err != nil {
 			suite.Undecided("could not open the stream: %v", err)
@@ -185,10 +185,10 @@ var _ = suite.Area("KEEP", func() {
 		wctx, cancel := context.WithTimeout(ctx, hold+30*time.Second)
 		defer cancel()
 		rec = conn.Wait(wctx)
-		suite.AttachRecording("hold", rec)
+		suite.AttachRecording(ctx, "hold", rec)
 		open := rec.EndAt - rec.HeadersAt
-		suite.Evidence("held_ms", open.Milliseconds())
-		suite.Evidence("hold_ms", hold.Milliseconds())
+		suite.Evidence(ctx, "held_ms", open.Milliseconds())
+		suite.Evidence(ctx, "hold_ms", hold.Milliseconds())
 		switch rec.End {
 		case stream.EndDeadline:
 			return
@@ -201,7 +201,7 @@ var _ = suite.Area("KEEP", func() {
 			if n := len(rec.Chunks); n > 0 {
 				last = fmt.Sprintf("%d ms", rec.Chunks[n-1].At.Milliseconds())
 			}
-			suite.Failf(fmt.Sprintf("the stream still open after --hold (%v)", hold),
+			suite.Failf(ctx, fmt.Sprintf("the stream still open after --hold (%v)", hold),
 				"the server %s %v after the headers (%d ms after the request; last data at %s), before --hold (%v)",
 				how, open.Round(time.Millisecond), rec.EndAt.Milliseconds(), last, hold)
 		case stream.EndCap:
@@ -215,7 +215,7 @@ var _ = suite.Area("KEEP", func() {
 // keepWindow is the complete shared observation, or a skip when it holds
 // no event stream to judge.
 func keepWindow(ctx context.Context) *stream.Recording {
-	if c := suite.Current().Capture; c != nil {
+	if c := suite.Current(ctx).Capture; c != nil {
 		// A capture, judged as the FRAME checks judge it: one of the body
 		// alone as a 200's, an encoded one only when curl decoded it.
 		rec := frameWindow(ctx)
@@ -237,8 +237,8 @@ func keepWindow(ctx context.Context) *stream.Recording {
 // keepTimed is rec with the arrival times of a capture that has them (a
 // report.json recording keeps the time of each read, not its bytes):
 // the headers, each read and the end, as the live recording had them.
-func keepTimed(rec *stream.Recording) *stream.Recording {
-	c := suite.Current().Capture
+func keepTimed(ctx context.Context, rec *stream.Recording) *stream.Recording {
+	c := suite.Current(ctx).Capture
 	if c == nil || c.Timing == nil {
 		return rec
 	}
@@ -252,16 +252,16 @@ func keepTimed(rec *stream.Recording) *stream.Recording {
 }
 
 // keepAt is an arrival time for a message, none for a capture (it has none).
-func keepAt(d time.Duration) string {
-	if suite.Current().Offline() {
+func keepAt(ctx context.Context, d time.Duration) string {
+	if suite.Current(ctx).Offline() {
 		return ""
 	}
 	return fmt.Sprintf(" (%d ms)", d.Milliseconds())
 }
 
 // keepSpan names what was judged: the recording's span, or the capture.
-func keepSpan(rec *stream.Recording) string {
-	if suite.Current().Offline() {
+func keepSpan(ctx context.Context, rec *stream.Recording) string {
+	if suite.Current(ctx).Offline() {
 		return "in the capture"
 	}
 	return "in " + rec.EndAt.Round(time.Millisecond).String()

@@ -46,19 +46,19 @@ type ctlSample struct {
 func startLatencyControl(ctx context.Context) *latencyControl {
 	o, err := origin.Start("127.0.0.1:0", origin.Options{})
 	if err != nil {
-		suite.Note("no control stream (%v): latencies judged without the machine's own for comparison", err)
+		suite.Note(ctx, "no control stream (%v): latencies judged without the machine's own for comparison", err)
 		return nil
 	}
 	c := &latencyControl{o: o, sc: o.Add(origin.Script{Name: "latency-control"}), stop: make(chan struct{}), done: make(chan struct{})}
 	c.conn, err = stream.Open(context.WithoutCancel(ctx), stream.Request{URL: o.URL() + c.sc.Path}, stream.Options{})
 	if err != nil {
-		suite.Note("no control stream (%v): latencies judged without the machine's own for comparison", err)
+		suite.Note(ctx, "no control stream (%v): latencies judged without the machine's own for comparison", err)
 		close(c.done)
 		c.close()
 		return nil
 	}
 	go c.run()
-	suite.Cleanup(func() { c.close() })
+	suite.Cleanup(ctx, func() { c.close() })
 	return c
 }
 

@@ -27,7 +27,7 @@ var _ = suite.Area("NAME", func() {
 		Title:       "A published event name arrives exactly",
 		Requirement: "The event: field carries the published name unchanged (case, -, _, ., :, non-ASCII); listeners match it exactly.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		sent := map[string]string{} // nonce → name
 		var ns []string
@@ -37,9 +37,9 @@ var _ = suite.Area("NAME", func() {
 			ns = append(ns, nonce)
 			suite.PublishEvent(ctx, p, publish.Event{Event: name, Data: nonce}, nonce)
 		}
-		got := awaitAll(ctx, conn, ns, eventWait())
+		got := awaitAll(ctx, conn, ns, eventWait(ctx))
 		rec := conn.Close()
-		suite.AttachRecording("SSE-NAME-001", rec)
+		suite.AttachRecording(ctx, "SSE-NAME-001", rec)
 		var wrong []string
 		for _, nonce := range ns {
 			ev, ok := got[nonce]
@@ -50,7 +50,7 @@ var _ = suite.Area("NAME", func() {
 				wrong = append(wrong, fmt.Sprintf("%q arrived as %q (on the wire: %q)", sent[nonce], ev.Type, wire(rec, ev.Offset, ev.End)))
 			}
 		}
-		suite.Require(len(wrong) == 0, fmt.Sprintf("the types %q", publishedNames), "%s%s", strings.Join(wrong, "; "), ended(rec))
+		suite.Require(ctx, len(wrong) == 0, fmt.Sprintf("the types %q", publishedNames), "%s%s", strings.Join(wrong, "; "), ended(rec))
 	})
 
 	// "Initialize event's type attribute to "message"" … "If the event type
@@ -61,11 +61,11 @@ var _ = suite.Area("NAME", func() {
 		Title:       "An unnamed publish arrives as type message",
 		Requirement: "An event published without a name has no (or an empty) event: field, so onmessage and sse-swap=\"message\" receive it.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		nonce := suite.Nonce()
 		ev, rec := roundTrip(ctx, conn, p, publish.Event{Data: nonce}, nonce)
-		suite.Require(ev.Type == "message", `type "message"`, "type %q (on the wire: %q)", ev.Type, wire(rec, ev.Offset, ev.End))
+		suite.Require(ctx, ev.Type == "message", `type "message"`, "type %q (on the wire: %q)", ev.Type, wire(rec, ev.Offset, ev.End))
 	})
 
 	// A CR or LF ends the event: line, so whatever follows in the name
@@ -75,7 +75,7 @@ var _ = suite.Area("NAME", func() {
 		Title:       "A name containing CR/LF never injects a field",
 		Requirement: "A published name containing CR or LF is rejected or sanitised; it never ends the event: line early to inject a field or split the frame.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
+		p := suite.NeedPublisher(ctx)
 		conn := liveStream(ctx, p)
 		var from int64
 		conn.View(func(r *stream.Recording) { from = r.Bytes })
@@ -98,8 +98,8 @@ var _ = suite.Area("NAME", func() {
 		// everything the crafted names produced is on the wire before it.
 		sn := suite.Nonce()
 		sentinel, rec := roundTrip(ctx, conn, p, publish.Event{Data: "after the crafted names " + sn}, sn)
-		suite.Evidence("rejected", rejected)
-		suite.Evidence("accepted", accepted)
+		suite.Evidence(ctx, "rejected", rejected)
+		suite.Evidence(ctx, "accepted", accepted)
 		var injected []string
 		for _, ln := range rec.Parse.Lines {
 			if ln.Offset < from || ln.Offset >= sentinel.Offset {
@@ -114,9 +114,9 @@ var _ = suite.Area("NAME", func() {
 				}
 			}
 		}
-		suite.Require(len(injected) == 0, "CR/LF in a name rejected or sanitised, never a field of its own",
+		suite.Require(ctx, len(injected) == 0, "CR/LF in a name rejected or sanitised, never a field of its own",
 			"injected: %s", strings.Join(injected, "; "))
-		suite.Note("rejected %d, accepted and sanitised %d of %d crafted names", len(rejected), len(accepted), len(attacks))
+		suite.Note(ctx, "rejected %d, accepted and sanitised %d of %d crafted names", len(rejected), len(accepted), len(attacks))
 	})
 
 	// The frontend and backend must agree on event names: a listener whose
@@ -127,11 +127,11 @@ var _ = suite.Area("NAME", func() {
 		Title:       "Emitted event names and frontend listeners agree",
 		Requirement: "Every event name the stream emits has a listener (--events or the names in --templates), and every listened-for name is emitted; with --events-doc, every emitted and listened-for name is in the channel document; no sse-swap or hx-trigger=\"sse:…\" sits outside every sse-connect in a whole page, or under an sse-connect the sse extension never processes (no hx-ext=\"sse\" on it or above, or hx-ext=\"ignore:sse\").",
 	}, func(ctx context.Context) {
-		cfg := suite.Current()
+		cfg := suite.Current(ctx)
 		if len(cfg.Events) == 0 && cfg.Templates == "" && cfg.EventsDoc == "" {
 			suite.Skipf("needs the frontend's listener names: pass --events a,b,c and/or --templates DIR (sse-swap, sse-close, hx-trigger=\"sse:…\", addEventListener are read from HTML/Jinja/templ/JSX/FastHTML files), or the channel document with --events-doc FILE")
 		}
-		documented := nameDocumented(cfg.EventsDoc)
+		documented := nameDocumented(ctx, cfg.EventsDoc)
 		listeners := map[string][]string{} // name → where it is listened for
 		for _, e := range cfg.Events {
 			listeners[e] = append(listeners[e], "--events")
@@ -142,7 +142,7 @@ var _ = suite.Area("NAME", func() {
 				suite.Undecided("--templates: %v", err)
 			}
 			if err != nil {
-				suite.Note("%v; names in the remaining files were not read", err)
+				suite.Note(ctx, "%v; names in the remaining files were not read", err)
 			}
 			for name, locs := range found {
 				for _, l := range locs {
@@ -161,8 +161,8 @@ var _ = suite.Area("NAME", func() {
 			}
 			emitted[ev.Type]++
 		}
-		suite.Evidence("emitted", emitted)
-		suite.Evidence("listeners", listeners)
+		suite.Evidence(ctx, "emitted", emitted)
+		suite.Evidence(ctx, "listeners", listeners)
 		if len(emitted) == 0 {
 			suite.Skipf("no event of the target's own was observed in the %v window to compare with the listeners (widen it with --window)", cfg.Window)
 		}
@@ -188,7 +188,7 @@ var _ = suite.Area("NAME", func() {
 			if len(listeners) == 0 { // only the document was given: judge against it alone
 				unheard, unserved = nil, nil
 			}
-			problems = append(problems, nameAgainstDoc(documented, emitted, listeners)...)
+			problems = append(problems, nameAgainstDoc(ctx, documented, emitted, listeners)...)
 		}
 		if len(unheard) > 0 {
 			problems = append(problems, "emitted but no listener: "+strings.Join(unheard, ", "))
@@ -196,8 +196,8 @@ var _ = suite.Area("NAME", func() {
 		if len(unserved) > 0 {
 			problems = append(problems, fmt.Sprintf("listened for but not emitted in the %v window: %s (an event the server sends rarely needs a longer --window, or a publish hook)", cfg.Window, strings.Join(unserved, ", ")))
 		}
-		problems = append(problems, nameOutside(cfg.Templates)...)
-		suite.Require(len(problems) == 0, fmt.Sprintf("the emitted names %q are exactly the listened-for names", sortedKeys(emitted)),
+		problems = append(problems, nameOutside(ctx, cfg.Templates)...)
+		suite.Require(ctx, len(problems) == 0, fmt.Sprintf("the emitted names %q are exactly the listened-for names", sortedKeys(emitted)),
 			"%s", strings.Join(problems, "; "))
 	})
 })

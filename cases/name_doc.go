@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,7 +12,7 @@ import (
 
 // nameDocumented reads --events-doc (nil when not given); a document that
 // cannot be read leaves the check undecided.
-func nameDocumented(path string) map[string][]templates.Location {
+func nameDocumented(ctx context.Context, path string) map[string][]templates.Location {
 	if path == "" {
 		return nil
 	}
@@ -23,7 +24,7 @@ func nameDocumented(path string) map[string][]templates.Location {
 	for n, locs := range doc {
 		names[n] = fmt.Sprintf("%s:%d", locs[0].File, locs[0].Line)
 	}
-	suite.Evidence("documented", names)
+	suite.Evidence(ctx, "documented", names)
 	return doc
 }
 
@@ -32,7 +33,7 @@ func nameDocumented(path string) map[string][]templates.Location {
 // name the document lacks is a problem (the document is where both sides
 // look the name up). A documented name not seen in the window is noted
 // only: a rare event (an error, a shutdown notice) may not occur in it.
-func nameAgainstDoc(doc map[string][]templates.Location, emitted map[string]int, listeners map[string][]string) []string {
+func nameAgainstDoc(ctx context.Context, doc map[string][]templates.Location, emitted map[string]int, listeners map[string][]string) []string {
 	var undocEmitted, undocHeard, unseen []string
 	for name, n := range emitted {
 		if _, ok := doc[name]; !ok {
@@ -53,7 +54,7 @@ func nameAgainstDoc(doc map[string][]templates.Location, emitted map[string]int,
 	sort.Strings(undocHeard)
 	sort.Strings(unseen)
 	if len(unseen) > 0 {
-		suite.Note("documented but not emitted in the window: %s", strings.Join(unseen, ", "))
+		suite.Note(ctx, "documented but not emitted in the window: %s", strings.Join(unseen, ", "))
 	}
 	var problems []string
 	if len(undocEmitted) > 0 {
@@ -68,7 +69,7 @@ func nameAgainstDoc(doc map[string][]templates.Location, emitted map[string]int,
 // nameOutside lists the listeners in --templates that can never fire: on
 // an element with no sse-connect on itself or an ancestor, in a page whose
 // whole structure is in one file (templates.Outside judges nothing else).
-func nameOutside(dir string) []string {
+func nameOutside(ctx context.Context, dir string) []string {
 	if dir == "" {
 		return nil
 	}
@@ -80,7 +81,7 @@ func nameOutside(dir string) []string {
 	for _, l := range dead {
 		where = append(where, l.String())
 	}
-	suite.Evidence("outside_sse_connect", where)
+	suite.Evidence(ctx, "outside_sse_connect", where)
 	// Each location says why when it is inside an sse-connect the sse
 	// extension never processes (no hx-ext="sse", or ignore:sse above it).
 	return []string{"listening where htmx never fires it (outside every sse-connect, or where the sse extension is not enabled): " + strings.Join(where, ", ")}

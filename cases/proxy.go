@@ -27,18 +27,18 @@ var _ = suite.Area("PROXY", func() {
 		Title:       "The proxied stream yields the same events as the direct one",
 		Requirement: "Every event the origin sends arrives through the proxy with the same type, data and id (and the same retry), as it arrives directly.",
 	}, func(ctx context.Context) {
-		d, p := proxyWait(ctx, &proxyRuns.latency)
-		proxyNeedServed(d, p, "latency")
+		d, p := proxyWait(ctx, &proxyRuns(ctx).latency)
+		proxyNeedServed(ctx, d, p, "latency")
 		dr, pr := d.rec(), p.rec()
 		dev, pev := d.events(), p.events()
-		suite.Evidence("events", map[string]int{"direct": len(dev), "proxied": len(pev)})
+		suite.Evidence(ctx, "events", map[string]int{"direct": len(dev), "proxied": len(pev)})
 		if len(dev) != proxyEvents {
 			suite.Undecided("the direct stream got %d of the origin's %d events, so there is no baseline to compare with", len(dev), proxyEvents)
 		}
 		for i := range min(len(dev), len(pev)) {
 			a, b := dev[i], pev[i]
 			same := a.Type == b.Type && a.Data == b.Data && a.LastEventID == b.LastEventID && (a.ID == nil) == (b.ID == nil)
-			suite.Require(same, "the direct stream's events, unchanged",
+			suite.Require(ctx, same, "the direct stream's events, unchanged",
 				"event %d differs: direct %s, proxied %s", i+1, proxyEventText(a), proxyEventText(b))
 		}
 		if len(pev) < len(dev) {
@@ -46,14 +46,14 @@ var _ = suite.Area("PROXY", func() {
 			if pr.Err != nil {
 				end += ": " + pr.Err.Error()
 			}
-			suite.Failf(fmt.Sprintf("all %d events", len(dev)), "only %d of %d events came through; %s", len(pev), len(dev), end)
+			suite.Failf(ctx, fmt.Sprintf("all %d events", len(dev)), "only %d of %d events came through; %s", len(pev), len(dev), end)
 		}
-		suite.Require(len(pev) == len(dev), fmt.Sprintf("%d events", len(dev)), "%d events: the proxy added %d", len(pev), len(pev)-len(dev))
+		suite.Require(ctx, len(pev) == len(dev), fmt.Sprintf("%d events", len(dev)), "%d events: the proxy added %d", len(pev), len(pev)-len(dev))
 		pp := p.parsed()
-		suite.Require(pp.RetrySet == dr.Parse.RetrySet && pp.Retry == dr.Parse.Retry,
+		suite.Require(ctx, pp.RetrySet == dr.Parse.RetrySet && pp.Retry == dr.Parse.Retry,
 			fmt.Sprintf("retry %v", dr.Parse.Retry), "retry %v (set: %v)", pp.Retry, pp.RetrySet)
 		if dc, pc := proxyComments(dr), proxyComments(pr); dc != pc && len(contentCodings(pr.Header)) == 0 {
-			suite.Note("the proxy delivered %d of %d comment lines; intermediaries that filter comments defeat keepalives", pc, dc)
+			suite.Note(ctx, "the proxy delivered %d of %d comment lines; intermediaries that filter comments defeat keepalives", pc, dc)
 		}
 	})
 
@@ -68,9 +68,9 @@ var _ = suite.Area("PROXY", func() {
 			"the stream. The origin sends the app's headers only (Content-Type, and --origin-header), so the proxy's own buffering shows. (A run where only outliers exceed — " +
 			"late events in at most one run of consecutive events per ten, median within budget — is run once more and judged with it; a direct leg too slow to judge is an error.)",
 	}, func(ctx context.Context) {
-		d, p := proxyWait(ctx, &proxyRuns.latency)
+		d, p := proxyWait(ctx, &proxyRuns(ctx).latency)
 		who := proxyName(p.rec().Header)
-		why := proxyVariantsNote(ctx, &proxyRuns.latencyWith, who+" buffers the stream", proxyP95Judge)
+		why := proxyVariantsNote(ctx, &proxyRuns(ctx).latencyWith, who+" buffers the stream", proxyP95Judge)
 		proxyJudgeLatency(ctx, d, p, proxyLatencyScript, "latency", strings.TrimPrefix(why+"; fix it in the proxy ("+proxyBufferingFix(p.rec().Header)+")", "; "))
 	})
 
@@ -81,20 +81,20 @@ var _ = suite.Area("PROXY", func() {
 		Title:       "Response headers arrive through the proxy before the first event",
 		Requirement: "The origin sends its headers at once and its first event 1 s later; the headers reach the client before that first event is even written.",
 	}, func(ctx context.Context) {
-		d, p := proxyWait(ctx, &proxyRuns.normal)
-		proxyNeedServed(d, p, "normal")
+		d, p := proxyWait(ctx, &proxyRuns(ctx).normal)
+		proxyNeedServed(ctx, d, p, "normal")
 		hit, pr := p.hit(), p.rec()
 		first := hit.Steps[0]
 		if first.IsZero() {
 			suite.Undecided("the origin never wrote the first event (the proxied request ended %v after it arrived: %s)", hit.Ended.Sub(hit.Arrived), hit.End)
 		}
 		at := pr.Start.Add(pr.HeadersAt)
-		suite.Evidence("headers_ms", map[string]int64{"direct": d.rec().HeadersAt.Milliseconds(), "proxied": pr.HeadersAt.Milliseconds()})
+		suite.Evidence(ctx, "headers_ms", map[string]int64{"direct": d.rec().HeadersAt.Milliseconds(), "proxied": pr.HeadersAt.Milliseconds()})
 		if at.Before(first) {
 			return
 		}
-		why := proxyVariantsNote(ctx, &proxyRuns.normalWith, proxyName(pr.Header)+" holds the headers back", proxyHeadersJudge)
-		suite.Failf("headers before the origin's first event, which it wrote "+proxyRound(first.Sub(pr.Start)).String()+" after the request",
+		why := proxyVariantsNote(ctx, &proxyRuns(ctx).normalWith, proxyName(pr.Header)+" holds the headers back", proxyHeadersJudge)
+		suite.Failf(ctx, "headers before the origin's first event, which it wrote "+proxyRound(first.Sub(pr.Start)).String()+" after the request",
 			"headers arrived %v after the request, %v after the origin wrote its first event (the origin had sent them after %v); %s",
 			proxyRound(pr.HeadersAt), proxyRound(at.Sub(first)), proxyRound(hit.HeadersSent.Sub(pr.Start)), why)
 	})
@@ -115,9 +115,9 @@ var _ = suite.Area("PROXY", func() {
 		Title:       "Last-Event-ID, Accept and Cache-Control reach the origin unchanged",
 		Requirement: "The request headers EventSource sends on a reconnect — Last-Event-ID, Accept: text/event-stream, Cache-Control: no-cache — reach the origin unchanged.",
 	}, func(ctx context.Context) {
-		d, p := proxyWait(ctx, &proxyRuns.normal)
+		d, p := proxyWait(ctx, &proxyRuns(ctx).normal)
 		got := p.hit().Header
-		suite.Evidence("request_header_diff", proxyDiffHeaders(d.hit().Header, got))
+		suite.Evidence(ctx, "request_header_diff", proxyDiffHeaders(d.hit().Header, got))
 		var bad []string
 		for _, k := range []string{"Last-Event-ID", "Accept", "Cache-Control"} {
 			want, have := strings.Join(p.sent.Values(k), ", "), strings.Join(got.Values(k), ", ")
@@ -129,7 +129,7 @@ var _ = suite.Area("PROXY", func() {
 				bad = append(bad, fmt.Sprintf("%s: sent %q, the origin got %q", k, want, have))
 			}
 		}
-		suite.Require(len(bad) == 0, "the three headers as the client sent them", "%s", strings.Join(bad, "; "))
+		suite.Require(ctx, len(bad) == 0, "the three headers as the client sent them", "%s", strings.Join(bad, "; "))
 	})
 
 	// EventSource/eventsource #14, jersey #6119: 204 means "stop
@@ -140,7 +140,7 @@ var _ = suite.Area("PROXY", func() {
 		Title:       "204 and 5xx from the origin reach the client unchanged",
 		Requirement: "A stream request the origin answers 204 No Content, or 503 Service Unavailable, is answered with that status through the proxy.",
 	}, func(ctx context.Context) {
-		o := proxyOrigin()
+		o := proxyOrigin(ctx)
 		var bad []string
 		var legs []*proxyLeg
 		statuses := map[string]int{}
@@ -150,7 +150,7 @@ var _ = suite.Area("PROXY", func() {
 			if status != http.StatusNoContent {
 				script.Steps = []origin.Step{{Data: "ssespec origin: try again later\n"}}
 			}
-			d, p := proxyOpen(o, script, nil, stream.Options{})
+			d, p := proxyOpen(ctx, o, script, nil, stream.Options{})
 			d.conn.Close()
 			p.conn.Close()
 			p.name = fmt.Sprintf("%d proxied", status)
@@ -168,9 +168,9 @@ var _ = suite.Area("PROXY", func() {
 				bad = append(bad, fmt.Sprintf("the origin's %d arrived as %d", status, got))
 			}
 		}
-		proxyAttach("status", legs...)
-		suite.Evidence("statuses", statuses)
-		suite.Require(len(bad) == 0, "204 as 204, 503 as 503", "%s", strings.Join(bad, "; "))
+		proxyAttach(ctx, "status", legs...)
+		suite.Evidence(ctx, "statuses", statuses)
+		suite.Require(ctx, len(bad) == 0, "204 as 204, 503 as 503", "%s", strings.Join(bad, "; "))
 	})
 
 	// fastapi #1342, sse-starlette #173, gin #4082: an origin that never
@@ -183,10 +183,10 @@ var _ = suite.Area("PROXY", func() {
 	}, func(ctx context.Context) {
 		const budget = time.Second
 		script := origin.Script{Name: "disconnect", Steps: []origin.Step{{Data: "id: 1\ndata: hello\n\n"}}, Keepalive: 100 * time.Millisecond}
-		d, p := proxyOpen(proxyOrigin(), script, nil, stream.Options{})
-		suite.Cleanup(func() { d.conn.Close() })
-		suite.Cleanup(func() { p.conn.Close() })
-		proxyNeedServed(d, p, script.Name)
+		d, p := proxyOpen(ctx, proxyOrigin(ctx), script, nil, stream.Options{})
+		suite.Cleanup(ctx, func() { d.conn.Close() })
+		suite.Cleanup(ctx, func() { p.conn.Close() })
+		proxyNeedServed(ctx, d, p, script.Name)
 		after := map[string]float64{}
 		var late time.Duration
 		for _, l := range []*proxyLeg{d, p} {
@@ -206,13 +206,13 @@ var _ = suite.Area("PROXY", func() {
 			after[l.name] = float64(took.Microseconds()) / 1000
 			if l == p {
 				late = took
-				suite.Evidence("origin_end", string(hit.End))
-				suite.Require(hit.End != origin.EndOpen, "the origin's request ended within 1 s of the client closing",
+				suite.Evidence(ctx, "origin_end", string(hit.End))
+				suite.Require(ctx, hit.End != origin.EndOpen, "the origin's request ended within 1 s of the client closing",
 					"the origin's request was still open %v after the client closed (it wrote %d keepalives meanwhile)", proxyRound(took), hit.Keepalives)
 			}
 		}
-		suite.Evidence("disconnect_ms", after)
-		suite.Require(late <= budget, "the origin's request ended within 1 s of the client closing",
+		suite.Evidence(ctx, "disconnect_ms", after)
+		suite.Require(ctx, late <= budget, "the origin's request ended within 1 s of the client closing",
 			"it ended %v after the client closed (directly: %.1f ms)", proxyRound(late), after["direct"])
 	})
 
@@ -222,18 +222,18 @@ var _ = suite.Area("PROXY", func() {
 		Requirement: "When the origin ends a stream response, the proxy ends the client's response within 1 s, so the client reconnects (with Last-Event-ID) promptly.",
 	}, func(ctx context.Context) {
 		const budget = time.Second
-		d, p := proxyWait(ctx, &proxyRuns.normal)
-		proxyNeedServed(d, p, "normal")
+		d, p := proxyWait(ctx, &proxyRuns(ctx).normal)
+		proxyNeedServed(ctx, d, p, "normal")
 		hit, pr := p.hit(), p.rec()
 		if hit.End != origin.EndScript {
 			suite.Undecided("the origin's response ended by %q, not by its script", hit.End)
 		}
 		end := pr.Start.Add(pr.EndAt)
 		took := end.Sub(hit.Ended)
-		suite.Evidence("end_after_origin_ms", took.Milliseconds())
-		suite.Require(pr.End == stream.EndEOF || pr.End == stream.EndError, "the client's response ended within 1 s of the origin's",
+		suite.Evidence(ctx, "end_after_origin_ms", took.Milliseconds())
+		suite.Require(ctx, pr.End == stream.EndEOF || pr.End == stream.EndError, "the client's response ended within 1 s of the origin's",
 			"it was still open %v after the origin ended it", proxyRound(took))
-		suite.Require(took <= budget, "the client's response ended within 1 s of the origin's", "it ended %v after the origin's", proxyRound(took))
+		suite.Require(ctx, took <= budget, "the client's response ended within 1 s of the origin's", "it ended %v after the origin's", proxyRound(took))
 	})
 
 	// Registration: text/event-stream is for "dynamic open-ended streams";
@@ -244,12 +244,12 @@ var _ = suite.Area("PROXY", func() {
 		Requirement: "The proxied stream carries no Content-Length the origin did not send; if the proxy compresses it (the request accepts gzip, deflate, br, zstd, as browsers do, " +
 			"and the origin sends no Cache-Control: no-transform), every event still decodes within the latency budget.",
 	}, func(ctx context.Context) {
-		d, p := proxyWait(ctx, &proxyRuns.normal)
-		proxyNeedServed(d, p, "normal")
+		d, p := proxyWait(ctx, &proxyRuns(ctx).normal)
+		proxyNeedServed(ctx, d, p, "normal")
 		pr := p.rec()
-		suite.Evidence("response_header_diff", proxyDiffHeaders(d.rec().Header, pr.Header))
+		suite.Evidence(ctx, "response_header_diff", proxyDiffHeaders(d.rec().Header, pr.Header))
 		cl := pr.Header.Get("Content-Length")
-		suite.Require(cl == "" || d.rec().Header.Get("Content-Length") != "", "no Content-Length",
+		suite.Require(ctx, cl == "" || d.rec().Header.Get("Content-Length") != "", "no Content-Length",
 			"Content-Length: %s, added by the proxy (it buffered the whole response)", cl)
 		coding := contentCodings(pr.Header)
 		if len(coding) == 0 {
@@ -258,12 +258,12 @@ var _ = suite.Area("PROXY", func() {
 		if len(coding) > 1 || !slices.Contains([]string{"gzip", "x-gzip", "deflate", "br", "zstd"}, coding[0]) {
 			suite.Undecided("Content-Encoding %q: the suite decodes gzip, deflate, br and zstd only", pr.Header.Get("Content-Encoding"))
 		}
-		dec, derr := proxyDecode(pr.Chunks, coding[0], max(suite.Current().MaxLine, parser.DefaultMaxLine))
+		dec, derr := proxyDecode(pr.Chunks, coding[0], limitsOf(suite.Current(ctx)))
 		steps := []int{0, 1, 2, 3, 4, 5}
 		lat := proxyLatencies(pr, dec.Events, p.hit(), steps)
-		budget := suite.Current().LatencyBudget
-		suite.Evidence("latency_ms", map[string][]float64{"proxied (decoded)": msSeries(lat.lat)})
-		suite.Evidence("budget_ms", budget.Milliseconds())
+		budget := suite.Current(ctx).LatencyBudget
+		suite.Evidence(ctx, "latency_ms", map[string][]float64{"proxied (decoded)": msSeries(lat.lat)})
+		suite.Evidence(ctx, "budget_ms", budget.Milliseconds())
 		// Each decoded event against its direct twin; six events are too
 		// few for a re-run to tell more, so one outlier passes.
 		target, control := proxyPairsOf(d, p, dec.Events, steps)
@@ -276,13 +276,13 @@ var _ = suite.Area("PROXY", func() {
 			if derr != nil {
 				why = "; decoding: " + derr.Error()
 			}
-			fix := proxyVariantsNote(ctx, &proxyRuns.normalWith, proxyName(pr.Header)+" compresses the stream", proxyDecodedJudge)
-			suite.Failf(fmt.Sprintf("each %s-compressed event decodable within %v", coding[0], budget),
+			fix := proxyVariantsNote(ctx, &proxyRuns(ctx).normalWith, proxyName(pr.Header)+" compresses the stream", proxyDecodedJudge)
+			suite.Failf(ctx, fmt.Sprintf("each %s-compressed event decodable within %v", coding[0], budget),
 				"%d of 6 events decoded (worst %v), %d only once the origin had ended the stream%s: the proxy's compressor holds events back (%s); "+
 					"keep text/event-stream out of the proxy's compression (HAProxy: compression type; Caddy: encode; nginx: gzip_types); %s",
 				len(lat.lat), proxyRound(lat.worst()), lat.atEnd, why, j.Why, fix)
 		}
-		suite.Note("the proxy %s-compresses the stream and flushes per event: %s", coding[0], j.Why)
+		suite.Note(ctx, "the proxy %s-compresses the stream and flushes per event: %s", coding[0], j.Why)
 	})
 
 	suite.Check(suite.Meta{
@@ -306,7 +306,7 @@ var _ = suite.Area("PROXY", func() {
 		Title:       "A text/event-stream; charset=utf-8 stream is still streamed",
 		Requirement: "With Content-Type: text/event-stream; charset=utf-8, events reach the client within the latency budget, as without the parameter.",
 	}, func(ctx context.Context) {
-		d, p := proxyWait(ctx, &proxyRuns.charset)
+		d, p := proxyWait(ctx, &proxyRuns(ctx).charset)
 		why := "the origin sent Content-Type: text/event-stream; charset=utf-8; a proxy whose SSE detection wants the bare media type buffers it (kamal-proxy PR #56)"
 		if m, same := proxyFailedLike(ctx); same {
 			why = fmt.Sprintf("the stream without the charset parameter is late too (SSE-PROXY-002: %s): %s buffers every stream, not for the charset; "+
@@ -318,17 +318,17 @@ var _ = suite.Area("PROXY", func() {
 
 // proxyNeedServed leaves the check undecided unless the direct leg got a
 // 200 stream from the origin and the proxied request reached the origin.
-func proxyNeedServed(d, p *proxyLeg, scenario string) {
-	proxyAttach(scenario, d, p)
+func proxyNeedServed(ctx context.Context, d, p *proxyLeg, scenario string) {
+	proxyAttach(ctx, scenario, d, p)
 	if d.err != nil || d.rec().Status != http.StatusOK {
 		suite.Undecided("the origin's %s scenario failed directly (status %d, %v): a harness problem", scenario, d.rec().Status, d.err)
 	}
 	p.hit()
 	if p.err != nil {
-		suite.Failf("a response through the proxy", "%v", p.err)
+		suite.Failf(ctx, "a response through the proxy", "%v", p.err)
 	}
 	if s := p.rec().Status; s != http.StatusOK {
-		suite.Failf("200, as the origin answered", "the proxy answered %d", s)
+		suite.Failf(ctx, "200, as the origin answered", "the proxy answered %d", s)
 	}
 }
 

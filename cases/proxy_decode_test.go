@@ -12,7 +12,6 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/zstd"
 
-	"github.com/ssespec/ssespec/harness/parser"
 	"github.com/ssespec/ssespec/harness/stream"
 )
 
@@ -47,7 +46,7 @@ func TestProxyDecodeEveryBrowserCoding(t *testing.T) {
 			if name == "raw-deflate" {
 				coding = "deflate"
 			}
-			res, err := proxyDecode(chunks, coding, parser.DefaultMaxLine)
+			res, err := proxyDecode(chunks, coding, decodeLimits{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -76,17 +76,28 @@ func (l *proxyLeg) events() []parser.Event { return l.parsed().Events }
 
 // parsed is the leg's parse result, decompressed like events.
 func (l *proxyLeg) parsed() *parser.Result {
-	res, _ := proxyDecodedResult(l.rec())
+	res, _ := proxyDecodedResult(l.rec(), l.limits)
 	return res
 }
 
+// decodeLimits bound what decoding a compressed body may produce: the
+// run's --max-line and --max-bytes (0: the defaults).
+type decodeLimits struct {
+	maxLine  int
+	maxBytes int64
+}
+
+func limitsOf(cfg suite.Config) decodeLimits {
+	return decodeLimits{maxLine: cfg.MaxLine, maxBytes: cfg.MaxBytes}
+}
+
 // proxyDecoded parses r's body, decoding its Content-Encoding.
-func proxyDecoded(r *stream.Recording) ([]parser.Event, error) {
-	res, err := proxyDecodedResult(r)
+func proxyDecoded(r *stream.Recording, lim decodeLimits) ([]parser.Event, error) {
+	res, err := proxyDecodedResult(r, lim)
 	return res.Events, err
 }
 
-func proxyDecodedResult(r *stream.Recording) (*parser.Result, error) {
+func proxyDecodedResult(r *stream.Recording, lim decodeLimits) (*parser.Result, error) {
 	coding := contentCodings(r.Header)
 	if len(coding) == 0 {
 		if r.Parse == nil {
@@ -97,13 +108,13 @@ func proxyDecodedResult(r *stream.Recording) (*parser.Result, error) {
 	if len(coding) > 1 {
 		return &parser.Result{}, fmt.Errorf("Content-Encoding %q: more than one coding", r.Header.Get("Content-Encoding"))
 	}
-	return proxyDecode(r.Chunks, coding[0], max(suite.Current().MaxLine, parser.DefaultMaxLine))
+	return proxyDecode(r.Chunks, coding[0], lim)
 }
 
 // proxyDecode decompresses chunks incrementally and parses the output.
-func proxyDecode(chunks []stream.Chunk, coding string, maxLine int) (*parser.Result, error) {
+func proxyDecode(chunks []stream.Chunk, coding string, lim decodeLimits) (*parser.Result, error) {
 	src := &proxyChunkReader{chunks: chunks}
-	p := parser.New(parser.Options{MaxLine: maxLine})
+	p := parser.New(parser.Options{MaxLine: max(lim.maxLine, parser.DefaultMaxLine)})
 	var rd io.Reader
 	var err error
 	switch coding {
@@ -131,7 +142,7 @@ func proxyDecode(chunks []stream.Chunk, coding string, maxLine int) (*parser.Res
 	}
 	// At most --max-bytes of output: a compressing proxy cannot make the
 	// suite inflate without bound (a gzip bomb), as for SSE-HTTP-008.
-	limit := suite.Current().MaxBytes
+	limit := lim.maxBytes
 	if limit <= 0 {
 		limit = stream.DefaultMaxBytes
 	}
@@ -235,8 +246,8 @@ func proxyBufferingFix(h http.Header) string {
 
 // proxyEventsOf is r's events, decoded; a stream that does not decode
 // yields what decoded before the error.
-func proxyEventsOf(r *stream.Recording) []parser.Event {
-	evs, _ := proxyDecoded(r)
+func proxyEventsOf(r *stream.Recording, lim decodeLimits) []parser.Event {
+	evs, _ := proxyDecoded(r, lim)
 	return evs
 }
 

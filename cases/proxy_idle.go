@@ -16,18 +16,18 @@ import (
 // step of proxyIdleSteps finds the longest silence the proxy tolerates.
 // All streams run at once, so the check takes --hold, not the sum.
 func checkProxyIdle(ctx context.Context) {
-	cfg := suite.Current()
-	o := proxyOrigin()
+	cfg := suite.Current(ctx)
+	o := proxyOrigin(ctx)
 	every := min(15*time.Second, cfg.KeepaliveMax)
 	open := func(name string, silence, keepalive time.Duration) *proxyLeg {
 		script := origin.Script{Name: name, Keepalive: keepalive, End: true, Steps: []origin.Step{
 			{Data: "id: 0\ndata: open\n\n"},
 			{At: silence, Data: "id: 1\ndata: after " + silence.String() + "\n\n"},
 		}}
-		l := &proxyLeg{name: "proxied", sc: o.Add(script)}
+		l := &proxyLeg{name: "proxied", sc: o.Add(script), origin: o}
 		l.url = proxyVia(cfg) + l.sc.Path
-		l.open(nil, stream.Options{Duration: cfg.Hold + 10*time.Second})
-		suite.Cleanup(func() { l.conn.Close() })
+		l.open(ctx, nil, stream.Options{Duration: cfg.Hold + 10*time.Second})
+		suite.Cleanup(ctx, func() { l.conn.Close() })
 		return l
 	}
 	steps := proxyIdleSteps(cfg.Hold)
@@ -47,24 +47,24 @@ func checkProxyIdle(ctx context.Context) {
 	wg.Wait()
 
 	found := proxyIdleFind(steps, silent)
-	suite.Evidence("idle_timeout", found)
-	proxyAttach("idle-keepalive", keep)
+	suite.Evidence(ctx, "idle_timeout", found)
+	proxyAttach(ctx, "idle-keepalive", keep)
 	if keep.err != nil || keep.rec().Status != 200 {
 		suite.Undecided("the held stream did not open through the proxy: status %d, %v", keep.rec().Status, keep.err)
 	}
 	keep.hit()
 	if proxyHasID(keep.rec(), "1") {
-		suite.Note("%s", found.Summary)
+		suite.Note(ctx, "%s", found.Summary)
 		return
 	}
 	r := keep.rec()
 	if proxyCutWhileLively(r, keep.sc.Hits(), every) {
-		suite.Failf(fmt.Sprintf("the stream open for --hold (%v) with a comment every %v", cfg.Hold, every),
+		suite.Failf(ctx, fmt.Sprintf("the stream open for --hold (%v) with a comment every %v", cfg.Hold, every),
 			"the proxy cut it after %v (%s) although its comments were arriving (the last %v before the cut): a limit on the response's "+
 				"total duration, not an idle timeout, so more comments cannot help (Varnish: send_timeout; SSE-PROXY-013 checks it with events)",
 			proxyRound(r.EndAt), proxyEndText(r), proxyRound(r.EndAt-proxyLastChunk(r)))
 	}
-	suite.Failf(fmt.Sprintf("the stream open for --hold (%v) with a comment every %v", cfg.Hold, every),
+	suite.Failf(ctx, fmt.Sprintf("the stream open for --hold (%v) with a comment every %v", cfg.Hold, every),
 		"the proxy cut it after %v (%s); %s", proxyRound(r.EndAt), proxyEndText(r), found.Summary)
 }
 

@@ -21,9 +21,9 @@ const proxyTwins = "the direct twins (same events, same moments, not proxied)"
 // control. A run with only outliers over budget (one stall of the proxy
 // process on a loaded machine) is run once more with script and judged
 // with it; why explains the scenario in the failure message.
-func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin.Script, scenario, why string) {
-	proxyNeedServed(d, p, scenario)
-	budget := suite.Current().LatencyBudget
+func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func(context.Context) origin.Script, scenario, why string) {
+	proxyNeedServed(ctx, d, p, scenario)
+	budget := suite.Current(ctx).LatencyBudget
 	steps := proxyEventSteps()
 	var (
 		target, control []time.Duration
@@ -40,16 +40,16 @@ func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin
 		if j.Outcome != latencyRemeasure || runs == 2 || ctx.Err() != nil {
 			break
 		}
-		d, p = proxyRunScript(proxyOrigin(), script(), nil)
-		proxyNeedServed(d, p, scenario+" again")
+		d, p = proxyRunScript(ctx, proxyOrigin(ctx), script(ctx), nil)
+		proxyNeedServed(ctx, d, p, scenario+" again")
 	}
-	suite.Evidence("latency_ms", map[string][]float64{"direct": msSeries(dl.lat), "proxied": msSeries(pl.lat)})
-	suite.Evidence("budget_ms", budget.Milliseconds())
-	suite.Evidence("runs", runs)
+	suite.Evidence(ctx, "latency_ms", map[string][]float64{"direct": msSeries(dl.lat), "proxied": msSeries(pl.lat)})
+	suite.Evidence(ctx, "budget_ms", budget.Milliseconds())
+	suite.Evidence(ctx, "runs", runs)
 	n := len(target)
 	expected := fmt.Sprintf("each event within %v through the proxy (late events in at most one run of consecutive events per ten)", budget)
 	if len(pl.lat) == 0 {
-		suite.Failf(expected, "none of the %d events came through (the proxied stream ended: %s after %v); %s",
+		suite.Failf(ctx, expected, "none of the %d events came through (the proxied stream ended: %s after %v); %s",
 			n, p.rec().End, proxyRound(p.rec().EndAt), why)
 	}
 	switch j.Outcome {
@@ -58,7 +58,7 @@ func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin
 		if runs > 1 {
 			again = "; measured twice: the first run had only outliers"
 		}
-		suite.Note("%s%s", j.Why, again)
+		suite.Note(ctx, "%s%s", j.Why, again)
 		return
 	case latencyUndecided:
 		suite.Undecided("%s", j.Why)
@@ -73,7 +73,7 @@ func proxyJudgeLatency(ctx context.Context, d, p *proxyLeg, script func() origin
 	if pl.atEnd > 0 {
 		atEnd = fmt.Sprintf("; %d of %d events arrived only when the origin ended the stream: the proxy buffers it", pl.atEnd, n)
 	}
-	suite.Failf(expected, "latency through the proxy: %s, worst %v (directly: p95 %v)%s; added over the direct twin: %s; %s",
+	suite.Failf(ctx, expected, "latency through the proxy: %s, worst %v (directly: p95 %v)%s; added over the direct twin: %s; %s",
 		measured, proxyRound(pl.worst()), proxyRound(dp), atEnd, j.Why, why)
 }
 

@@ -25,16 +25,16 @@ func checkProxyBigEvent(ctx context.Context) {
 		{Data: "id: 1\ndata: " + payload + "\n\n"},
 		{Data: "id: 2\ndata: after the big one\n\n"},
 	}}
-	d, p := proxyOpen(proxyOrigin(), script, nil, stream.Options{MaxLine: max(suite.Current().MaxLine, parser.DefaultMaxLine)})
+	d, p := proxyOpen(ctx, proxyOrigin(ctx), script, nil, stream.Options{MaxLine: max(suite.Current(ctx).MaxLine, parser.DefaultMaxLine)})
 	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	for _, l := range []*proxyLeg{d, p} {
-		suite.Cleanup(func() { l.conn.Close() })
+		suite.Cleanup(ctx, func() { l.conn.Close() })
 		l.waitEnd(wctx, proxyEndWait)
 	}
 	intact := func(r *stream.Recording) (string, bool) {
 		var big, after *parser.Event
-		evs := proxyEventsOf(r) // decoded, if the proxy compressed it
+		evs := proxyEventsOf(r, limitsOf(suite.Current(ctx))) // decoded, if the proxy compressed it
 		for i, ev := range evs {
 			switch {
 			case ev.ID != nil && *ev.ID == "1":
@@ -58,18 +58,18 @@ func checkProxyBigEvent(ctx context.Context) {
 		return "", true
 	}
 	if why, ok := intact(d.rec()); !ok || d.err != nil {
-		proxyAttach("big", d)
+		proxyAttach(ctx, "big", d)
 		suite.Undecided("the origin's 1 MiB event did not arrive intact directly (%v): %s", d.err, why)
 	}
 	p.hit()
 	if p.err != nil || p.rec().Status != http.StatusOK {
-		proxyAttach("big", p)
-		suite.Failf("200 and the 1 MiB event", "status %d, %v", p.rec().Status, p.err)
+		proxyAttach(ctx, "big", p)
+		suite.Failf(ctx, "200 and the 1 MiB event", "status %d, %v", p.rec().Status, p.err)
 	}
-	suite.Evidence("bytes", map[string]int64{"direct": d.rec().Bytes, "proxied": p.rec().Bytes})
+	suite.Evidence(ctx, "bytes", map[string]int64{"direct": d.rec().Bytes, "proxied": p.rec().Bytes})
 	if why, ok := intact(p.rec()); !ok {
-		proxyAttach("big", p)
-		suite.Failf("the 1 MiB single-line event and the event after it, byte-exact", "%s", why)
+		proxyAttach(ctx, "big", p)
+		suite.Failf(ctx, "the 1 MiB single-line event and the event after it, byte-exact", "%s", why)
 	}
 }
 
@@ -82,9 +82,9 @@ const (
 
 // checkProxyFanout is SSE-PROXY-011.
 func checkProxyFanout(ctx context.Context) {
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	budget := cfg.LatencyBudget
-	o := proxyOrigin()
+	o := proxyOrigin(ctx)
 	script := origin.Script{Name: "fanout", Header: proxyAppHeader(cfg), Steps: []origin.Step{{Data: ": fanout\n\n"}}}
 	scs := map[string]*origin.Scenario{"direct": o.Add(script), "proxied": o.Add(script)}
 	base := map[string]string{"direct": o.URL(), "proxied": proxyVia(cfg)}
@@ -92,15 +92,15 @@ func checkProxyFanout(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, name := range []string{"direct", "proxied"} {
 		for range proxyStreams {
-			l := &proxyLeg{name: name, sc: scs[name], url: base[name] + scs[name].Path}
+			l := &proxyLeg{name: name, sc: scs[name], url: base[name] + scs[name].Path, origin: o}
 			legs[name] = append(legs[name], l)
-			wg.Go(func() { l.open(nil, stream.Options{}) })
+			wg.Go(func() { l.open(ctx, nil, stream.Options{}) })
 		}
 	}
 	wg.Wait()
 	for _, ls := range legs {
 		for _, l := range ls {
-			suite.Cleanup(func() { l.conn.Close() })
+			suite.Cleanup(ctx, func() { l.conn.Close() })
 		}
 	}
 	refused := func(ls []*proxyLeg) []string {
@@ -118,8 +118,8 @@ func checkProxyFanout(ctx context.Context) {
 		suite.Undecided("%d of %d direct streams failed to open (%s): the origin or this machine cannot hold the load", len(bad), proxyStreams, proxyList(bad, 3))
 	}
 	bad := refused(legs["proxied"])
-	suite.Evidence("refused", len(bad))
-	suite.Require(len(bad) == 0, fmt.Sprintf("all %d streams served", proxyStreams),
+	suite.Evidence(ctx, "refused", len(bad))
+	suite.Require(ctx, len(bad) == 0, fmt.Sprintf("all %d streams served", proxyStreams),
 		"%d of %d concurrent streams refused: %s", len(bad), proxyStreams, proxyList(proxyCount(bad), 3))
 
 	// Each broadcast's p95 over the proxied streams, judged against the
@@ -142,20 +142,20 @@ func checkProxyFanout(ctx context.Context) {
 			break
 		}
 	}
-	suite.Evidence("latency_ms", map[string][]float64{"direct": msSeries(dl.lat), "proxied": msSeries(pl.lat)})
-	suite.Evidence("budget_ms", budget.Milliseconds())
+	suite.Evidence(ctx, "latency_ms", map[string][]float64{"direct": msSeries(dl.lat), "proxied": msSeries(pl.lat)})
+	suite.Evidence(ctx, "budget_ms", budget.Milliseconds())
 	total := len(target) * proxyStreams
-	suite.Require(len(pl.missing) == 0, fmt.Sprintf("all %d deliveries (%d events × %d streams)", total, len(target), proxyStreams),
+	suite.Require(ctx, len(pl.missing) == 0, fmt.Sprintf("all %d deliveries (%d events × %d streams)", total, len(target), proxyStreams),
 		"%d of %d deliveries missing %v after their broadcast", len(pl.missing), total, max(2*time.Second, 10*budget))
 	switch j.Outcome {
 	case latencyUndecided:
 		suite.Undecided("%s", j.Why)
 	case latencyFail:
 		pp, _ := pl.p95()
-		suite.Failf(fmt.Sprintf("each broadcast's p95 ≤ %v across %d streams", budget, proxyStreams),
+		suite.Failf(ctx, fmt.Sprintf("each broadcast's p95 ≤ %v across %d streams", budget, proxyStreams),
 			"p95 %v, worst %v across %d streams; per broadcast, added over the direct streams: %s", proxyRound(pp), proxyRound(pl.worst()), proxyStreams, j.Why)
 	}
-	suite.Note("per broadcast, p95 across %d streams: %s", proxyStreams, j.Why)
+	suite.Note(ctx, "per broadcast, p95 across %d streams: %s", proxyStreams, j.Why)
 }
 
 // proxyFanoutBroadcast broadcasts event k to every stream of both legs
@@ -169,6 +169,7 @@ func proxyFanoutBroadcast(ctx context.Context, scs map[string]*origin.Scenario, 
 		}
 	}
 	id := fmt.Sprint(k)
+	lim := limitsOf(suite.Current(ctx))
 	sentAt := map[string]time.Time{}
 	for _, name := range []string{"proxied", "direct"} {
 		sentAt[name], _ = scs[name].Broadcast(fmt.Sprintf("id: %d\ndata: fanout %d\n\n", k, k))
@@ -179,7 +180,7 @@ func proxyFanoutBroadcast(ctx context.Context, scs map[string]*origin.Scenario, 
 	for _, ls := range legs {
 		for _, l := range ls {
 			wg.Go(func() {
-				l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return proxyHasIDIn(proxyEventsOf(r), id) })
+				l.conn.WaitUntil(wctx, func(r *stream.Recording) bool { return proxyHasIDIn(proxyEventsOf(r, lim), id) })
 			})
 		}
 	}
@@ -189,7 +190,7 @@ func proxyFanoutBroadcast(ctx context.Context, scs map[string]*origin.Scenario, 
 		for _, l := range ls {
 			var at time.Time
 			l.conn.View(func(r *stream.Recording) {
-				for _, ev := range proxyEventsOf(r) { // decoded: a compressing proxy is judged on its events
+				for _, ev := range proxyEventsOf(r, lim) { // decoded: a compressing proxy is judged on its events
 					if ev.ID != nil && *ev.ID == id {
 						at = r.Start.Add(ev.At)
 						break

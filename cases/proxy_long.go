@@ -27,29 +27,29 @@ var _ = suite.Area("PROXY", func() {
 const proxyLivelyEvery = time.Second
 
 func checkProxyLively(ctx context.Context) {
-	cfg := suite.Current()
-	o := proxyOrigin()
+	cfg := suite.Current(ctx)
+	o := proxyOrigin(ctx)
 	n := int(cfg.Hold / proxyLivelyEvery)
 	steps := make([]origin.Step, 0, n+1)
 	for i := 0; i <= n; i++ {
 		steps = append(steps, origin.Step{At: time.Duration(i) * proxyLivelyEvery, Data: fmt.Sprintf("id: %d\ndata: lively %d\n\n", i, i)})
 	}
 	script := origin.Script{Name: "lively", Header: proxyAppHeader(cfg), Steps: steps, End: true}
-	l := &proxyLeg{name: "proxied", sc: o.Add(script)}
+	l := &proxyLeg{name: "proxied", sc: o.Add(script), origin: o}
 	l.url = proxyVia(cfg) + l.sc.Path
-	l.open(nil, stream.Options{Duration: cfg.Hold + 10*time.Second})
-	suite.Cleanup(func() { l.conn.Close() })
+	l.open(ctx, nil, stream.Options{Duration: cfg.Hold + 10*time.Second})
+	suite.Cleanup(ctx, func() { l.conn.Close() })
 	wctx, cancel := context.WithTimeout(ctx, cfg.Hold+10*time.Second)
 	defer cancel()
 	l.conn.Wait(wctx)
-	proxyAttach("lively", l)
+	proxyAttach(ctx, "lively", l)
 	r := l.rec()
 	if l.err != nil || r.Status != 200 {
 		suite.Undecided("the lively stream did not open through the proxy: status %d, %v", r.Status, l.err)
 	}
 	hit := l.hit()
 	evs := l.events()
-	suite.Evidence("events", map[string]int{"sent": len(steps), "received": len(evs)})
+	suite.Evidence(ctx, "events", map[string]int{"sent": len(steps), "received": len(evs)})
 	if proxyHasIDIn(evs, fmt.Sprint(n)) {
 		return
 	}
@@ -66,7 +66,7 @@ func checkProxyLively(ctx context.Context) {
 	if gap > 3*proxyLivelyEvery {
 		cause = fmt.Sprintf("events had stopped arriving %v before the cut, so the proxy held them back", proxyRound(gap))
 	}
-	suite.Failf(fmt.Sprintf("the stream open for --hold (%v) with an event every %v", cfg.Hold, proxyLivelyEvery),
+	suite.Failf(ctx, fmt.Sprintf("the stream open for --hold (%v) with an event every %v", cfg.Hold, proxyLivelyEvery),
 		"the proxy cut it after %v (%s), %v after its last event (%d of %d events arrived): %s",
 		proxyRound(r.EndAt), proxyEndText(r), proxyRound(gap), len(evs), len(steps), cause)
 }

@@ -18,25 +18,37 @@ import (
 )
 
 // proxyOrigin is the run's origin: the one the CLI or the test started on
-// --origin-addr, or one started here on first use.
-func proxyOrigin() *origin.Server {
-	cfg := suite.Current()
+// --origin-addr (Config.ProxyOrigin), or one the run starts on first use
+// and closes at its end.
+func proxyOrigin(ctx context.Context) *origin.Server {
+	cfg := suite.Current(ctx)
 	if cfg.Via == "" {
 		suite.Skipf("proxy checks need a proxy: run ssespec proxy --via URL --origin-addr 127.0.0.1:PORT")
 	}
-	proxyStart.Lock()
-	defer proxyStart.Unlock()
-	if o := origin.Lookup(cfg.OriginAddr); o != nil {
-		return o
+	if cfg.ProxyOrigin != nil {
+		return cfg.ProxyOrigin
 	}
-	o, err := origin.Start(cfg.OriginAddr, originOptions(cfg))
-	if err != nil {
-		suite.Undecided("could not start the origin on %q: %v", cfg.OriginAddr, err)
+	own := suite.RunState(ctx, proxyOwnKey{}, func() *proxyOwnOrigin { return &proxyOwnOrigin{} })
+	own.Lock()
+	defer own.Unlock()
+	if own.o == nil {
+		o, err := origin.Start(cfg.OriginAddr, originOptions(cfg))
+		if err != nil {
+			suite.Undecided("could not start the origin on %q: %v", cfg.OriginAddr, err)
+		}
+		own.o = o
+		suite.Cleanup(suite.RunContext(ctx), o.Close)
 	}
-	return o
+	return own.o
 }
 
-var proxyStart sync.Mutex
+// proxyOwnOrigin is the origin a run started itself (no ProxyOrigin given).
+type proxyOwnOrigin struct {
+	sync.Mutex
+	o *origin.Server
+}
+
+type proxyOwnKey struct{}
 
 // proxyLeg is one request of a scenario: direct (client → origin) or
 // proxied (client → proxy → origin), each with its own scenario path so the
@@ -48,25 +60,30 @@ type proxyLeg struct {
 	sc   *origin.Scenario
 	conn *stream.Conn
 	err  error // from opening the request
+	// The run's origin (set by whoever makes the leg), proxy and decoding
+	// limits (set by open), kept for the judges, which take no context.
+	origin *origin.Server
+	via    string
+	limits decodeLimits
 }
 
 // proxyOpen registers script for each leg and opens both at once.
-func proxyOpen(o *origin.Server, script origin.Script, hdr http.Header, opts stream.Options) (direct, proxied *proxyLeg) {
-	cfg := suite.Current()
-	direct = &proxyLeg{name: "direct", sc: o.Add(script)}
+func proxyOpen(ctx context.Context, o *origin.Server, script origin.Script, hdr http.Header, opts stream.Options) (direct, proxied *proxyLeg) {
+	cfg := suite.Current(ctx)
+	direct = &proxyLeg{name: "direct", sc: o.Add(script), origin: o}
 	direct.url = o.URL() + direct.sc.Path
-	proxied = &proxyLeg{name: "proxied", sc: o.Add(script)}
+	proxied = &proxyLeg{name: "proxied", sc: o.Add(script), origin: o}
 	proxied.url = proxyVia(cfg) + proxied.sc.Path
 	var wg sync.WaitGroup
 	for _, l := range []*proxyLeg{direct, proxied} {
-		wg.Go(func() { l.open(hdr, opts) })
+		wg.Go(func() { l.open(ctx, hdr, opts) })
 	}
 	wg.Wait()
 	return direct, proxied
 }
 
-func (l *proxyLeg) open(hdr http.Header, opts stream.Options) {
-	cfg := suite.Current()
+func (l *proxyLeg) open(ctx context.Context, hdr http.Header, opts stream.Options) {
+	cfg := suite.Current(ctx)
 	base := cfg.StreamOptions()
 	base.Duration, base.IdleTimeout = opts.Duration, opts.IdleTimeout
 	if opts.HeaderTimeout != 0 {
@@ -80,6 +97,7 @@ func (l *proxyLeg) open(hdr http.Header, opts stream.Options) {
 		h[k] = v
 	}
 	l.sent = cfg.RequestHeader(h)
+	l.via, l.limits = cfg.Via, limitsOf(cfg)
 	l.conn, l.err = stream.Open(context.Background(), stream.Request{URL: l.url, Header: l.sent}, base)
 }
 
@@ -91,13 +109,13 @@ func (l *proxyLeg) rec() *stream.Recording { return l.conn.Recording() }
 func (l *proxyLeg) hit() origin.Hit {
 	hits := l.sc.Hits()
 	if len(hits) == 0 {
-		o := proxyOrigin()
+		o := l.origin
 		why := fmt.Sprintf("it answered %d", l.rec().Status)
 		if l.err != nil {
 			why = l.err.Error()
 		}
 		suite.Undecided("the %s request %s never reached the suite's origin (%s)%s; the proxy must forward everything under %s to http://%s",
-			l.name, l.url, why, strayNote(o), suite.Current().Via, o.Addr())
+			l.name, l.url, why, strayNote(o), l.via, o.Addr())
 	}
 	return hits[0]
 }
@@ -123,16 +141,16 @@ func (l *proxyLeg) waitEnd(ctx context.Context, d time.Duration) {
 
 // proxyAttach adds the legs' recordings to the check's evidence, named
 // "<scenario> direct" and "<scenario> proxied".
-func proxyAttach(scenario string, legs ...*proxyLeg) {
+func proxyAttach(ctx context.Context, scenario string, legs ...*proxyLeg) {
 	var names []string
 	for _, l := range legs {
 		if l.conn != nil {
 			names = append(names, scenario+" "+l.name)
-			suite.AttachRecording(names[len(names)-1], l.rec())
+			suite.AttachRecording(ctx, names[len(names)-1], l.rec())
 		}
 	}
 	if len(names) > 1 {
-		suite.Evidence("recordings", names)
+		suite.Evidence(ctx, "recordings", names)
 	}
 }
 
@@ -144,57 +162,67 @@ type proxyShared struct {
 	direct, proxied *proxyLeg
 }
 
-// proxyRuns are the shared scenarios; the first PROXY check starts them all
-// at once, so the run waits for the longest of them, not their sum.
-var proxyRuns struct {
+// proxyRunsState are a run's shared scenarios; the first PROXY check
+// starts them all at once, so the run waits for the longest of them, not
+// their sum.
+type proxyRunsState struct {
 	latency, normal, charset proxyShared
 	// the same scenarios with one SSE-friendly header each (proxyVariants)
 	latencyWith, normalWith [2]proxyShared
 }
 
-// The shared scenarios belong to one run: at its end wait for the ones
-// started (they are bounded by their scripts) and forget them, so the next
-// run in the process starts its own.
-var _ = suite.OnRunEnd(func() {
-	all := []*proxyShared{&proxyRuns.latency, &proxyRuns.normal, &proxyRuns.charset}
-	for i := range proxyRuns.latencyWith {
-		all = append(all, &proxyRuns.latencyWith[i], &proxyRuns.normalWith[i])
-	}
-	for _, s := range all {
-		if s.done != nil {
-			<-s.done
-		}
-		*s = proxyShared{}
-	}
-})
+type proxyRunsKey struct{}
 
-func proxyStartShared(o *origin.Server) {
+// proxyRuns are the shared scenarios of ctx's run. They belong to the run:
+// at its end it waits for the ones started (they are bounded by their
+// scripts).
+func proxyRuns(ctx context.Context) *proxyRunsState {
+	return suite.RunState(ctx, proxyRunsKey{}, func() *proxyRunsState {
+		p := &proxyRunsState{}
+		suite.Cleanup(suite.RunContext(ctx), func() {
+			all := []*proxyShared{&p.latency, &p.normal, &p.charset}
+			for i := range p.latencyWith {
+				all = append(all, &p.latencyWith[i], &p.normalWith[i])
+			}
+			for _, s := range all {
+				if s.done != nil {
+					<-s.done
+				}
+			}
+		})
+		return p
+	})
+}
+
+func proxyStartShared(ctx context.Context, o *origin.Server) {
+	rctx := suite.RunContext(ctx) // the run's, not the first asking check's
 	start := func(s *proxyShared, script origin.Script, hdr http.Header) {
 		s.once.Do(func() {
 			s.done = make(chan struct{})
 			go func() {
 				defer close(s.done)
-				s.direct, s.proxied = proxyRunScript(o, script, hdr)
+				s.direct, s.proxied = proxyRunScript(rctx, o, script, hdr)
 			}()
 		})
 	}
-	cfg := suite.Current()
-	start(&proxyRuns.latency, proxyLatencyScript(), nil)
-	start(&proxyRuns.charset, proxyCharsetScript(), nil)
-	start(&proxyRuns.normal, proxyNormalScript(proxyAppHeader(cfg)), proxyNormalRequest())
+	cfg := suite.Current(ctx)
+	runs := proxyRuns(ctx)
+	start(&runs.latency, proxyLatencyScript(ctx), nil)
+	start(&runs.charset, proxyCharsetScript(ctx), nil)
+	start(&runs.normal, proxyNormalScript(proxyAppHeader(cfg)), proxyNormalRequest())
 	for i, v := range proxyVariants {
 		with := proxyWith(cfg, map[string]string{v.header: v.value})
-		start(&proxyRuns.latencyWith[i], proxyEventsScript("latency-with", with), nil)
-		start(&proxyRuns.normalWith[i], proxyNormalScript(with), proxyNormalRequest())
+		start(&runs.latencyWith[i], proxyEventsScript("latency-with", with), nil)
+		start(&runs.normalWith[i], proxyNormalScript(with), proxyNormalRequest())
 	}
 }
 
 // proxyRunScript opens both legs of script and returns them once the
 // origin ended both and their clients saw it (or proxyEndWait after).
-func proxyRunScript(o *origin.Server, script origin.Script, hdr http.Header) (direct, proxied *proxyLeg) {
-	direct, proxied = proxyOpen(o, script, hdr, stream.Options{})
+func proxyRunScript(ctx context.Context, o *origin.Server, script origin.Script, hdr http.Header) (direct, proxied *proxyLeg) {
+	direct, proxied = proxyOpen(ctx, o, script, hdr, stream.Options{})
 	last := script.Steps[len(script.Steps)-1].At
-	ctx, cancel := context.WithTimeout(context.Background(), last+proxyEndWait+5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, last+proxyEndWait+5*time.Second)
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, l := range []*proxyLeg{direct, proxied} {
@@ -215,7 +243,7 @@ const proxyEndWait = 3 * time.Second
 
 // proxyWait returns the legs of a shared scenario once it has run.
 func proxyWait(ctx context.Context, s *proxyShared) (direct, proxied *proxyLeg) {
-	proxyStartShared(proxyOrigin())
+	proxyStartShared(ctx, proxyOrigin(ctx))
 	select {
 	case <-s.done:
 	case <-ctx.Done():
@@ -236,12 +264,12 @@ const (
 
 // The scripts of SSE-PROXY-002 and -012, which a re-measure runs again:
 // the app's bare headers (Content-Type, and --origin-header).
-func proxyLatencyScript() origin.Script {
-	return proxyEventsScript("latency", proxyAppHeader(suite.Current()))
+func proxyLatencyScript(ctx context.Context) origin.Script {
+	return proxyEventsScript("latency", proxyAppHeader(suite.Current(ctx)))
 }
 
-func proxyCharsetScript() origin.Script {
-	return proxyEventsScript("charset", proxyWith(suite.Current(), map[string]string{"Content-Type": "text/event-stream; charset=utf-8"}))
+func proxyCharsetScript(ctx context.Context) origin.Script {
+	return proxyEventsScript("charset", proxyWith(suite.Current(ctx), map[string]string{"Content-Type": "text/event-stream; charset=utf-8"}))
 }
 
 // proxyEventsScript is a varied event sequence: step 0 is a comment and a

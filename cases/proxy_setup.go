@@ -33,7 +33,7 @@ func StartOrigin(cfg suite.Config) (*origin.Server, error) {
 func ProxyConfig(cfg suite.Config, o *origin.Server) suite.Config {
 	via := proxyVia(cfg)
 	cfg.Mode = suite.Proxy
-	cfg.OriginAddr = o.Addr()
+	cfg.OriginAddr, cfg.ProxyOrigin = o.Addr(), o
 	cfg.URL = via + o.LivePath()
 	cfg.DoneURL = via + o.DonePath()
 	cfg.PublishFunc = o.Publish

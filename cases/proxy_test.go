@@ -17,10 +17,9 @@ import (
 	"github.com/ssespec/ssespec/suite"
 )
 
-// Proxy-mode runs in tests. ssespectest re-runs the test function in a
-// child process that runs the suite, so the function starts its own origin
-// and proxy on ports chosen at runtime: the parent's pair sits idle, the
-// child's pair is the one checked, and neither collides with the other.
+// Proxy-mode runs in tests. Each test starts its own origin and proxy on
+// ports chosen at runtime, so the runs the tests make side by side never
+// collide.
 
 // proxyConfig starts an origin and, in front of it, the proxy startProxy
 // returns the URL of; it returns the run's configuration for checks ids.

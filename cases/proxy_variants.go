@@ -16,7 +16,7 @@ import (
 
 // proxyVariantJudge says whether a variant's proxied leg passes the
 // check's criterion and what was measured ("p95 0.4ms").
-type proxyVariantJudge func(d, p *proxyLeg) (measured string, ok bool)
+type proxyVariantJudge func(ctx context.Context, d, p *proxyLeg) (measured string, ok bool)
 
 // proxyVariantsNote judges each variant run and records the results as
 // evidence "with_sse_headers"; it returns a sentence for a failure message
@@ -31,7 +31,7 @@ func proxyVariantsNote(ctx context.Context, runs *[2]proxyShared, who string, ju
 			got[hv] = "did not run"
 			continue
 		}
-		m, ok := judge(d, p)
+		m, ok := judge(ctx, d, p)
 		got[hv] = m
 		if ok {
 			fixes = append(fixes, fmt.Sprintf("%s (then %s)", hv, m))
@@ -39,7 +39,7 @@ func proxyVariantsNote(ctx context.Context, runs *[2]proxyShared, who string, ju
 			none = append(none, hv)
 		}
 	}
-	suite.Evidence("with_sse_headers", got)
+	suite.Evidence(ctx, "with_sse_headers", got)
 	if len(fixes) > 0 {
 		return fmt.Sprintf("%s unless the app sends %s", who, strings.Join(fixes, " or "))
 	}
@@ -51,8 +51,8 @@ func proxyVariantsNote(ctx context.Context, runs *[2]proxyShared, who string, ju
 
 // proxyP95Judge is SSE-PROXY-002's criterion for a variant: the proxied
 // events' p95 latency within the budget.
-func proxyP95Judge(d, p *proxyLeg) (string, bool) {
-	budget := suite.Current().LatencyBudget
+func proxyP95Judge(ctx context.Context, d, p *proxyLeg) (string, bool) {
+	budget := suite.Current(ctx).LatencyBudget
 	pl := proxyLatencies(p.rec(), p.events(), p.hit(), proxyEventSteps())
 	pp, ok := pl.p95()
 	if !ok {
@@ -63,7 +63,7 @@ func proxyP95Judge(d, p *proxyLeg) (string, bool) {
 
 // proxyHeadersJudge is SSE-PROXY-003's criterion: headers before the
 // origin's first event.
-func proxyHeadersJudge(d, p *proxyLeg) (string, bool) {
+func proxyHeadersJudge(ctx context.Context, d, p *proxyLeg) (string, bool) {
 	hit, pr := p.hit(), p.rec()
 	first := hit.Steps[0]
 	if first.IsZero() || pr.HeadersAt == 0 {
@@ -75,8 +75,8 @@ func proxyHeadersJudge(d, p *proxyLeg) (string, bool) {
 
 // proxyDecodedJudge is SSE-PROXY-009's criterion: every event of the
 // normal scenario decodable within the budget.
-func proxyDecodedJudge(d, p *proxyLeg) (string, bool) {
-	budget := suite.Current().LatencyBudget
+func proxyDecodedJudge(ctx context.Context, d, p *proxyLeg) (string, bool) {
+	budget := suite.Current(ctx).LatencyBudget
 	pr := p.rec()
 	lat := proxyLatencies(pr, p.events(), p.hit(), []int{0, 1, 2, 3, 4, 5})
 	coding := pr.Header.Get("Content-Encoding")
@@ -93,10 +93,10 @@ func proxyDecodedJudge(d, p *proxyLeg) (string, bool) {
 // proxyFailedLike reports whether the bare latency scenario (SSE-PROXY-002's)
 // also misses the budget, so SSE-PROXY-012 does not blame the charset.
 func proxyFailedLike(ctx context.Context) (string, bool) {
-	d, p := proxyWait(ctx, &proxyRuns.latency)
+	d, p := proxyWait(ctx, &proxyRuns(ctx).latency)
 	if d.err != nil || p.err != nil || len(p.sc.Hits()) == 0 {
 		return "", false
 	}
-	m, ok := proxyP95Judge(d, p)
+	m, ok := proxyP95Judge(ctx, d, p)
 	return m, !ok
 }

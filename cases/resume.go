@@ -37,9 +37,9 @@ var _ = suite.Area("RESUME", func() {
 		})
 		if known == "" || !resumeHeaderSafe(known) {
 			if known != "" {
-				suite.Note("the target's last id %q cannot be sent as a header value; a made-up id stood in for a known one", known)
+				suite.Note(ctx, "the target's last id %q cannot be sent as a header value; a made-up id stood in for a known one", known)
 			} else {
-				suite.Note("the target sent no ids in the window; a made-up id stood in for a known one")
+				suite.Note(ctx, "the target sent no ids in the window; a made-up id stood in for a known one")
 			}
 			known, knownName = "ssespec-1", "made-up"
 		}
@@ -52,7 +52,7 @@ var _ = suite.Area("RESUME", func() {
 		for _, tr := range tries {
 			conn, err := suite.OpenStream(ctx, http.Header{"Last-Event-ID": {tr.id}}, stream.Options{})
 			r := conn.Close()
-			suite.AttachRecording("last-event-id-"+tr.name, r)
+			suite.AttachRecording(ctx, "last-event-id-"+tr.name, r)
 			names = append(names, "last-event-id-"+tr.name)
 			ok, got := keepServed(r)
 			if err != nil {
@@ -62,8 +62,8 @@ var _ = suite.Area("RESUME", func() {
 				bad = append(bad, fmt.Sprintf("%s id %q: %s", tr.name, tr.id, got))
 			}
 		}
-		suite.Evidence("recordings", names)
-		suite.Require(len(bad) == 0, fmt.Sprintf("200 text/event-stream for a %s, an unknown and a non-ASCII Last-Event-ID", knownName),
+		suite.Evidence(ctx, "recordings", names)
+		suite.Require(ctx, len(bad) == 0, fmt.Sprintf("200 text/event-stream for a %s, an unknown and a non-ASCII Last-Event-ID", knownName),
 			"%s", strings.Join(bad, "; "))
 	})
 
@@ -96,7 +96,7 @@ var _ = suite.Area("RESUME", func() {
 		// its window is over it sees nothing more (and a window with fewer
 		// than three events after the connect burst shows too little
 		// history), so a stream of the check's own stands in.
-		wait := suite.Current().Window
+		wait := suite.Current(ctx).Window
 		a := suite.SharedConn(ctx)
 		var served bool
 		var got string
@@ -109,7 +109,7 @@ var _ = suite.Area("RESUME", func() {
 		openOwn := func() *stream.Conn {
 			if own == nil {
 				c, err := suite.OpenStream(ctx, nil, stream.Options{})
-				suite.Cleanup(func() { c.Close() })
+				suite.Cleanup(ctx, func() { c.Close() })
 				if err != nil {
 					suite.Undecided("could not open the first stream: %v", err)
 				}
@@ -119,15 +119,15 @@ var _ = suite.Area("RESUME", func() {
 		}
 		// With a publish hook, the published events count as sent before B
 		// once a stream of the check's own received them before B's request.
-		p, base := suite.Current().Publisher(), ""
+		p, base := suite.Current(ctx).Publisher(), ""
 		if p != nil {
 			c := openOwn()
 			base = suite.Nonce()
 			for i := 1; i <= 3; i++ {
 				suite.PublishEvent(ctx, p, publish.Event{Data: rpubData(base, i)}, base)
 			}
-			if got := rpubAwait(ctx, c, base, 3, rpubWait()); len(got) < 3 {
-				suite.Note("a stream open before the second one received %s of the 3 events published before it, so they were not used", rpubList(got))
+			if got := rpubAwait(ctx, c, base, 3, rpubWait(ctx)); len(got) < 3 {
+				suite.Note(ctx, "a stream open before the second one received %s of the 3 events published before it, so they were not used", rpubList(got))
 				base = ""
 			}
 		}
@@ -152,9 +152,9 @@ var _ = suite.Area("RESUME", func() {
 				// A second chance, short when the whole window showed no
 				// event after the connect burst.
 				if live == 0 {
-					wait = rpubWait()
+					wait = rpubWait(ctx)
 				} else {
-					wait = max(wait, rpubWait())
+					wait = max(wait, rpubWait(ctx))
 				}
 				live = enough(a, wait)
 			}
@@ -188,48 +188,48 @@ var _ = suite.Area("RESUME", func() {
 		var aEvents []parser.Event
 		a.View(func(r *stream.Recording) { aEvents = slices.Clone(r.Parse.Events) })
 		br := b.Close()
-		suite.AttachRecording("fresh-second", br)
+		suite.AttachRecording(ctx, "fresh-second", br)
 		if aName != "observation" {
-			suite.AttachRecording(aName, a.Close())
+			suite.AttachRecording(ctx, aName, a.Close())
 		}
-		suite.Evidence("recordings", []string{aName, "fresh-second"})
-		suite.Evidence("second_connected_ms", cutoff.Milliseconds())
+		suite.Evidence(ctx, "recordings", []string{aName, "fresh-second"})
+		suite.Evidence(ctx, "second_connected_ms", cutoff.Milliseconds())
 
 		if base != "" {
 			var early []rpubSeen
 			for n := 1; n <= 3; n++ {
 				early = append(early, rpubCollectN(br, base, n)...)
 			}
-			suite.Evidence("published_before_received", len(early))
+			suite.Evidence(ctx, "published_before_received", len(early))
 			switch {
 			case len(early) == 1 && early[0].n == 3:
-				suite.Note("the second stream began with e3, the latest event published before it connected: a current-state snapshot rather than history")
+				suite.Note(ctx, "the second stream began with e3, the latest event published before it connected: a current-state snapshot rather than history")
 			case len(early) > 0:
-				suite.Failf("no event published before the connection arrives on it",
+				suite.Failf(ctx, "no event published before the connection arrives on it",
 					"a fresh connection (no Last-Event-ID) received %s, published before it connected (e1..e3; e4 was published after)", rpubList(early))
 			}
 			if len(rpubCollectN(br, base, 4)) == 0 {
-				suite.Note("the event published after the second stream connected did not arrive on it within %v", wait)
+				suite.Note(ctx, "the event published after the second stream connected did not arrive on it within %v", wait)
 			}
 		}
 
 		j := resumeJudge(aEvents, aHeaders, br.Parse.Events, br.HeadersAt, cutoff)
-		suite.Evidence("old_events", len(j.old))
-		suite.Evidence("matched", j.matched)
+		suite.Evidence(ctx, "old_events", len(j.old))
+		suite.Evidence(ctx, "matched", j.matched)
 		if len(j.replayed) == 0 {
 			switch {
 			case len(j.matched) == 1 && j.matched[0] == j.latest:
-				suite.Note("the second stream began with the latest event the first had received (%s), a current-state snapshot rather than history", j.matched[0])
+				suite.Note(ctx, "the second stream began with the latest event the first had received (%s), a current-state snapshot rather than history", j.matched[0])
 			case len(j.matched) > 0:
-				suite.Note("the second stream's first events repeat %d events the first received (%s), but on the server's own schedule (the last %d ms after its headers, %d ms on the first): a per-connection generator, not replay",
+				suite.Note(ctx, "the second stream's first events repeat %d events the first received (%s), but on the server's own schedule (the last %d ms after its headers, %d ms on the first): a per-connection generator, not replay",
 					len(j.matched), listSome(j.matched, 5, ", "), j.offB.Milliseconds(), j.offA.Milliseconds())
 			case base == "" && !j.sawLive && !j.done:
-				suite.Note("the second stream received no event the first also received within %v", wait)
+				suite.Note(ctx, "the second stream received no event the first also received within %v", wait)
 			}
 			return
 		}
-		suite.Evidence("replayed", j.replayed)
-		suite.Failf("a fresh connection gets live events only",
+		suite.Evidence(ctx, "replayed", j.replayed)
+		suite.Failf(ctx, "a fresh connection gets live events only",
 			"a fresh connection (no Last-Event-ID) opened %d ms after the first received, in a burst at connect (%d ms after its headers; the first got the newest of them %d ms after its own), %d event(s) the first had already received before it connected: %s",
 			cutoff.Milliseconds(), j.offB.Milliseconds(), j.offA.Milliseconds(), len(j.replayed), listSome(j.replayed, 5, ", "))
 	})
@@ -252,13 +252,13 @@ var _ = suite.Area("RESUME", func() {
 				break
 			}
 		}
-		suite.Require(field != nil, "a retry: field",
+		suite.Require(ctx, field != nil, "a retry: field",
 			"no retry: field in %d bytes over %v", rec.Bytes, (rec.EndAt - rec.HeadersAt).Round(time.Millisecond))
-		suite.Evidence("retry_line", fmt.Sprintf("byte %d (%d ms): %s", field.Offset, field.At.Milliseconds(), quoteWire(field.Raw)))
+		suite.Evidence(ctx, "retry_line", fmt.Sprintf("byte %d (%d ms): %s", field.Offset, field.At.Milliseconds(), quoteWire(field.Raw)))
 		if rec.Parse.RetrySet {
-			suite.Evidence("retry_ms", rec.Parse.Retry.Milliseconds())
+			suite.Evidence(ctx, "retry_ms", rec.Parse.Retry.Milliseconds())
 		} else {
-			suite.Note("the retry: value %q is not ASCII digits only, so clients ignore it (see SSE-FRAME-007)", field.Value)
+			suite.Note(ctx, "the retry: value %q is not ASCII digits only, so clients ignore it (see SSE-FRAME-007)", field.Value)
 		}
 	})
 
@@ -283,13 +283,13 @@ var _ = suite.Area("RESUME", func() {
 			}
 			ms = append(ms, rec.HeadersAt.Milliseconds())
 			if !ok {
-				suite.AttachRecording("reconnect-refused", rec)
-				suite.Evidence("headers_ms", ms)
-				suite.Failf(fmt.Sprintf("all %d reconnects answered 200 text/event-stream", n),
+				suite.AttachRecording(ctx, "reconnect-refused", rec)
+				suite.Evidence(ctx, "headers_ms", ms)
+				suite.Failf(ctx, fmt.Sprintf("all %d reconnects answered 200 text/event-stream", n),
 					"reconnect %d of %d (%d ms into the series) was refused: %s", i, n, time.Since(start).Milliseconds(), got)
 			}
 		}
-		suite.Evidence("headers_ms", ms)
+		suite.Evidence(ctx, "headers_ms", ms)
 	})
 })
 

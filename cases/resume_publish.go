@@ -34,10 +34,10 @@ var _ = suite.Area("RESUME", func() {
 		Title:       "Resuming after Last-Event-ID delivers what followed it, once, in order",
 		Requirement: "After a reconnect with Last-Event-ID k, the events published after k arrive with no gap and no duplicate, in order; a client that missed nothing is replayed nothing.",
 	}, func(ctx context.Context) {
-		p := suite.NeedPublisher()
-		suite.NeedCapability(suite.CapIDs)
-		suite.NeedCapability(suite.CapReplay)
-		wait := rpubWait()
+		p := suite.NeedPublisher(ctx)
+		suite.NeedCapability(ctx, suite.CapIDs)
+		suite.NeedCapability(ctx, suite.CapReplay)
+		wait := rpubWait(ctx)
 		base := suite.Nonce()
 		pub := func(i int) {
 			suite.PublishEvent(ctx, p, publish.Event{Data: rpubData(base, i)}, base)
@@ -48,7 +48,7 @@ var _ = suite.Area("RESUME", func() {
 			pub(i)
 		}
 		got := rpubAwait(ctx, a, base, 5, wait)
-		suite.AttachRecording("resume-002-a", a.Close())
+		suite.AttachRecording(ctx, "resume-002-a", a.Close())
 		first := map[int]parser.Event{}
 		for _, s := range got {
 			if _, ok := first[s.n]; !ok {
@@ -65,7 +65,7 @@ var _ = suite.Area("RESUME", func() {
 			suite.Skipf("the events the suite published carry no id (e2 arrived as %q without an id field), so there is no Last-Event-ID to resume with", e2.Data)
 		}
 		k := e2.LastEventID
-		suite.Evidence("last_event_id", k)
+		suite.Evidence(ctx, "last_event_id", k)
 		pub(6)
 		pub(7)
 
@@ -74,8 +74,8 @@ var _ = suite.Area("RESUME", func() {
 		after := rpubAwait(ctx, b, base, 8, wait)
 		problems := rpubJudge(after, 3, 8)
 		if len(problems) > 0 {
-			suite.AttachRecording("resume-002-b", b.Close())
-			suite.Failf("e3..e8 (e6, e7 published while away; e8 live), each once, in order",
+			suite.AttachRecording(ctx, "resume-002-b", b.Close())
+			suite.Failf(ctx, "e3..e8 (e6, e7 published while away; e8 live), each once, in order",
 				"after resuming with Last-Event-ID %q (e2's id) the stream received %s: %s",
 				k, rpubList(after), strings.Join(problems, "; "))
 		}
@@ -84,19 +84,19 @@ var _ = suite.Area("RESUME", func() {
 		for round := 1; round <= 3; round++ {
 			var last string
 			cur.View(func(r *stream.Recording) { last = r.Parse.LastEventID })
-			suite.AttachRecording(curName, cur.Close())
+			suite.AttachRecording(ctx, curName, cur.Close())
 			c, name := rpubOpen(ctx, last), fmt.Sprintf("resume-002-newest-%d", round)
 			pub(next)
 			after := rpubAwait(ctx, c, base, next, wait)
 			if problems := rpubJudge(after, next, next); len(problems) > 0 {
-				suite.AttachRecording(name, c.Close())
-				suite.Failf("only e"+strconv.Itoa(next)+", published after the reconnect",
+				suite.AttachRecording(ctx, name, c.Close())
+				suite.Failf(ctx, "only e"+strconv.Itoa(next)+", published after the reconnect",
 					"after resuming with the newest id %q (nothing missed), the stream received %s: %s",
 					last, rpubList(after), strings.Join(problems, "; "))
 			}
 			cur, curName, next = c, name, next+1
 		}
-		suite.AttachRecording(curName, cur.Close())
+		suite.AttachRecording(ctx, curName, cur.Close())
 	})
 
 	// "Clients will reconnect if the connection is closed; a client can be
@@ -109,7 +109,7 @@ var _ = suite.Area("RESUME", func() {
 		Title:       "A finished stream answers 204, not 200",
 		Requirement: "Where the target's stream is finished (--done-url), it answers 204 No Content, which tells clients to stop reconnecting; 200 and an ended body makes them reconnect forever.",
 	}, func(ctx context.Context) {
-		cfg := suite.Current()
+		cfg := suite.Current(ctx)
 		if cfg.DoneURL == "" {
 			suite.Skipf("needs --done-url URL: a URL where the target serves a finished stream (it should answer 204 No Content)")
 		}
@@ -117,7 +117,7 @@ var _ = suite.Area("RESUME", func() {
 		opts.HeaderTimeout = 5 * time.Second
 		opts.Duration = time.Second // how long a 200 body is watched
 		c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.DoneURL, Header: cfg.RequestHeader(suite.BrowserLikeHeader())}, opts)
-		suite.Cleanup(func() { c.Close() })
+		suite.Cleanup(ctx, func() { c.Close() })
 		if err != nil {
 			suite.Undecided("GET %s: %v", cfg.DoneURL, err)
 		}
@@ -127,7 +127,7 @@ var _ = suite.Area("RESUME", func() {
 		} else {
 			rec = c.Close()
 		}
-		suite.AttachRecording("done", rec)
+		suite.AttachRecording(ctx, "done", rec)
 		switch rec.Status {
 		case http.StatusNoContent:
 		case http.StatusOK:
@@ -135,11 +135,11 @@ var _ = suite.Area("RESUME", func() {
 			if rec.End != stream.EndEOF {
 				body = fmt.Sprintf("the body was still open after %v", rec.EndAt.Round(time.Millisecond))
 			}
-			suite.Failf("204 No Content, which stops every client from reconnecting",
+			suite.Failf(ctx, "204 No Content, which stops every client from reconnecting",
 				"200 (Content-Type %q, %d event(s); %s): an EventSource reconnects after its retry delay, forever",
 				rec.Header.Get("Content-Type"), len(rec.Parse.Events), body)
 		default:
-			suite.Note("answered %d: a browser's EventSource stops on any status but 200, but 204 is the one status every client library treats as \"stop\"", rec.Status)
+			suite.Note(ctx, "answered %d: a browser's EventSource stops on any status but 200, but 204 is the one status every client library treats as \"stop\"", rec.Status)
 		}
 	})
 })
@@ -152,8 +152,8 @@ type rpubSeen struct {
 
 // rpubWait is how long one published event may take to arrive: this is not
 // a latency check, so generous.
-func rpubWait() time.Duration {
-	return max(3*time.Second, 20*suite.Current().LatencyBudget)
+func rpubWait(ctx context.Context) time.Duration {
+	return max(3*time.Second, 20*suite.Current(ctx).LatencyBudget)
 }
 
 // rpubData is event n's payload; rpubNumber reads n back.
@@ -182,7 +182,7 @@ func rpubOpen(ctx context.Context, lastID string) *stream.Conn {
 		suite.Undecided("could not open a stream (Last-Event-ID %q): %v", lastID, err)
 	}
 	if st := c.Recording().Status; st != http.StatusOK {
-		suite.AttachRecording(fmt.Sprintf("resume-002-refused-%d", st), c.Close())
+		suite.AttachRecording(ctx, fmt.Sprintf("resume-002-refused-%d", st), c.Close())
 		suite.Undecided("a stream request with Last-Event-ID %q answered %d, so nothing could be resumed (see SSE-RESUME-001)", lastID, st)
 	}
 	return c

@@ -50,8 +50,8 @@ func checkCleanEnd(ctx context.Context) {
 	at := rec.EndAt.Round(time.Millisecond)
 	switch rec.End {
 	case stream.EndError:
-		suite.Evidence("ended_at_ms", rec.EndAt.Milliseconds())
-		suite.Failf("the stream stays open or ends with a clean end of the response",
+		suite.Evidence(ctx, "ended_at_ms", rec.EndAt.Milliseconds())
+		suite.Failf(ctx, "the stream stays open or ends with a clean end of the response",
 			"the response broke after %d body byte(s), %v after the request: %s; browsers treat this as a network error, drop the event in progress and reconnect",
 			rec.Bytes, at, transportError(rec.Err))
 	case stream.EndEOF:
@@ -64,17 +64,17 @@ func checkCleanEnd(ctx context.Context) {
 			if rec.Parse != nil && rec.Parse.RetrySet {
 				retry = fmt.Sprintf("%v (its retry: field)", rec.Parse.Retry)
 			}
-			suite.Evidence("ended_at_ms", rec.EndAt.Milliseconds())
-			suite.Failf("a stream that delivers events, or a 204 answer when there is nothing to stream",
+			suite.Evidence(ctx, "ended_at_ms", rec.EndAt.Milliseconds())
+			suite.Failf(ctx, "a stream that delivers events, or a 204 answer when there is nothing to stream",
 				"the server answered 200 and ended the stream %v later (%d body byte(s)) without a single event: EventSource reconnects in a loop, every %s. "+
 					"A generator that returns (a StreamingResponse or FastHTML generator that finishes) does this; keep the stream open, or answer 204 to tell clients to stop",
 				at, rec.Bytes, retry)
 		}
-		suite.Note("the server ended the stream cleanly at %v after %d event(s)", at, evs)
+		suite.Note(ctx, "the server ended the stream cleanly at %v after %d event(s)", at, evs)
 	case stream.EndCap:
 		suite.Undecided("the recording stopped at the harness's limit after %d bytes, before the stream ended: %v", rec.Bytes, rec.Err)
 	default:
-		suite.Note("the stream stayed open for the whole %v window", suite.Current().Window)
+		suite.Note(ctx, "the stream stayed open for the whole %v window", suite.Current(ctx).Window)
 	}
 }
 
@@ -96,7 +96,7 @@ func transportError(err error) string {
 }
 
 func checkDecodes(ctx context.Context) {
-	cfg := suite.Current()
+	cfg := suite.Current(ctx)
 	shared := suite.SharedHeaders(ctx)
 	if shared.Status != http.StatusOK {
 		suite.Skipf("the stream request answered %d, so there is no body to decode (see SSE-HTTP-001)", shared.Status)
@@ -111,7 +111,7 @@ func checkDecodes(ctx context.Context) {
 	coding := contentCodings(conn.Recording().Header)
 	if len(coding) == 0 {
 		conn.Close()
-		suite.Note("the stream is identity-encoded")
+		suite.Note(ctx, "the stream is identity-encoded")
 		return
 	}
 	if len(coding) > 1 {
@@ -120,30 +120,30 @@ func checkDecodes(ctx context.Context) {
 	}
 	wctx, cancel := context.WithTimeout(ctx, cfg.Window)
 	conn.WaitUntil(wctx, func(r *stream.Recording) bool {
-		d := transportDecode(r.Chunks, coding[0], cfg.MaxLine)
+		d := transportDecode(r.Chunks, coding[0], limitsOf(cfg))
 		return d.err != nil || d.events > 0 || d.out >= 1<<20
 	})
 	cancel()
 	rec := conn.Close()
-	suite.AttachRecording("accept-encoding-browser", rec)
+	suite.AttachRecording(ctx, "accept-encoding-browser", rec)
 	if rec.Status != http.StatusOK {
 		suite.Undecided("the request with Accept-Encoding: %s answered %d", browserAcceptEncoding, rec.Status)
 	}
-	suite.Evidence("content_encoding", rec.Header.Get("Content-Encoding"))
+	suite.Evidence(ctx, "content_encoding", rec.Header.Get("Content-Encoding"))
 	for _, c := range coding {
 		if !strings.Contains(browserAcceptEncoding, c) && c != "x-gzip" {
-			suite.Failf("identity or a coding the request accepted ("+browserAcceptEncoding+")",
+			suite.Failf(ctx, "identity or a coding the request accepted ("+browserAcceptEncoding+")",
 				"Content-Encoding: %s, which the request did not accept; the browser cannot decode it", c)
 		}
 	}
-	d := transportDecode(rec.Chunks, coding[0], cfg.MaxLine)
-	suite.Evidence("decoded_bytes", d.out)
+	d := transportDecode(rec.Chunks, coding[0], limitsOf(cfg))
+	suite.Evidence(ctx, "decoded_bytes", d.out)
 	if d.err != nil {
-		suite.Failf(fmt.Sprintf("a body that decodes as %s", strings.Join(coding, ", ")),
+		suite.Failf(ctx, fmt.Sprintf("a body that decodes as %s", strings.Join(coding, ", ")),
 			"decoding the %s body failed after %d compressed byte(s) (%d decoded): %v; Chromium answers such a response with ERR_CONTENT_DECODING_FAILED and the EventSource receives nothing",
 			strings.Join(coding, ", "), rec.Bytes, d.out, d.err)
 	}
-	suite.Note("the %s-encoded body decodes (%d bytes, %d event(s) in %v)", strings.Join(coding, ", "), d.out, d.events, rec.EndAt.Round(time.Millisecond))
+	suite.Note(ctx, "the %s-encoded body decodes (%d bytes, %d event(s) in %v)", strings.Join(coding, ", "), d.out, d.events, rec.EndAt.Round(time.Millisecond))
 }
 
 type decoded struct {
@@ -156,8 +156,8 @@ type decoded struct {
 // incremental decoder for every coding a browser accepts. Running out of
 // input (the recording ended mid-stream) or a parser limit is not a
 // decoding error.
-func transportDecode(chunks []stream.Chunk, coding string, maxLine int) decoded {
-	res, err := proxyDecode(chunks, coding, max(maxLine, parser.DefaultMaxLine))
+func transportDecode(chunks []stream.Chunk, coding string, lim decodeLimits) decoded {
+	res, err := proxyDecode(chunks, coding, lim)
 	if errors.Is(err, parser.ErrLineTooLong) || errors.Is(err, parser.ErrDataTooLong) || errors.Is(err, parser.ErrTooManyLines) ||
 		err != nil && strings.Contains(err.Error(), "unexpected EOF") { // brotli's and zstd's own spelling
 		err = nil

@@ -32,11 +32,6 @@ var (
 	light = make(chan struct{}, 2)
 )
 
-// inChild reports whether this process is ssespectest's child running the
-// suite for t: only the child starts the example (the parent just waits
-// for the report), so each run has exactly one server.
-func inChild(t *testing.T) bool { return os.Getenv("SSESPEC_CHILD_TEST") == t.Name() }
-
 // config is the run every example gets: the whole suite but the proxy and
 // slow checks, publish mode with every capability the examples have, the
 // browser on, the example's templates and channel document for
@@ -78,14 +73,9 @@ func TestExamples(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			t.Parallel()
 			require(t, stack)
-			var cfg suite.Config
-			if inChild(t) {
-				cfg = config(t, stack, "")
-			} else {
-				heavy <- struct{}{}
-				defer func() { <-heavy }()
-			}
-			r := casetest.Check(t, cfg)
+			heavy <- struct{}{}
+			defer func() { <-heavy }()
+			r := casetest.Check(t, config(t, stack, ""))
 			for _, res := range r.Results {
 				t.Logf("%s %s %s (%d ms): %s", res.ID, res.Level, res.Verdict, res.DurationMS, res.Message)
 			}
@@ -155,14 +145,9 @@ func TestExampleFaults(t *testing.T) {
 		t.Run(f.stack+"/"+f.fault+"/"+f.id, func(t *testing.T) {
 			t.Parallel()
 			require(t, f.stack)
-			var cfg suite.Config
-			if inChild(t) {
-				cfg = config(t, f.stack, f.fault, f.id)
-			} else {
-				light <- struct{}{}
-				defer func() { <-light }()
-			}
-			r := casetest.Check(t, cfg)
+			light <- struct{}{}
+			defer func() { <-light }()
+			r := casetest.Check(t, config(t, f.stack, f.fault, f.id))
 			casetest.Expect(t, r, f.id, reports.Fail, f.detail)
 		})
 	}

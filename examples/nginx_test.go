@@ -10,7 +10,6 @@ import (
 	"github.com/ssespec/ssespec/internal/casetest"
 	"github.com/ssespec/ssespec/internal/proxies"
 	"github.com/ssespec/ssespec/reports"
-	"github.com/ssespec/ssespec/suite"
 )
 
 // TestExampleBehindNginx is the guides' X-Accel-Buffering pitfall as a
@@ -35,23 +34,19 @@ func TestExampleBehindNginx(t *testing.T) {
 			t.Parallel()
 			require(t, "go")
 			proxies.Nginx.Need(t)
-			var cfg suite.Config
-			if inChild(t) {
-				app := start(t, "go", "SSESPEC_FAULT="+c.fault)
-				proxy := proxies.Nginx.Start(t, strings.TrimPrefix(app, "http://"), proxies.NginxStock)
-				cfg = casetest.FastConfig(proxy.URL+"/events", "SSE-FLUSH-001", "SSE-FLUSH-002")
-				cfg.PublishURL = app + "/publish" // the test-only hook, straight to the app
-				cfg.LatencyBudget = time.Second   // as config(): the machine, not the budget, is under test
-			} else {
-				// The passing run measures latency: it takes the heavy
-				// turn. The buffered one fails by seconds.
-				sem := heavy
-				if c.want == reports.Fail {
-					sem = light
-				}
-				sem <- struct{}{}
-				defer func() { <-sem }()
+			// The passing run measures latency: it takes the heavy turn.
+			// The buffered one fails by seconds.
+			sem := heavy
+			if c.want == reports.Fail {
+				sem = light
 			}
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			app := start(t, "go", "SSESPEC_FAULT="+c.fault)
+			proxy := proxies.Nginx.Start(t, strings.TrimPrefix(app, "http://"), proxies.NginxStock)
+			cfg := casetest.FastConfig(proxy.URL+"/events", "SSE-FLUSH-001", "SSE-FLUSH-002")
+			cfg.PublishURL = app + "/publish" // the test-only hook, straight to the app
+			cfg.LatencyBudget = time.Second   // as config(): the machine, not the budget, is under test
 			r := casetest.Check(t, cfg)
 			casetest.Expect(t, r, "SSE-FLUSH-001", c.want, c.detail)
 			casetest.Expect(t, r, "SSE-FLUSH-002", c.want, "")

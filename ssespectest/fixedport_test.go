@@ -45,8 +45,8 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-// TestFixedPort is a handler on a fixed port, tested as users do: with the
-// suite re-executing the test binary, a second copy of this function would
+// TestFixedPort is a handler on a fixed port, tested as users do: were the
+// suite to re-execute the test binary, a second copy of this function would
 // find the port taken.
 func TestFixedPort(t *testing.T) {
 	fixedPortRuns.Add(1)

@@ -10,9 +10,8 @@
 // The checks run in the test's own process, each as a subtest named by its
 // check ID, so go test -run 'TestEvents/SSE-FRAME' runs the FRAME checks
 // only. The test function runs once, and a server on a fixed port or the
-// handler's coverage work as in any other test. Runs in one process take
-// turns: a second Run, in another test or a parallel one, waits for the
-// first to finish.
+// handler's coverage work as in any other test. Each run keeps its own
+// state, so runs in parallel tests of one process go on side by side.
 package ssespectest
 
 import (

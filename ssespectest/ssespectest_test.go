@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,5 +66,44 @@ func TestOneSuitePerTest(t *testing.T) {
 	r := ssespectest.Check(t, cfg)
 	if r.Verdict("SSE-HTTP-007") != "fail" || r.ExitCode(false) != 0 {
 		t.Fatalf("verdict %s exit %d", r.Verdict("SSE-HTTP-007"), r.ExitCode(false))
+	}
+}
+
+// TestParallelRuns: suites in parallel tests of one process run at once,
+// each with its own verdicts, the way a user's table of targets runs with
+// t.Parallel.
+func TestParallelRuns(t *testing.T) {
+	targets := map[string]string{"reference": "", "content-type-json": "fail"} // fault name → SSE-HTTP-002's verdict
+	var mu sync.Mutex
+	spans := map[string][2]time.Time{}
+	t.Run("group", func(t *testing.T) {
+		for name, want := range targets {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				var ts *httptest.Server
+				if name == "reference" {
+					srv := refserver.New(refserver.Options{Keepalive: 300 * time.Millisecond, Tick: 200 * time.Millisecond})
+					ts = httptest.NewServer(srv)
+					defer srv.Close()
+					want = "pass"
+				} else {
+					ts = httptest.NewServer(faults.Handler(name))
+				}
+				defer ts.Close()
+				start := time.Now()
+				r := ssespectest.Check(t, ssespectest.Config{URL: ts.URL + "/events", Window: 2 * time.Second, KeepaliveMax: time.Second,
+					LabelFilter: "id:SSE-HTTP-002 || id:SSE-KEEP-001", Browser: "off"})
+				mu.Lock()
+				spans[name] = [2]time.Time{start, time.Now()}
+				mu.Unlock()
+				if got := r.Verdict("SSE-HTTP-002"); got != want {
+					t.Errorf("SSE-HTTP-002 on %s: %s, want %s", name, got, want)
+				}
+			})
+		}
+	})
+	a, b := spans["reference"], spans["content-type-json"]
+	if !a[0].Before(b[1]) || !b[0].Before(a[1]) {
+		t.Errorf("the runs took turns (%v–%v and %v–%v); want them side by side", a[0], a[1], b[0], b[1])
 	}
 }

@@ -19,8 +19,8 @@ import (
 const browserStartTimeout = 2 * time.Minute
 
 // The run's one browser: started by the first browser check that needs it,
-// shared by every tab of the run, closed by StopBrowser.
-var runBrowser struct {
+// shared by every tab of the run, closed at the run's end.
+type runBrowser struct {
 	sync.Mutex
 	started  bool
 	ready    chan struct{} // closed when the start finished (b or err set)
@@ -36,7 +36,7 @@ var runBrowser struct {
 // a browser that does not start is an error. The wait for the start is bounded
 // by ctx only.
 func NeedBrowser(ctx context.Context) *browser.Browser {
-	cfg := Current()
+	cfg := Current(ctx)
 	if cfg.Browser == "off" {
 		Skipf("browser checks are off (--browser off); --browser auto runs them when Chromium is installed")
 	}
@@ -57,46 +57,52 @@ func NeedBrowser(ctx context.Context) *browser.Browser {
 // PrewarmBrowser starts the run's browser in the background if it is not
 // started yet, and returns a channel closed once the start has finished.
 // It gives no verdict: NeedBrowser does, in the check that needs it.
-func PrewarmBrowser() <-chan struct{} {
-	runBrowser.Lock()
-	defer runBrowser.Unlock()
-	if !runBrowser.started {
-		runBrowser.started = true
-		runBrowser.ready = make(chan struct{})
-		go startBrowser(Current(), runBrowser.ready)
+func PrewarmBrowser(ctx context.Context) <-chan struct{} {
+	r := runOf(ctx)
+	rb := &r.browser
+	rb.Lock()
+	defer rb.Unlock()
+	if !rb.started {
+		rb.started = true
+		rb.ready = make(chan struct{})
+		go r.startBrowser(rb.ready)
 	}
-	return runBrowser.ready
+	return rb.ready
 }
 
 // WaitBrowser starts the run's browser if needed and waits for it, giving
 // no verdict: for work that runs outside a check (see OnRunStart).
 func WaitBrowser(ctx context.Context) (*browser.Browser, error) {
 	select {
-	case <-PrewarmBrowser():
+	case <-PrewarmBrowser(ctx):
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	runBrowser.Lock()
-	defer runBrowser.Unlock()
+	rb := &runOf(ctx).browser
+	rb.Lock()
+	defer rb.Unlock()
 	switch {
-	case runBrowser.notFound != nil:
-		return nil, fmt.Errorf("%w: %w", errNoChromium, runBrowser.notFound)
-	case runBrowser.err != nil:
-		return nil, runBrowser.err
+	case rb.notFound != nil:
+		return nil, fmt.Errorf("%w: %w", errNoChromium, rb.notFound)
+	case rb.err != nil:
+		return nil, rb.err
 	}
-	return runBrowser.b, nil
+	return rb.b, nil
 }
 
 // errNoChromium marks WaitBrowser's error when no Chromium was found (as
 // opposed to one that did not start).
 var errNoChromium = errors.New("no Chromium")
 
+var errRunEnded = errors.New("the run has ended")
+
 // EnvBrowserURL names the environment variable that, like Config.BrowserURL,
 // points the run at an already running Chromium: the project's tests start
-// one and every suite they run in a child process attaches to it.
+// one and every suite they run attaches to it.
 const EnvBrowserURL = "SSESPEC_BROWSER_URL"
 
-func startBrowser(cfg Config, ready chan struct{}) {
+func (r *Run) startBrowser(ready chan struct{}) {
+	cfg, rb := r.cfg, &r.browser
 	defer close(ready)
 	ctx, cancel := context.WithTimeout(context.Background(), browserStartTimeout)
 	defer cancel()
@@ -106,16 +112,16 @@ func startBrowser(cfg Config, ready chan struct{}) {
 	}
 	if wsURL != "" {
 		b, err := browser.Attach(ctx, wsURL)
-		runBrowser.Lock()
-		runBrowser.b, runBrowser.err = b, err
-		runBrowser.Unlock()
+		rb.Lock()
+		rb.b, rb.err = b, err
+		rb.Unlock()
 		return
 	}
 	path, err := browser.Find(cfg.BrowserPath)
 	if err != nil {
-		runBrowser.Lock()
-		runBrowser.notFound = err
-		runBrowser.Unlock()
+		rb.Lock()
+		rb.notFound = err
+		rb.Unlock()
 		return
 	}
 	var opts []browser.StartOption
@@ -123,17 +129,18 @@ func startBrowser(cfg Config, ready chan struct{}) {
 		opts = append(opts, browser.IgnoreCertificateErrors())
 	}
 	b, err := browser.Start(ctx, path, opts...)
-	runBrowser.Lock()
-	runBrowser.b, runBrowser.err = b, err
-	runBrowser.Unlock()
+	rb.Lock()
+	rb.b, rb.err = b, err
+	rb.Unlock()
 }
 
 // BrowserOpenOptions are the tab options every browser check uses: the
 // run's --header values on every request the page makes, and the URL's
 // user:password as Basic authorization (see BrowserStreamURL).
-func BrowserOpenOptions() []browser.OpenOption {
-	h := Current().Header.Clone()
-	if u, err := url.Parse(Current().URL); err == nil && u.User != nil && h.Get("Authorization") == "" {
+func BrowserOpenOptions(ctx context.Context) []browser.OpenOption {
+	cfg := Current(ctx)
+	h := cfg.Header.Clone()
+	if u, err := url.Parse(cfg.URL); err == nil && u.User != nil && h.Get("Authorization") == "" {
 		pw, _ := u.User.Password()
 		if h == nil {
 			h = http.Header{}
@@ -150,10 +157,11 @@ func BrowserOpenOptions() []browser.OpenOption {
 // user:password, since browsers refuse subresource URLs that carry
 // credentials (the EventSource would fail with no reason given); they go
 // in the Authorization header instead.
-func BrowserStreamURL() string {
-	u, err := url.Parse(Current().URL)
+func BrowserStreamURL(ctx context.Context) string {
+	target := Current(ctx).URL
+	u, err := url.Parse(target)
 	if err != nil || u.User == nil {
-		return Current().URL
+		return target
 	}
 	u.User = nil
 	return u.String()
@@ -162,19 +170,21 @@ func BrowserStreamURL() string {
 // OnStopBrowser registers f to run when the run's browser stops, before it
 // closes (last registered, first run): for work the browser checks share
 // across specs, such as tabs several checks judge.
-func OnStopBrowser(f func()) {
-	runBrowser.Lock()
-	defer runBrowser.Unlock()
-	runBrowser.stops = append(runBrowser.stops, f)
+func OnStopBrowser(ctx context.Context, f func()) {
+	rb := &runOf(ctx).browser
+	rb.Lock()
+	defer rb.Unlock()
+	rb.stops = append(rb.stops, f)
 }
 
-// StopBrowser runs the OnStopBrowser functions and closes the browser (at
+// stopBrowser runs the OnStopBrowser functions and closes the browser (at
 // the end of the run). It waits for a start still in progress.
-func StopBrowser() {
-	runBrowser.Lock()
-	stops, ready := runBrowser.stops, runBrowser.ready
-	runBrowser.stops = nil
-	runBrowser.Unlock()
+func (r *Run) stopBrowser() {
+	rb := &r.browser
+	rb.Lock()
+	stops, ready := rb.stops, rb.ready
+	rb.stops = nil
+	rb.Unlock()
 	for i := len(stops) - 1; i >= 0; i-- {
 		stops[i]()
 	}
@@ -182,11 +192,10 @@ func StopBrowser() {
 		return
 	}
 	<-ready
-	runBrowser.Lock()
-	b := runBrowser.b
-	runBrowser.b, runBrowser.started, runBrowser.ready = nil, false, nil
-	runBrowser.err, runBrowser.notFound = nil, nil
-	runBrowser.Unlock()
+	rb.Lock()
+	b := rb.b
+	rb.b, rb.err = nil, errRunEnded // a late caller (an abandoned check) gets no closed browser
+	rb.Unlock()
 	if b != nil {
 		b.Close()
 	}

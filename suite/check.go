@@ -100,8 +100,8 @@ func Checks() []CheckDef {
 
 // SpecTimeout is a safety net above the check's own deadlines, so a check
 // that forgets one still ends with an error verdict instead of hanging.
-func SpecTimeout(m Meta) time.Duration {
-	cfg := Current()
+func SpecTimeout(cfg Config, m Meta) time.Duration {
+	cfg = cfg.Defaults()
 	d := cfg.Window + 2*time.Minute
 	if m.Slow {
 		d += 2 * cfg.Hold

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ssespec/ssespec/harness/origin"
 	"github.com/ssespec/ssespec/harness/publish"
 )
 
@@ -69,6 +70,10 @@ type Config struct {
 
 	Via        string // proxy mode: the proxy URL the suite sends client requests to
 	OriginAddr string // proxy mode: loopback address the suite's origin listens on
+	// ProxyOrigin is proxy mode's origin when the caller started it
+	// (ssespec.Run does, on OriginAddr, and cases.ProxyConfig sets it);
+	// nil: the run starts its own on OriginAddr when a check first needs it.
+	ProxyOrigin *origin.Server
 	// OriginHeader is proxy mode's --origin-header: the app's real response
 	// headers, which the origin sends on its streams besides Content-Type.
 	OriginHeader http.Header
@@ -93,6 +98,11 @@ type Config struct {
 	// judge): it is the shared observation, and checks whose Meta.Offline
 	// does not fit it skip (offline.go).
 	Capture *Capture
+
+	// run is the run this configuration was read from (Current), whose
+	// state its methods use: the hook's health, the nudges, whether the
+	// shared stream got headers. nil in a configuration not yet run.
+	run *Run
 }
 
 // DefaultClients is how many concurrent streams SSE-CONN-001 opens.

@@ -45,66 +45,53 @@ var grace = GracePeriod
 // Execute recovers it.
 type stop struct{ verdict, msg string }
 
-// checkRun is the check in progress: the verdict helpers record into it.
+// checkRun is one check's record: the verdict helpers, given the check's
+// context, record into it.
 type checkRun struct {
 	sync.Mutex
 	entries  []Entry
 	cleanups []func()
-	closed   bool // its cleanups ran: a late Cleanup runs at once
+	closed   bool // its outcome was taken and its cleanups ran: later entries go nowhere, a late Cleanup runs at once
 }
 
-// active is the check in progress. Checks run one at a time (runs are
-// serialized, see BeginRun), so the helpers, which take no context, find it
-// here.
-var active struct {
-	sync.Mutex
-	c *checkRun
+type checkKey struct{}
+
+// checkOf is the check ctx belongs to, nil outside one (run-start work).
+func checkOf(ctx context.Context) *checkRun {
+	c, _ := ctx.Value(checkKey{}).(*checkRun)
+	return c
 }
 
-// owner is the check the caller records into (nil outside one), or gone
-// when the caller is the body of an abandoned check. Both are read under
-// active's lock, which abandon holds while marking, so neither the
-// abandonment nor the next check's start can slip between them.
-func owner() (c *checkRun, gone bool) {
-	active.Lock()
-	defer active.Unlock()
-	if inAbandoned() {
-		return nil, true
-	}
-	return active.c, false
-}
-
-func addEntry(name string, v any) {
-	if c, _ := owner(); c != nil {
+func addEntry(ctx context.Context, name string, v any) {
+	if c := checkOf(ctx); c != nil {
 		c.Lock()
-		if !c.closed { // after its outcome was taken, nobody reads it
+		if !c.closed { // a check abandoned after its timeout: nobody reads it
 			c.entries = append(c.entries, Entry{name, v})
 		}
 		c.Unlock()
 	}
 }
 
-// Cleanup registers f to run when the check ends, whatever its verdict
-// (last registered, first run), like a deferred call that also runs when
-// the check is abandoned after its timeout. Outside a check (work a run
-// shares between checks) f runs when the run ends.
-func Cleanup(f func()) {
-	c, gone := owner()
-	if c == nil && !gone {
-		OnRunEndOnce(f)
+// Cleanup registers f to run when the check ctx belongs to ends, whatever
+// its verdict (last registered, first run), like a deferred call that also
+// runs when the check is abandoned after its timeout. With the run-start
+// work's context (work a run shares between checks) f runs when the run
+// ends.
+func Cleanup(ctx context.Context, f func()) {
+	c := checkOf(ctx)
+	if c == nil {
+		runOf(ctx).onEnd(f)
 		return
 	}
-	if c != nil {
-		c.Lock()
-		if !c.closed {
-			c.cleanups = append(c.cleanups, f)
-			c.Unlock()
-			return
-		}
+	c.Lock()
+	if !c.closed {
+		c.cleanups = append(c.cleanups, f)
 		c.Unlock()
+		return
 	}
-	// Its check is over (abandoned, or its cleanups already ran): nothing
-	// will run f but this.
+	c.Unlock()
+	// Its check is over (abandoned, its cleanups already ran): nothing will
+	// run f but this.
 	defer func() { _ = recover() }()
 	f()
 }
@@ -117,33 +104,21 @@ func CheckID(ctx context.Context) string {
 	return id
 }
 
-// Execute runs one check's body and returns its outcome: in a goroutine of
-// its own, bounded by SpecTimeout plus GracePeriod, with its cleanups run
-// afterwards. Call it inside a run (BeginRun), one check at a time; ctx
-// ending (an interrupt, the run's deadline) ends the check in error.
-func Execute(ctx context.Context, c CheckDef) Outcome {
+// Execute runs one check of the run and returns its outcome: its body in a
+// goroutine of its own, bounded by SpecTimeout plus GracePeriod, with its
+// cleanups run afterwards. The body's context carries the run and the
+// check, which is how the helpers it calls find them. A run's checks run
+// one at a time (their windows and publishes would disturb each other);
+// ctx ending (an interrupt, the run's deadline) ends the check in error.
+func (r *Run) Execute(ctx context.Context, c CheckDef) Outcome {
 	cr := &checkRun{}
-	active.Lock()
-	if active.c != nil {
-		active.Unlock()
-		panic("suite.Execute: another check is in progress")
-	}
-	active.c = cr
-	active.Unlock()
-	defer func() {
-		active.Lock()
-		active.c = nil
-		active.Unlock()
-	}()
-
 	start := time.Now()
-	limit := SpecTimeout(c.Meta)
-	cctx, cancel := context.WithTimeout(context.WithValue(ctx, checkIDKey{}, c.ID), limit)
+	limit := SpecTimeout(r.cfg, c.Meta)
+	cctx := context.WithValue(r.context(ctx), checkIDKey{}, c.ID)
+	cctx, cancel := context.WithTimeout(context.WithValue(cctx, checkKey{}, cr), limit)
 	defer cancel()
 	done := make(chan stop, 1)
-	body := make(chan uint64, 1) // the body goroutine's ID, in case it is abandoned
 	go func() {
-		body <- goid()
 		// A body that neither returns nor panics called runtime.Goexit
 		// (testing's FailNow, say): that is no verdict, never a pass.
 		s := stop{VerdictError, "the check exited without a verdict (runtime.Goexit, e.g. a testing.T FailNow inside the check)"}
@@ -157,7 +132,7 @@ func Execute(ctx context.Context, c CheckDef) Outcome {
 			}
 			done <- s
 		}()
-		precheck(c.Meta)
+		r.precheck(c.Meta)
 		c.Body(cctx)
 		s = stop{verdict: VerdictPass}
 	}()
@@ -168,7 +143,8 @@ func Execute(ctx context.Context, c CheckDef) Outcome {
 		select {
 		case s = <-done:
 		case <-time.After(grace):
-			abandon(<-body, done)
+			// Abandoned: its late entries go to its own record, closed
+			// below, never to the next check's.
 		}
 		switch {
 		case ctx.Err() != nil:
@@ -184,20 +160,20 @@ func Execute(ctx context.Context, c CheckDef) Outcome {
 	if s.verdict == VerdictPass {
 		out.Message = ""
 	}
-	afterCheck(c.ID, out)
+	r.afterCheck(c.ID, out)
 	return out
 }
 
 // precheck skips what the run rules out and says once that the target died.
-func precheck(m Meta) {
-	cfg := Current()
+func (r *Run) precheck(m Meta) {
+	cfg := r.cfg
 	if why := offlineSkip(m, cfg); why != "" {
 		Skipf("%s", why)
 	}
 	if m.Slow && !cfg.Slow {
 		Skipf("slow check: run with --slow (holds a stream for %v)", cfg.Hold)
 	}
-	if down := TargetDown(); down != "" {
+	if down := r.health.down.get(); down != "" {
 		Undecided("not run: %s. Restart the target and run again", down)
 	}
 }

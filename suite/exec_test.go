@@ -15,7 +15,7 @@ func execBody(t *testing.T, body func(ctx context.Context)) Outcome {
 	t.Helper()
 	r := BeginRun(Config{URL: "http://127.0.0.1:1/events"}, "", false)
 	defer r.End()
-	return Execute(context.Background(), CheckDef{Meta: Meta{ID: "SSE-TEST-001"}, Body: body})
+	return r.Execute(context.Background(), CheckDef{Meta: Meta{ID: "SSE-TEST-001"}, Body: body})
 }
 
 func TestExecuteVerdicts(t *testing.T) {
@@ -25,11 +25,11 @@ func TestExecuteVerdicts(t *testing.T) {
 		verdict, msg string
 		entries      []string
 	}{
-		{"pass", func(context.Context) { Evidence("k", 1) }, VerdictPass, "", []string{EntryEvidence + "k"}},
-		{"note", func(context.Context) { Note("n") }, VerdictPass, "", []string{EntryNote}},
-		{"fail", func(context.Context) { Failf("want", "got %d", 2); panic("not reached") }, VerdictFail, "got 2", []string{EntryExpected, EntryActual}},
+		{"pass", func(ctx context.Context) { Evidence(ctx, "k", 1) }, VerdictPass, "", []string{EntryEvidence + "k"}},
+		{"note", func(ctx context.Context) { Note(ctx, "n") }, VerdictPass, "", []string{EntryNote}},
+		{"fail", func(ctx context.Context) { Failf(ctx, "want", "got %d", 2); panic("not reached") }, VerdictFail, "got 2", []string{EntryExpected, EntryActual}},
 		{"error", func(context.Context) { Undecided("harness: %s", "x") }, VerdictError, "harness: x", nil},
-		{"skip", func(context.Context) { Evidence("k", 1); Skipf("why") }, VerdictSkip, "why", []string{EntryEvidence + "k"}},
+		{"skip", func(ctx context.Context) { Evidence(ctx, "k", 1); Skipf("why") }, VerdictSkip, "why", []string{EntryEvidence + "k"}},
 		{"panic", func(context.Context) {
 			var m map[string]int
 			//lint:ignore SA5000 a check that panics is what this case tests
@@ -55,8 +55,8 @@ func TestExecuteVerdicts(t *testing.T) {
 func TestExecuteCleanups(t *testing.T) {
 	var order []string
 	o := execBody(t, func(ctx context.Context) {
-		Cleanup(func() { order = append(order, "first") })
-		Cleanup(func() { order = append(order, "second"); Failf("x", "y") })
+		Cleanup(ctx, func() { order = append(order, "first") })
+		Cleanup(ctx, func() { order = append(order, "second"); Failf(ctx, "x", "y") })
 		if CheckID(ctx) != "SSE-TEST-001" {
 			Undecided("CheckID is %q", CheckID(ctx))
 		}
@@ -72,7 +72,7 @@ func TestExecuteSkipsSlow(t *testing.T) {
 	r := BeginRun(Config{URL: "http://127.0.0.1:1/events"}, "", false)
 	defer r.End()
 	ran := false
-	o := Execute(context.Background(), CheckDef{Meta: Meta{ID: "SSE-TEST-002", Slow: true}, Body: func(context.Context) { ran = true }})
+	o := r.Execute(context.Background(), CheckDef{Meta: Meta{ID: "SSE-TEST-002", Slow: true}, Body: func(context.Context) { ran = true }})
 	if ran || o.Verdict != VerdictSkip {
 		t.Fatalf("ran %v, verdict %s", ran, o.Verdict)
 	}
@@ -84,7 +84,7 @@ func TestExecuteInterrupted(t *testing.T) {
 	defer r.End()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	o := Execute(ctx, CheckDef{Meta: Meta{ID: "SSE-TEST-003"}, Body: func(ctx context.Context) { <-ctx.Done() }})
+	o := r.Execute(ctx, CheckDef{Meta: Meta{ID: "SSE-TEST-003"}, Body: func(ctx context.Context) { <-ctx.Done() }})
 	if o.Verdict != VerdictError || !strings.HasPrefix(o.Message, "interrupted") {
 		t.Fatalf("verdict %s %q", o.Verdict, o.Message)
 	}
@@ -115,20 +115,20 @@ func TestAbandonedCheckCannotTouchTheNext(t *testing.T) {
 	cancel()
 	wake, woke := make(chan struct{}), make(chan struct{})
 	cleaned := make(chan struct{})
-	first := Execute(ctx, CheckDef{Meta: Meta{ID: "SSE-TEST-004"}, Body: func(context.Context) {
+	first := r.Execute(ctx, CheckDef{Meta: Meta{ID: "SSE-TEST-004"}, Body: func(ctx context.Context) {
 		<-wake // deaf to its context: abandoned
 		defer close(woke)
-		Evidence("late", 1)
-		Cleanup(func() { close(cleaned) })
-		Failf("late expected", "late actual")
+		Evidence(ctx, "late", 1)
+		Cleanup(ctx, func() { close(cleaned) })
+		Failf(ctx, "late expected", "late actual")
 	}})
 	if first.Verdict != VerdictError {
 		t.Fatalf("abandoned check: %s %q", first.Verdict, first.Message)
 	}
-	second := Execute(context.Background(), CheckDef{Meta: Meta{ID: "SSE-TEST-005"}, Body: func(context.Context) {
+	second := r.Execute(context.Background(), CheckDef{Meta: Meta{ID: "SSE-TEST-005"}, Body: func(ctx context.Context) {
 		close(wake)
 		<-woke
-		Evidence("own", 2)
+		Evidence(ctx, "own", 2)
 	}})
 	if second.Verdict != VerdictPass || len(second.Entries) != 1 || second.Entries[0].Name != EntryEvidence+"own" {
 		t.Fatalf("next check: %s %q %v", second.Verdict, second.Message, second.Entries)
@@ -137,14 +137,5 @@ func TestAbandonedCheckCannotTouchTheNext(t *testing.T) {
 	case <-cleaned:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the abandoned check's cleanup never ran")
-	}
-}
-
-func TestGoid(t *testing.T) {
-	a := goid()
-	b := make(chan uint64)
-	go func() { b <- goid() }()
-	if other := <-b; a == 0 || other == 0 || a == other {
-		t.Fatalf("goid %d and %d", a, other)
 	}
 }

@@ -19,43 +19,33 @@ import (
 // check ends in error the suite asks whether the target still answers; once
 // it does not, every later check says so in one sentence instead of
 // failing in its own way.
-var health struct {
-	sync.Mutex
-	down string // why the target is considered down; "" while it answers
+type runHealth struct {
+	down stateString // why the target is considered down; "" while it answers
+	// servedConcurrently is set once a check's own stream got its headers
+	// while another of the suite's streams was open: the target serves
+	// streams side by side. unansweredWhileBusy counts streams that got no
+	// headers while another was open; openStreams counts the checks' open
+	// streams.
+	servedConcurrently  atomic.Bool
+	unansweredWhileBusy atomic.Int32
+	openStreams         atomic.Int32
 }
 
 // TargetDown is the sentence saying that (and since when) the target
 // stopped answering, or "".
-func TargetDown() string {
-	health.Lock()
-	defer health.Unlock()
-	return health.down
-}
-
-// resetHealth forgets a previous run's verdict on the target.
-func resetHealth() {
-	health.Lock()
-	health.down = ""
-	health.Unlock()
-	servedConcurrently.Store(false)
-	unansweredWhileBusy.Store(0)
-	openStreams.Store(0)
-	resetHookHealth()
-}
+func (r *Run) TargetDown() string { return r.health.down.get() }
 
 // healthProbeTimeout bounds the question "does it still answer".
 const healthProbeTimeout = 3 * time.Second
 
 // afterCheck asks, after a check ended in error, whether the target still
 // answers; when it does not, later checks say so (see precheck).
-func afterCheck(id string, o Outcome) {
-	if o.Verdict != VerdictError || TargetDown() != "" || Current().Offline() { // a capture has no target to ask
+func (r *Run) afterCheck(id string, o Outcome) {
+	if o.Verdict != VerdictError || r.TargetDown() != "" || r.cfg.Offline() { // a capture has no target to ask
 		return
 	}
-	if why := probeHealth(Current()); why != "" {
-		health.Lock()
-		health.down = fmt.Sprintf("the target stopped answering after %s, at %s: %s", id, time.Now().Format("15:04:05"), why)
-		health.Unlock()
+	if why := r.probeHealth(); why != "" {
+		r.health.down.setOnce(fmt.Sprintf("the target stopped answering after %s, at %s: %s", id, time.Now().Format("15:04:05"), why))
 	}
 }
 
@@ -64,7 +54,8 @@ func afterCheck(id string, o Outcome) {
 // within healthProbeTimeout counts only when it answered promptly before
 // (its shared stream had headers within a second), so a server that holds
 // its headers until its first event is not called dead.
-func probeHealth(cfg Config) string {
+func (r *Run) probeHealth() string {
+	cfg := r.cfg
 	u, err := url.Parse(cfg.URL)
 	if err != nil {
 		return ""
@@ -79,7 +70,7 @@ func probeHealth(cfg Config) string {
 		return fmt.Sprintf("a new connection fails (%v)", err)
 	}
 	conn.Close()
-	if !sharedAnsweredPromptly() {
+	if !r.sharedAnsweredPromptly() {
 		return ""
 	}
 	// A loaded machine can be slow once: ask twice before calling it dead.
@@ -88,7 +79,7 @@ func probeHealth(cfg Config) string {
 			return ""
 		}
 	}
-	if sharedStillOpen() && !servedConcurrently.Load() {
+	if r.sharedStillOpen() && !r.health.servedConcurrently.Load() {
 		return "it serves one connection at a time: while the suite's first stream is open no other request gets a response " +
 			"(a single-threaded server, such as a development server run without threads or with one worker); " +
 			"an SSE endpoint holds a connection per client, so serve it with threads, an async server or more workers"
@@ -113,40 +104,31 @@ func askForHeaders(cfg Config, wait time.Duration) error {
 	return nil
 }
 
-// servedConcurrently is set once a check's own stream got its headers
-// while another of the suite's streams was open: the target serves streams
-// side by side. unansweredWhileBusy counts streams that got no headers
-// while another was open; openStreams counts the checks' open streams.
-var (
-	servedConcurrently  atomic.Bool
-	unansweredWhileBusy atomic.Int32
-	openStreams         atomic.Int32
-)
-
 // noteOpened records how a check's stream request went; the returned func
 // marks it closed.
-func noteOpened(err error) func() {
-	busy := openStreams.Load() > 0 || sharedStillOpen()
+func (r *Run) noteOpened(err error) func() {
+	h := &r.health
+	busy := h.openStreams.Load() > 0 || r.sharedStillOpen()
 	switch {
 	case err == nil && busy:
-		servedConcurrently.Store(true)
+		h.servedConcurrently.Store(true)
 	case errors.Is(err, stream.ErrNoHeaders) && busy:
-		unansweredWhileBusy.Add(1)
+		h.unansweredWhileBusy.Add(1)
 	}
 	if err != nil {
 		return func() {}
 	}
-	openStreams.Add(1)
+	h.openStreams.Add(1)
 	var once sync.Once
-	return func() { once.Do(func() { openStreams.Add(-1) }) }
+	return func() { once.Do(func() { h.openStreams.Add(-1) }) }
 }
 
-// SerialHint says, when the run suggests it, that the target serves one
+// serialHint says, when the run suggests it, that the target serves one
 // connection at a time; "" otherwise.
-func SerialHint() string {
+func (r *Run) serialHint() string {
 	// Only for a target that answered the shared stream promptly: one that
 	// holds its headers until its first event leaves streams unanswered too.
-	if n := unansweredWhileBusy.Load(); n >= 2 && !servedConcurrently.Load() && sharedAnsweredPromptly() {
+	if n := r.health.unansweredWhileBusy.Load(); n >= 2 && !r.health.servedConcurrently.Load() && r.sharedAnsweredPromptly() {
 		return fmt.Sprintf("%d of the suite's streams got no response while another stream to the target was open, and none was ever answered alongside another: "+
 			"the target seems to serve one connection at a time (a single-threaded server, such as a development server without threads or one worker). "+
 			"An SSE endpoint holds a connection per client: serve it with threads, an async server or more workers; checks that need two streams at once could not be judged", n)
@@ -155,26 +137,28 @@ func SerialHint() string {
 }
 
 // sharedStillOpen reports whether the shared stream is being served.
-func sharedStillOpen() bool {
-	shared.Lock()
-	defer shared.Unlock()
-	if shared.conn == nil || shared.err != nil {
+func (r *Run) sharedStillOpen() bool {
+	sh := &r.shared
+	sh.Lock()
+	defer sh.Unlock()
+	if sh.conn == nil || sh.err != nil {
 		return false
 	}
 	open := false
-	shared.conn.View(func(r *stream.Recording) { open = r.End == stream.EndOpen })
+	sh.conn.View(func(r *stream.Recording) { open = r.End == stream.EndOpen })
 	return open
 }
 
 // sharedAnsweredPromptly reports whether the shared stream got its headers
 // within a second of its request.
-func sharedAnsweredPromptly() bool {
-	shared.Lock()
-	defer shared.Unlock()
-	if shared.conn == nil || shared.err != nil {
+func (r *Run) sharedAnsweredPromptly() bool {
+	sh := &r.shared
+	sh.Lock()
+	defer sh.Unlock()
+	if sh.conn == nil || sh.err != nil {
 		return false
 	}
-	h := shared.conn.Recording().HeadersAt
+	h := sh.conn.Recording().HeadersAt
 	return h > 0 && h < time.Second
 }
 

@@ -47,11 +47,11 @@ func TestHeldHeadersReleasedByAnotherPublish(t *testing.T) {
 	defer r.End()
 	// Another check publishes 200 ms in, well inside the 1 s grace.
 	time.Sleep(200 * time.Millisecond)
-	if err := Current().Publisher().Publish(context.Background(), publish.Event{Data: "another check"}); err != nil {
+	if err := r.Config().Publisher().Publish(context.Background(), publish.Event{Data: "another check"}); err != nil {
 		t.Fatal(err)
 	}
-	WaitSample(context.Background())
-	if !HeadersHeld() {
+	WaitSample(r.context(context.Background()))
+	if !r.HeadersHeld() {
 		t.Fatal("a target holding its headers until a publish was taken for a prompt one")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"syscall"
 	"time"
 
@@ -15,52 +14,38 @@ import (
 // A publish hook that hangs costs publish.Timeout per publish, and a run
 // publishes hundreds of times: after the first timeout every later publish
 // fails at once with the first one's reason, so the run stays bounded and
-// says one true thing about the hook.
-var hookHealth struct {
-	sync.Mutex
-	down string
-}
+// says one true thing about the hook (Run.hookDown).
 
-// HookDown says why the publish hook is considered dead, or "".
-func HookDown() string {
-	hookHealth.Lock()
-	defer hookHealth.Unlock()
-	return hookHealth.down
-}
+// HookDown says why the run's publish hook is considered dead, or "".
+func (r *Run) HookDown() string { return r.hookDown.get() }
 
-func resetHookHealth() {
-	hookHealth.Lock()
-	hookHealth.down = ""
-	hookHealth.Unlock()
+// guardedHook is the hook of a run: nil run (a configuration not being
+// run) publishes without keeping any of this.
+type guardedHook struct {
+	publish.Publisher
+	run *Run
 }
-
-type guardedHook struct{ publish.Publisher }
 
 func (g guardedHook) Publish(ctx context.Context, ev publish.Event) error {
-	if down := HookDown(); down != "" {
+	if g.run == nil {
+		return g.Publisher.Publish(ctx, ev)
+	}
+	if down := g.run.HookDown(); down != "" {
 		return errors.New(down)
 	}
-	firstPublish.CompareAndSwap(0, time.Now().UnixNano())
+	g.run.firstPublish.CompareAndSwap(0, time.Now().UnixNano())
 	err := g.Publisher.Publish(ctx, ev)
 	var se *publish.StatusError
 	switch {
 	case err == nil || ctx.Err() != nil:
 	case errors.Is(err, context.DeadlineExceeded):
-		hookDown(fmt.Sprintf("the publish hook (%s) did not answer within %v at %s, so later publishes were not attempted", g.Publisher, publish.Timeout, time.Now().Format("15:04:05")))
+		g.run.hookDown.setOnce(fmt.Sprintf("the publish hook (%s) did not answer within %v at %s, so later publishes were not attempted", g.Publisher, publish.Timeout, time.Now().Format("15:04:05")))
 	case errors.As(err, &se) && se.NoSuchHook():
 		// A wrong --publish-url fails every publish the same way: one
 		// finding, not one error per check.
-		hookDown(fmt.Sprintf("the publish hook (%s) answered %d %s, so it is not a publish hook: is --publish-url right? Later publishes were not attempted", g.Publisher, se.Code, http.StatusText(se.Code)))
+		g.run.hookDown.setOnce(fmt.Sprintf("the publish hook (%s) answered %d %s, so it is not a publish hook: is --publish-url right? Later publishes were not attempted", g.Publisher, se.Code, http.StatusText(se.Code)))
 	case errors.Is(err, syscall.ECONNREFUSED):
-		hookDown(fmt.Sprintf("the publish hook (%s) refused the connection: is its server running, and is --publish-url right? Later publishes were not attempted", g.Publisher))
+		g.run.hookDown.setOnce(fmt.Sprintf("the publish hook (%s) refused the connection: is its server running, and is --publish-url right? Later publishes were not attempted", g.Publisher))
 	}
 	return err
-}
-
-func hookDown(why string) {
-	hookHealth.Lock()
-	if hookHealth.down == "" {
-		hookHealth.down = why
-	}
-	hookHealth.Unlock()
 }

@@ -23,8 +23,11 @@ func BrowserLikeHeader() http.Header {
 func (c Config) StreamOptions() stream.Options {
 	o := stream.Options{Client: client(c.Insecure), MaxLine: c.MaxLine, MaxBytes: c.MaxBytes,
 		HeaderTimeout: c.Scale(stream.DefaultHeaderTimeout)}
-	if sharedGotNoHeaders() {
-		o.HeaderTimeout = c.Scale(noHeadersRetry)
+	if c.run != nil {
+		o.Budget = c.run.budget
+		if c.run.sharedGotNoHeaders() {
+			o.HeaderTimeout = c.Scale(noHeadersRetry)
+		}
 	}
 	return c.withNudge(o)
 }
@@ -46,8 +49,9 @@ func client(insecure bool) *http.Client {
 // is skipped: SSE-HTTP-001 and SSE-HTTP-010 already say why. It opens once
 // the sample is out (see WaitSample).
 func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*stream.Conn, error) {
-	cfg := Current()
-	if sharedGotNoHeaders() {
+	r := runOf(ctx)
+	cfg := r.cfg
+	if r.sharedGotNoHeaders() {
 		Skipf("%s", NoHeadersSkip)
 	}
 	// The sample's events are for the shared window; on the check's own
@@ -63,7 +67,7 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 	if opts.HeaderTimeout != 0 {
 		base.HeaderTimeout = opts.HeaderTimeout
 	}
-	if retry := Current().Scale(noHeadersRetry); sharedGotNoHeaders() && base.HeaderTimeout > retry {
+	if retry := cfg.Scale(noHeadersRetry); r.sharedGotNoHeaders() && base.HeaderTimeout > retry {
 		base.HeaderTimeout = retry // see StreamOptions
 	}
 	h := BrowserLikeHeader()
@@ -71,10 +75,10 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 		h[k] = v
 	}
 	c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, base)
-	closed := noteOpened(err)
+	closed := r.noteOpened(err)
 	go func() { <-c.Done(); closed() }()
-	Cleanup(func() { c.Close() })
-	if errors.Is(err, stream.ErrNoHeaders) && sharedGotNoHeaders() {
+	Cleanup(ctx, func() { c.Close() })
+	if errors.Is(err, stream.ErrNoHeaders) && r.sharedGotNoHeaders() {
 		Skipf("%s", NoHeadersSkip) // the shared stream gave up meanwhile: same cause, said once
 	}
 	return c, err
@@ -86,9 +90,9 @@ const NoHeadersSkip = "the target sent no response headers to the shared stream,
 
 // NoHeadersWhy explains a shared stream that got no response headers (err
 // wraps stream.ErrNoHeaders): what it means and what to do.
-func NoHeadersWhy(err error) string {
+func NoHeadersWhy(ctx context.Context, err error) string {
 	msg := fmt.Sprintf("no response headers and no body byte arrived (%v). A server that sends its headers only with its first event (Flask's generator Response, go-sse) does this while it has no event to send", err)
-	if Current().CanPublish() {
+	if Current(ctx).CanPublish() {
 		return msg + "; here not even the events the suite published brought them"
 	}
 	return msg + "; with a publish hook (--publish-url or --publish-cmd) the suite makes it emit events and judges it"
@@ -100,15 +104,16 @@ const noHeadersRetry = 2 * time.Second
 
 // sharedGotNoHeaders reports whether the shared stream has already failed
 // for want of response headers (without waiting for it).
-func sharedGotNoHeaders() bool {
-	shared.Lock()
-	defer shared.Unlock()
-	if shared.ready == nil {
+func (r *Run) sharedGotNoHeaders() bool {
+	sh := &r.shared
+	sh.Lock()
+	defer sh.Unlock()
+	if sh.ready == nil {
 		return false
 	}
 	select {
-	case <-shared.ready:
-		return errors.Is(shared.err, stream.ErrNoHeaders)
+	case <-sh.ready:
+		return errors.Is(sh.err, stream.ErrNoHeaders)
 	default:
 		return false
 	}
@@ -117,7 +122,7 @@ func sharedGotNoHeaders() bool {
 // The shared observation is one stream recorded for the whole window, opened
 // before the first check runs, so every HTTP/FRAME/KEEP check judges the
 // same recording and the run takes one window, not the sum of them.
-var shared struct {
+type sharedObservation struct {
 	sync.Mutex
 	conn    *stream.Conn
 	err     error
@@ -126,17 +131,18 @@ var shared struct {
 	sampled chan struct{}      // closed when the sample is done; nil without one
 }
 
-// StartObservation opens the shared stream in the background; in publish
+// startObservation opens the shared stream in the background; in publish
 // mode the suite publishes its sample into the window (see sample).
-func StartObservation() {
-	cfg := Current()
+func (r *Run) startObservation() {
+	cfg := r.cfg
+	sh := &r.shared
 	ready := make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())
-	shared.Lock()
-	shared.ready, shared.cancel, shared.sampled = ready, cancel, nil
-	shared.Unlock()
+	sh.Lock()
+	sh.ready, sh.cancel, sh.sampled = ready, cancel, nil
+	sh.Unlock()
 	if cfg.Capture != nil {
-		startReplay(cfg, ready)
+		r.startReplay(ready)
 		return
 	}
 	go func() {
@@ -154,28 +160,29 @@ func StartObservation() {
 		if err == nil {
 			err = c.Headers(ctx)
 		}
-		shared.Lock()
-		shared.conn, shared.err, shared.sampled = c, err, sampled
-		shared.Unlock()
+		sh.Lock()
+		sh.conn, sh.err, sh.sampled = c, err, sampled
+		sh.Unlock()
 		close(ready)
 	}()
 }
 
-// StopObservation ends the shared stream and its sample (at the end of the
+// stopObservation ends the shared stream and its sample (at the end of the
 // run).
-func StopObservation() {
-	shared.Lock()
-	ready, cancel := shared.ready, shared.cancel
-	shared.Unlock()
+func (r *Run) stopObservation() {
+	sh := &r.shared
+	sh.Lock()
+	ready, cancel := sh.ready, sh.cancel
+	sh.Unlock()
 	if ready == nil {
 		return
 	}
 	cancel()
 	<-ready
-	if shared.sampled != nil {
-		<-shared.sampled
+	if sh.sampled != nil {
+		<-sh.sampled
 	}
-	shared.conn.Close()
+	sh.conn.Close()
 }
 
 // SharedHeaders waits for the shared stream's response and returns its
@@ -189,12 +196,12 @@ func SharedHeaders(ctx context.Context) *stream.Recording {
 	case errors.Is(err, stream.ErrNoHeaders): // first: it wraps a context error too
 		Skipf("%s", NoHeadersSkip)
 	case err != nil && errors.Is(err, ctx.Err()):
-		Undecided("no response headers from %s before the check's deadline", Current().URL)
+		Undecided("no response headers from %s before the check's deadline", Current(ctx).URL)
 	case err != nil:
 		Undecided("could not open the stream: %v", err)
 	}
 	rec := conn.Recording()
-	AttachRecording("observation", rec)
+	AttachRecording(ctx, "observation", rec)
 	return rec
 }
 
@@ -202,7 +209,7 @@ func SharedHeaders(ctx context.Context) *stream.Recording {
 // returns the complete recording.
 func SharedWindow(ctx context.Context) *stream.Recording {
 	SharedHeaders(ctx)
-	return shared.conn.Wait(ctx)
+	return runOf(ctx).shared.conn.Wait(ctx)
 }
 
 // SharedConn is the live shared observation stream, for checks that watch
@@ -210,7 +217,7 @@ func SharedWindow(ctx context.Context) *stream.Recording {
 // checks judge its whole window.
 func SharedConn(ctx context.Context) *stream.Conn {
 	SharedHeaders(ctx)
-	return shared.conn
+	return runOf(ctx).shared.conn
 }
 
 // ObservationConn waits for the shared observation's response and returns
@@ -218,9 +225,10 @@ func SharedConn(ctx context.Context) *stream.Conn {
 // error that kept it from opening. Like WaitObservation it gives no verdict
 // and is safe from any goroutine.
 func ObservationConn(ctx context.Context) (*stream.Conn, error) {
-	shared.Lock()
-	ready := shared.ready
-	shared.Unlock()
+	sh := &runOf(ctx).shared
+	sh.Lock()
+	ready := sh.ready
+	sh.Unlock()
 	if ready == nil {
 		return nil, ErrNoObservation
 	}
@@ -229,9 +237,9 @@ func ObservationConn(ctx context.Context) (*stream.Conn, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	shared.Lock()
-	defer shared.Unlock()
-	return shared.conn, shared.err // the error of stream.Open, if any
+	sh.Lock()
+	defer sh.Unlock()
+	return sh.conn, sh.err // the error of stream.Open, if any
 }
 
 // ErrNoObservation means the shared observation was not started.

@@ -91,12 +91,14 @@ func offlineSkip(m Meta, cfg Config) string {
 
 // startReplay makes the capture the shared observation: a recording that
 // has ended, with no arrival times.
-func startReplay(cfg Config, ready chan struct{}) {
+func (r *Run) startReplay(ready chan struct{}) {
+	cfg := r.cfg
 	c := cfg.Capture
-	opts := stream.Options{MaxLine: cfg.MaxLine, MaxBytes: cfg.MaxBytes}
+	opts := stream.Options{MaxLine: cfg.MaxLine, MaxBytes: cfg.MaxBytes, Budget: r.budget}
 	conn := stream.Replay(stream.Recording{URL: c.URL, Status: c.Status, Proto: c.Proto, Header: c.Header}, c.Body, opts)
-	shared.Lock()
-	shared.conn, shared.err, shared.sampled = conn, nil, nil
-	shared.Unlock()
+	sh := &r.shared
+	sh.Lock()
+	sh.conn, sh.err, sh.sampled = conn, nil, nil
+	sh.Unlock()
 	close(ready)
 }

@@ -16,19 +16,19 @@ import (
 func (c Config) Publisher() publish.Publisher {
 	switch {
 	case c.PublishFunc != nil:
-		return guardedHook{publish.Func(c.PublishFunc)}
+		return guardedHook{publish.Func(c.PublishFunc), c.run}
 	case c.PublishURL != "":
-		return guardedHook{publish.URL(client(c.Insecure), c.PublishURL, c.Header)}
+		return guardedHook{publish.URL(client(c.Insecure), c.PublishURL, c.Header), c.run}
 	case c.PublishCmd != "":
-		return guardedHook{publish.Command(c.PublishCmd)}
+		return guardedHook{publish.Command(c.PublishCmd), c.run}
 	}
 	return nil
 }
 
-// NeedPublisher returns the publish hook or skips the check, saying how to
-// enable it.
-func NeedPublisher() publish.Publisher {
-	p := Current().Publisher()
+// NeedPublisher returns the run's publish hook or skips the check, saying
+// how to enable it.
+func NeedPublisher(ctx context.Context) publish.Publisher {
+	p := Current(ctx).Publisher()
 	if p == nil {
 		Skipf("needs a publish hook: pass --publish-url URL (the suite POSTs {\"event\",\"data\",\"id\"}) or --publish-cmd CMD")
 	}
@@ -36,8 +36,8 @@ func NeedPublisher() publish.Publisher {
 }
 
 // NeedCapability skips the check unless the target claims cp.
-func NeedCapability(cp Capability) {
-	if !Current().Has(cp) {
+func NeedCapability(ctx context.Context, cp Capability) {
+	if !Current(ctx).Has(cp) {
 		Skipf("the target does not declare the %q capability (--capabilities %s)", cp, cp)
 	}
 }

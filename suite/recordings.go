@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"context"
 	"sync"
 
 	"github.com/ssespec/ssespec/harness/stream"
@@ -8,34 +9,44 @@ import (
 
 // Recordings are kept once per run and referenced by name from the checks'
 // evidence, so twenty checks judging one stream do not copy it twenty times.
-var recordings = struct {
+type runRecordings struct {
 	sync.Mutex
 	byName map[string]*stream.Recording
 	order  []string
-}{byName: map[string]*stream.Recording{}}
+}
 
 // AttachRecording adds rec to the run's recordings under name (once) and
-// references it from the current check's evidence.
-func AttachRecording(name string, rec *stream.Recording) {
-	if _, gone := owner(); gone {
-		return // an abandoned check's: after a reset, another run's list
+// references it from the evidence of the check ctx belongs to.
+func AttachRecording(ctx context.Context, name string, rec *stream.Recording) {
+	if c := checkOf(ctx); c != nil {
+		c.Lock()
+		closed := c.closed
+		c.Unlock()
+		if closed {
+			return // an abandoned check's: its run's report may be written already
+		}
 	}
-	recordings.Lock()
-	if _, ok := recordings.byName[name]; !ok {
-		recordings.byName[name] = rec
-		recordings.order = append(recordings.order, name)
+	rs := &runOf(ctx).recordings
+	rs.Lock()
+	if rs.byName == nil {
+		rs.byName = map[string]*stream.Recording{}
 	}
-	recordings.Unlock()
-	Evidence("recording", name)
+	if _, ok := rs.byName[name]; !ok {
+		rs.byName[name] = rec
+		rs.order = append(rs.order, name)
+	}
+	rs.Unlock()
+	Evidence(ctx, "recording", name)
 }
 
 // Recordings returns the run's recordings in the order first attached.
-func Recordings() (names []string, byName map[string]*stream.Recording) {
-	recordings.Lock()
-	defer recordings.Unlock()
-	byName = make(map[string]*stream.Recording, len(recordings.byName))
-	for k, v := range recordings.byName {
+func (r *Run) Recordings() (names []string, byName map[string]*stream.Recording) {
+	rs := &r.recordings
+	rs.Lock()
+	defer rs.Unlock()
+	byName = make(map[string]*stream.Recording, len(rs.byName))
+	for k, v := range rs.byName {
 		byName[k] = v
 	}
-	return append([]string(nil), recordings.order...), byName
+	return append([]string(nil), rs.order...), byName
 }

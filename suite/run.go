@@ -2,24 +2,48 @@ package suite
 
 import (
 	"context"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/stream"
 )
 
-// runLock makes runs in one process take turns. The run's state
-// (configuration, shared observation, health, recordings, browser, the
-// check in progress) is process-wide because the checks' helpers take no
-// run argument; BeginRun resets all of it, and the lock keeps two runs from
-// interleaving. A second run waits for the first to End.
-var runLock sync.Mutex
-
-// Run is one run of the suite in progress, between BeginRun and End.
+// Run is one run of the suite, between BeginRun and End. Everything a run
+// learns (its configuration, the shared observation, the target's and the
+// hook's health, the recordings, the browser, what the check packages keep
+// across checks) lives here, not in package variables, so any number of
+// runs can go on in one process at once. The checks find their run through
+// their context (see Current).
 type Run struct {
+	cfg    Config
+	filter string // the run's complete label filter
+	live   bool
+
+	ctx         context.Context // carries the run; ends with End
+	cancel      context.CancelFunc
 	cancelStart context.CancelFunc
 	waitStart   func()
-	live        bool
+
+	health       runHealth
+	hookDown     stateString
+	recordings   runRecordings
+	shared       sharedObservation
+	headersHeld  atomic.Bool  // see HeadersHeld
+	firstPublish atomic.Int64 // when the run first published anything (Unix ns; 0: not yet)
+	nudges       struct {
+		sync.Mutex
+		last time.Time
+	}
+	browser runBrowser
+	budget  *stream.Budget // what the run's recordings may hold together
+	values  sync.Map       // see RunState
+
+	end struct {
+		sync.Mutex
+		fs []func() // Cleanup outside a check: at the end of the run
+	}
 }
 
 // RunEnd is what a finished run leaves for its report.
@@ -31,96 +55,128 @@ type RunEnd struct {
 	SerialHint     string // see SerialHint
 }
 
-var runFilter struct {
-	sync.Mutex
-	s string
+type runKey struct{}
+
+// runOf is the run ctx belongs to. Every check's context, and the context
+// OnRunStart work gets, carries one; a helper called with another context
+// is the suite's own bug, said loudly.
+func runOf(ctx context.Context) *Run {
+	if r, ok := ctx.Value(runKey{}).(*Run); ok {
+		return r
+	}
+	panic("suite: the context carries no run (a check helper called outside a check or run-start work)")
 }
 
-// RunFilter is the run's complete Ginkgo label filter (the checks it selects).
-func RunFilter() string {
-	runFilter.Lock()
-	defer runFilter.Unlock()
-	return runFilter.s
-}
+// RunFilter is the run's complete label filter (the checks it selects).
+func RunFilter(ctx context.Context) string { return runOf(ctx).filter }
 
-// BeginRun waits for any other run in the process to end, installs cfg,
-// forgets everything a previous run left, and, when live (not a dry run),
-// starts the shared observation and the OnRunStart work. filter is the
-// run's complete label filter. End it with End.
+// BeginRun installs cfg in a new run and, when live (not a dry run), starts
+// the shared observation and the OnRunStart work. filter is the run's
+// complete label filter. End it with End.
 func BeginRun(cfg Config, filter string, live bool) *Run {
-	runLock.Lock()
-	SetConfig(cfg)
-	runFilter.Lock()
-	runFilter.s = filter
-	runFilter.Unlock()
-	resetRun()
-	r := &Run{live: live, cancelStart: func() {}, waitStart: func() {}}
+	r := &Run{cfg: cfg.Defaults(), filter: filter, live: live, budget: stream.NewBudget(stream.DefaultBudget),
+		cancelStart: func() {}, waitStart: func() {}}
+	r.cfg.run = r
+	r.ctx, r.cancel = context.WithCancel(context.WithValue(context.Background(), runKey{}, r))
 	if live {
-		StartObservation()
+		r.startObservation()
 		var ctx context.Context
-		ctx, r.cancelStart = context.WithCancel(context.Background())
-		r.waitStart = StartRun(ctx, filter)
+		ctx, r.cancelStart = context.WithCancel(r.ctx)
+		r.waitStart = startRun(ctx, r.filter)
 	}
 	return r
 }
 
+// Config is the run's configuration.
+func (r *Run) Config() Config { return r.cfg }
+
+// context is ctx carrying the run (a check's context, see Execute).
+func (r *Run) context(ctx context.Context) context.Context {
+	return context.WithValue(ctx, runKey{}, r)
+}
+
 // End stops the run's background work (the run-start work first, so none
 // of it starts anything the browser's stop would miss), collects what the
-// report needs, runs the OnRunEnd functions and lets the next run begin.
+// report needs and runs the run's cleanups.
 func (r *Run) End() RunEnd {
-	defer runLock.Unlock()
 	r.cancelStart()
 	r.waitStart()
-	StopObservation()
-	StopBrowser()
+	r.stopObservation()
+	r.stopBrowser()
 	var e RunEnd
-	e.RecordingNames, e.Recordings = Recordings()
-	e.TargetDown, e.HookDown, e.SerialHint = TargetDown(), HookDown(), SerialHint()
-	runEnd.Lock()
-	fs := append(runEnd.fs, runEnd.once...)
-	runEnd.once = nil
-	runEnd.Unlock()
+	e.RecordingNames, e.Recordings = r.Recordings()
+	e.TargetDown, e.HookDown, e.SerialHint = r.health.down.get(), r.hookDown.get(), r.serialHint()
+	r.end.Lock()
+	fs := r.end.fs
+	r.end.fs = nil
+	r.end.Unlock()
 	for i := len(fs) - 1; i >= 0; i-- {
 		fs[i]()
 	}
+	r.cancel()
 	return e
 }
 
-var runEnd struct {
+// onEnd registers f to run at the end of the run.
+func (r *Run) onEnd(f func()) {
+	r.end.Lock()
+	defer r.end.Unlock()
+	r.end.fs = append(r.end.fs, f)
+}
+
+// RunState is the run's value of type T under key, made by init on first
+// use: what a package of checks keeps across the checks of one run
+// (scenarios several checks judge). It ends with the run; work it starts
+// registers its end with Cleanup from the run-start context or a check's.
+func RunState[T any](ctx context.Context, key any, init func() *T) *T {
+	r := runOf(ctx)
+	if v, ok := r.values.Load(key); ok {
+		return v.(*T)
+	}
+	v, _ := r.values.LoadOrStore(key, init())
+	return v.(*T)
+}
+
+// stateString is a string guarded by its own lock (a run's verdict on the
+// target or the hook, set once).
+type stateString struct {
 	sync.Mutex
-	fs   []func() // every run
-	once []func() // this run
+	s string
 }
 
-// OnRunEndOnce registers f to run at the end of the current run only.
-func OnRunEndOnce(f func()) {
-	runEnd.Lock()
-	defer runEnd.Unlock()
-	runEnd.once = append(runEnd.once, f)
+func (s *stateString) get() string {
+	s.Lock()
+	defer s.Unlock()
+	return s.s
 }
 
-// OnRunEnd registers f to run at the end of every run, for state a package
-// of checks keeps across the checks of one run (scenarios several checks
-// judge). It returns true, for use as var _ = suite.OnRunEnd(...).
-func OnRunEnd(f func()) bool {
-	runEnd.Lock()
-	defer runEnd.Unlock()
-	runEnd.fs = append(runEnd.fs, f)
-	return true
+// setOnce keeps the first reason given.
+func (s *stateString) setOnce(v string) {
+	s.Lock()
+	defer s.Unlock()
+	if s.s == "" {
+		s.s = v
+	}
 }
 
-// resetRun forgets the previous run's state (runLock held).
-func resetRun() {
-	resetHealth()
-	recordings.Lock()
-	recordings.byName, recordings.order = map[string]*stream.Recording{}, nil
-	recordings.Unlock()
-	shared.Lock()
-	shared.conn, shared.err, shared.ready, shared.cancel, shared.sampled = nil, nil, nil, nil, nil
-	shared.Unlock()
-	headersHeld.Store(false)
-	firstPublish.Store(0)
-	nudges.Lock()
-	nudges.last = time.Time{}
-	nudges.Unlock()
+// Current is the configuration of the run ctx belongs to (a check's or the
+// run-start work's context).
+func Current(ctx context.Context) Config { return runOf(ctx).cfg }
+
+// RequestHeader is the user's extra headers plus h (h wins).
+func (c Config) RequestHeader(h http.Header) http.Header {
+	out := c.Header.Clone()
+	if out == nil {
+		out = http.Header{}
+	}
+	for k, vs := range h {
+		out[k] = vs
+	}
+	return out
 }
+
+// RunContext is the context of ctx's run itself, outside any check: for
+// work a check starts on behalf of the whole run (scenarios several checks
+// judge), whose Cleanup then waits for the run's end. It ends when the
+// run does.
+func RunContext(ctx context.Context) context.Context { return runOf(ctx).ctx }

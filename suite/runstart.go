@@ -5,7 +5,8 @@ import (
 	"sync"
 )
 
-// runStart are the functions OnRunStart registered.
+// runStart are the functions OnRunStart registered (at package init, like
+// the checks: no run's state).
 var runStart struct {
 	sync.Mutex
 	fs []func(ctx context.Context, labelFilter string)
@@ -15,7 +16,8 @@ var runStart struct {
 // (after the shared observation has started, before the first check): for
 // slow preparation that overlaps the observation window, such as starting
 // the browser. labelFilter is the run's complete Ginkgo label filter; ctx
-// ends when the last check has finished. It returns true, for use as
+// carries the run (the check helpers take it) and ends when the last check
+// has finished. It returns true, for use as
 // var _ = suite.OnRunStart(...).
 func OnRunStart(f func(ctx context.Context, labelFilter string)) bool {
 	runStart.Lock()
@@ -24,9 +26,9 @@ func OnRunStart(f func(ctx context.Context, labelFilter string)) bool {
 	return true
 }
 
-// StartRun runs the OnRunStart functions; the returned wait blocks until
+// startRun runs the OnRunStart functions; the returned wait blocks until
 // they have all returned (call it after ctx is canceled).
-func StartRun(ctx context.Context, labelFilter string) (wait func()) {
+func startRun(ctx context.Context, labelFilter string) (wait func()) {
 	runStart.Lock()
 	fs := runStart.fs
 	runStart.Unlock()

@@ -2,8 +2,6 @@ package suite
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/publish"
@@ -24,51 +22,44 @@ const NudgeEvent = "ssespec-nudge"
 // Headers later than this fail SSE-HTTP-010 anyway.
 const headerGrace = time.Second
 
-// headersHeld is set once a stream's headers came only after a publish.
-var headersHeld atomic.Bool
-
-// firstPublish is when the run first published anything (Unix ns; 0: not
-// yet): the sample, another check's event or a nudge, any of which releases
-// a held target's headers on every stream it broadcasts to.
-var firstPublish atomic.Int64
+// A run's headersHeld is set once a stream's headers came only after a
+// publish. Its firstPublish is when it first published anything: the
+// sample, another check's event or a nudge, any of which releases a held
+// target's headers on every stream it broadcasts to. Its nudges coalesce
+// the nudges of every stream waiting for its headers into one publish per
+// nudgeGap: fifty streams opened at once share them.
 
 // HeadersHeld reports whether the run has seen the target hold a stream's
 // response headers until an event was published.
-func HeadersHeld() bool { return headersHeld.Load() }
-
-// nudges coalesces the nudges of every stream waiting for its headers into
-// one publish per nudgeGap: fifty streams opened at once share them.
-var nudges struct {
-	sync.Mutex
-	last time.Time
-}
+func (r *Run) HeadersHeld() bool { return r.headersHeld.Load() }
 
 const nudgeGap = 100 * time.Millisecond
 
 // nudge publishes one NudgeEvent unless one went out within nudgeGap.
 func (c Config) nudge(ctx context.Context) {
 	p := c.Publisher()
-	if p == nil {
+	if p == nil || c.run == nil {
 		return
 	}
-	nudges.Lock()
-	if time.Since(nudges.last) < nudgeGap {
-		nudges.Unlock()
+	n := &c.run.nudges
+	n.Lock()
+	if time.Since(n.last) < nudgeGap {
+		n.Unlock()
 		return
 	}
-	nudges.last = time.Now()
-	nudges.Unlock()
+	n.last = time.Now()
+	n.Unlock()
 	_ = p.Publish(ctx, publish.Event{Event: NudgeEvent, Data: "ssespec headers nudge " + Nonce()})
 }
 
 // withNudge makes o nudge a target that holds its headers (publish mode).
 func (c Config) withNudge(o stream.Options) stream.Options {
-	if !c.CanPublish() {
+	if !c.CanPublish() || c.run == nil {
 		return o
 	}
 	o.Nudge = c.nudge
 	o.NudgeAfter = headerGrace
-	if HeadersHeld() {
+	if c.run.HeadersHeld() {
 		o.NudgeAfter = time.Millisecond
 	}
 	return o
@@ -144,8 +135,8 @@ func (c Config) publishSample(ctx context.Context, conn *stream.Conn, p publish.
 		// for a prompt target (and its browser pages then got no nudges).
 		var came time.Time
 		conn.View(func(r *stream.Recording) { came = r.Start.Add(r.HeadersAt) })
-		if first := firstPublish.Load(); first != 0 && came.After(time.Unix(0, first)) {
-			headersHeld.Store(true)
+		if first := c.run.firstPublish.Load(); first != 0 && came.After(time.Unix(0, first)) {
+			c.run.headersHeld.Store(true)
 		}
 	default:
 	}
@@ -165,14 +156,14 @@ func (c Config) publishSample(ctx context.Context, conn *stream.Conn, p publish.
 
 // Nudge publishes a NudgeEvent (shared with every waiting stream, at most
 // one per 100 ms); without a publish hook it does nothing.
-func Nudge(ctx context.Context) { Current().nudge(ctx) }
+func Nudge(ctx context.Context) { Current(ctx).nudge(ctx) }
 
 // NudgeWhile nudges a target the run has seen hold its headers (publish
 // mode) while a client the suite does not drive, a browser page, waits for
 // its stream to open: every 100 ms until stop is called or ctx ends.
 func NudgeWhile(ctx context.Context) (stop func()) {
-	cfg := Current()
-	if !cfg.CanPublish() || !HeadersHeld() {
+	cfg := Current(ctx)
+	if !cfg.CanPublish() || !cfg.run.HeadersHeld() {
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -199,9 +190,10 @@ func NudgeWhile(ctx context.Context) (stop func()) {
 // one), for checks that need a quiet target: a stream opened while the
 // sample goes out gets its headers with a sample event.
 func WaitSample(ctx context.Context) {
-	shared.Lock()
-	ready := shared.ready
-	shared.Unlock()
+	sh := &runOf(ctx).shared
+	sh.Lock()
+	ready := sh.ready
+	sh.Unlock()
 	if ready == nil {
 		return
 	}
@@ -210,9 +202,9 @@ func WaitSample(ctx context.Context) {
 	case <-ctx.Done():
 		return
 	}
-	shared.Lock()
-	sampled := shared.sampled
-	shared.Unlock()
+	sh.Lock()
+	sampled := sh.sampled
+	sh.Unlock()
 	if sampled == nil {
 		return
 	}

@@ -1,6 +1,9 @@
 package suite
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // Report entry names the reports package reads back.
 const (
@@ -11,21 +14,23 @@ const (
 )
 
 // The verdict helpers end the check in progress (see Execute); call them
-// from the check's own goroutine, as with testing.T's FailNow.
+// from the check's own goroutine, as with testing.T's FailNow. Those that
+// record something take the check's context, which says which check of
+// which run it is.
 
 // Failf fails the check h2spec-style: what the requirement expects and what
 // the target actually did.
-func Failf(expected, actualFormat string, args ...any) {
+func Failf(ctx context.Context, expected, actualFormat string, args ...any) {
 	actual := fmt.Sprintf(actualFormat, args...)
-	addEntry(EntryExpected, expected)
-	addEntry(EntryActual, actual)
+	addEntry(ctx, EntryExpected, expected)
+	addEntry(ctx, EntryActual, actual)
 	panic(stop{VerdictFail, actual})
 }
 
 // Require fails with Expected/Actual unless ok.
-func Require(ok bool, expected, actualFormat string, args ...any) {
+func Require(ctx context.Context, ok bool, expected, actualFormat string, args ...any) {
 	if !ok {
-		Failf(expected, actualFormat, args...)
+		Failf(ctx, expected, actualFormat, args...)
 	}
 }
 
@@ -43,14 +48,14 @@ func Skipf(format string, args ...any) {
 
 // Evidence attaches a named piece of evidence to the check's report entry;
 // v must marshal to JSON.
-func Evidence(key string, v any) {
-	addEntry(EntryEvidence+key, v)
+func Evidence(ctx context.Context, key string, v any) {
+	addEntry(ctx, EntryEvidence+key, v)
 }
 
 // EntryNote carries a remark on a passing check (e.g. a BP warning).
 const EntryNote = "ssespec:note"
 
 // Note attaches a remark the report shows even when the check passes.
-func Note(format string, args ...any) {
-	addEntry(EntryNote, fmt.Sprintf(format, args...))
+func Note(ctx context.Context, format string, args ...any) {
+	addEntry(ctx, EntryNote, fmt.Sprintf(format, args...))
 }

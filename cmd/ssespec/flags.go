@@ -36,6 +36,7 @@ type runFlags struct {
 	baseline  string // --baseline FILE (run, proxy)
 	ci        ciFlags
 	quiet     bool
+	inProcess bool // not a flag: run with the in-process executor (see ssespec.Options)
 }
 
 // register adds the flags of every suite run. Short forms (few, for the

@@ -89,12 +89,14 @@ func judge(ctx context.Context, cmd *cobra.Command, f *judgeFlags, files []strin
 		}
 	}
 	if len(files) > 1 {
-		var flagArgs []string // what was set, for each file's own run
-		cmd.Flags().Visit(func(fl *flag.Flag) { flagArgs = append(flagArgs, "--"+fl.Name+"="+fl.Value.String()) })
-		return judgeEach(ctx, flagArgs, files, f.reportDir, stdout, stderr)
+		return judgeEach(ctx, cmd, f, files, stdout, stderr)
 	}
+	return judgeOne(ctx, cmd, f, files[0], stdout, stderr)
+}
+
+// judgeOne judges one capture as a run of its own.
+func judgeOne(ctx context.Context, cmd *cobra.Command, f *judgeFlags, name string, stdout, stderr io.Writer) int {
 	cfg := f.config()
-	name := files[0]
 	maxBytes := cfg.MaxBytes
 	if maxBytes == 0 {
 		maxBytes = stream.DefaultMaxBytes

@@ -2,59 +2,42 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
-// judgeEach judges several captures, each as a run of its own. Ginkgo runs
-// a suite once per process, so each file gets a child process of this
-// binary with the same flags, its reports in REPORT-DIR/N-NAME; the exit
-// status is the worst of theirs. (Once runs are re-entrant, issue 11 item
-// 3, this becomes a loop in-process.)
-func judgeEach(ctx context.Context, flagArgs, files []string, reportDir string, stdout, stderr io.Writer) int {
-	exe, err := os.Executable()
-	if err != nil {
-		fmt.Fprintf(stderr, "ssespec judge: cannot start a run per file (%v): judge one FILE per run\n", err)
-		return exitHarness
-	}
+// judgeEach judges several captures, each as a run of its own, one after
+// another in this process (in-process runs, since Ginkgo runs its tree
+// once per process), with its reports in REPORT-DIR/N-NAME; the exit
+// status is the worst of theirs.
+func judgeEach(ctx context.Context, cmd *cobra.Command, f *judgeFlags, files []string, stdout, stderr io.Writer) int {
+	reportDir := f.reportDir
 	worst := exitOK
 	var lines []string
-	for i, f := range files {
+	for i, name := range files {
 		if ctx.Err() != nil {
-			lines = append(lines, fmt.Sprintf("  %s: not judged (interrupted)", strconv.Quote(f)))
+			lines = append(lines, fmt.Sprintf("  %s: not judged (interrupted)", strconv.Quote(name)))
 			continue
 		}
-		dir := ""
+		each := *f
+		each.inProcess = true
+		each.reportDir = ""
 		if reportDir != "" {
-			dir = filepath.Join(reportDir, fmt.Sprintf("%d-%s", i+1, safeName(filepath.Base(f))))
+			each.reportDir = filepath.Join(reportDir, fmt.Sprintf("%d-%s", i+1, safeName(filepath.Base(name))))
 		}
-		args := append(append([]string{"judge"}, flagArgs...), "--report-dir="+dir, "--", f)
-		fmt.Fprintf(stdout, "\n=== %d/%d: %s\n", i+1, len(files), strconv.Quote(f))
-		cmd := exec.Command(exe, args...)
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
-		code := exitOK
-		var ee *exec.ExitError
-		if err := cmd.Run(); errors.As(err, &ee) {
-			code = ee.ExitCode()
-			if code < 0 { // killed by a signal (OOM, SIGKILL): never a pass
-				code = exitHarness
-			}
-		} else if err != nil {
-			fmt.Fprintf(stderr, "ssespec judge: %s: %v\n", strconv.Quote(f), err)
-			code = exitHarness
-		}
+		fmt.Fprintf(stdout, "\n=== %d/%d: %s\n", i+1, len(files), strconv.Quote(name))
+		code := judgeOne(ctx, cmd, &each, name, stdout, stderr)
 		worst = max(worst, code)
 		where := ""
-		if dir != "" {
-			where = ", reports in " + dir
+		if each.reportDir != "" {
+			where = ", reports in " + each.reportDir
 		}
-		lines = append(lines, fmt.Sprintf("  %s: exit %d%s", strconv.Quote(f), code, where))
+		lines = append(lines, fmt.Sprintf("  %s: exit %d%s", strconv.Quote(name), code, where))
 	}
 	fmt.Fprintf(stdout, "\nssespec judge: %d files, each judged on its own:\n%s\n", len(files), strings.Join(lines, "\n"))
 	if sig := caughtSignal(); sig != 0 {

@@ -423,7 +423,9 @@ func TestJudgeAgreesWithTheFaultTables(t *testing.T) {
 }
 
 // Several FILEs: each is judged as a run of its own, with its own reports,
-// and the exit status is the worst.
+// and the exit status is the worst. The runs go on in the command's own
+// process (here the test's: a child process of the test binary would not
+// be ssespec), twice in a row, which Ginkgo's executor could not do.
 func TestJudgeSeveralFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -432,7 +434,7 @@ func TestJudgeSeveralFiles(t *testing.T) {
 	os.WriteFile(good, []byte("data: a\n\n"), 0o644)
 	os.WriteFile(bad, []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\ndata: a\n\n"), 0o644)
 	reportDir := filepath.Join(dir, "reports")
-	r := cli(t, "judge", "--report-dir", reportDir, good, bad)
+	r := inProcess("judge", "--report-dir", reportDir, good, bad)
 	if r.code != exitFailed {
 		t.Errorf("exit %d; want 1, the worst of 0 and 1; stderr:\n%s", r.code, r.stderr)
 	}

@@ -56,7 +56,7 @@ func runSuite(ctx context.Context, cfg suite.Config, f runFlags, rawStdout, rawS
 	}
 	var r *reports.Report
 	defer func() { gh.finish(stdout, stderr, r, cfg.Strict, cfg.ReportDir) }()
-	opts := ssespec.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }}
+	opts := ssespec.Options{Progress: stdout, Interrupted: func() string { return signalName(caughtSignal()) }, InProcess: f.inProcess}
 	if quiet {
 		opts.Progress = nil
 	}

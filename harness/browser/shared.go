@@ -12,10 +12,10 @@ import (
 	"github.com/chromedp/chromedp/remote"
 )
 
-// Sharing one Chromium between processes: the project's tests run each
-// suite in a child process, and starting Chromium costs far more than a
-// tab, so the test process starts one browser with StartShareable and the
-// children Attach to it by its DevTools address.
+// Sharing one Chromium between runs and processes: starting Chromium costs
+// far more than a tab, so the project's test process starts one browser with
+// StartShareable, and its suite runs and the CLI processes its tests start
+// Attach to it by its DevTools address.
 
 // StartShareable is Start with a DevTools websocket port open on loopback,
 // so other processes can Attach (see Browser.DebugURL).

@@ -59,14 +59,8 @@ func New(o Options) *Server {
 	}
 }
 
-var running = struct {
-	sync.Mutex
-	byAddr map[string]*Server
-}{byAddr: map[string]*Server{}}
-
 // Start listens on addr, which must be a loopback address ("127.0.0.1:0"
-// picks a free port), and serves a new origin there. Lookup finds it by its
-// address until Close. Like the reference server, it has no WriteTimeout,
+// picks a free port), and serves a new origin there. Like the reference server, it has no WriteTimeout,
 // which would cut open-ended streams.
 func Start(addr string, o Options) (*Server, error) {
 	if err := checkLoopback(addr); err != nil {
@@ -90,17 +84,7 @@ func Start(addr string, o Options) (*Server, error) {
 		defer close(s.served)
 		_ = s.srv.Serve(ln)
 	}()
-	running.Lock()
-	running.byAddr[s.addr] = s
-	running.Unlock()
 	return s, nil
-}
-
-// Lookup returns the origin Start is serving on addr in this process, or nil.
-func Lookup(addr string) *Server {
-	running.Lock()
-	defer running.Unlock()
-	return running.byAddr[addr]
 }
 
 // Addr is the address the origin listens on ("" when not started).
@@ -121,9 +105,6 @@ func (s *Server) Close() {
 		if s.srv == nil {
 			return
 		}
-		running.Lock()
-		delete(running.byAddr, s.addr)
-		running.Unlock()
 		s.cancel()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -7,8 +7,9 @@ import (
 	"sync/atomic"
 )
 
-// DefaultBudget bounds the memory all recordings of the process hold at
-// once, as costed below. MaxBytes bounds one recording, but checks hold
+// DefaultBudget bounds the memory all recordings of a run (or of the
+// process, for recordings that name no Budget) hold at once, as costed
+// below. MaxBytes bounds one recording, but checks hold
 // fifty streams at a time and the report keeps recordings to the end:
 // without a shared bound a target that fills every stream could take
 // gigabytes.
@@ -24,40 +25,62 @@ const (
 	lineCost = 384
 )
 
-// ErrBudget ends a recording when the process's recordings together hold
-// Budget bytes.
+// ErrBudget ends a recording when the recordings sharing its budget
+// together hold all of it.
 var ErrBudget = errors.New("the run's recordings together hold the most body bytes the suite keeps")
 
-var budget = struct {
+// Budget bounds what a set of recordings (a run's) hold at once, as costed
+// above. Recordings whose Options name none share the process's default.
+type Budget struct {
 	max, held atomic.Int64
-}{}
+}
 
-func init() { budget.max.Store(DefaultBudget) }
+// NewBudget is a budget of n (n <= 0: DefaultBudget).
+func NewBudget(n int64) *Budget {
+	b := &Budget{}
+	b.SetMax(n)
+	return b
+}
 
-// SetBudget changes the shared bound (n <= 0 restores DefaultBudget).
-func SetBudget(n int64) {
+// SetMax changes the bound (n <= 0 restores DefaultBudget).
+func (b *Budget) SetMax(n int64) {
 	if n <= 0 {
 		n = DefaultBudget
 	}
-	budget.max.Store(n)
+	b.max.Store(n)
 }
 
-// Held is what the process's reachable recordings hold now, as costed.
-func Held() int64 { return budget.held.Load() }
+// Held is what the budget's reachable recordings hold now, as costed.
+func (b *Budget) Held() int64 { return b.held.Load() }
 
-// reserve takes what chunk b costs from the shared budget, or reports false. A
-// recording's bytes return to the budget when it is garbage collected,
-// not when it ends: an ended recording a check or report still holds
-// still takes its memory.
+// processBudget is the budget of recordings that name none.
+var processBudget = NewBudget(DefaultBudget)
+
+// SetBudget changes the process's default budget (n <= 0 restores
+// DefaultBudget).
+func SetBudget(n int64) { processBudget.SetMax(n) }
+
+// Held is what the reachable recordings on the process's default budget
+// hold now.
+func Held() int64 { return processBudget.Held() }
+
+// reserve takes what chunk b costs from the recording's budget, or reports
+// false. A recording's bytes return to the budget when it is garbage
+// collected, not when it ends: an ended recording a check or report still
+// holds still takes its memory.
 func (c *Conn) reserve(b []byte) bool {
+	bu := c.opts.Budget
+	if bu == nil {
+		bu = processBudget
+	}
 	n := byteCost*len(b) + lineCost*(bytes.Count(b, []byte{'\n'})+bytes.Count(b, []byte{'\r'}))
-	if budget.held.Add(int64(n)) > budget.max.Load() {
-		budget.held.Add(-int64(n))
+	if bu.held.Add(int64(n)) > bu.max.Load() {
+		bu.held.Add(-int64(n))
 		return false
 	}
 	if c.held == nil {
 		c.held = new(atomic.Int64)
-		runtime.AddCleanup(c.rec, func(h *atomic.Int64) { budget.held.Add(-h.Load()) }, c.held)
+		runtime.AddCleanup(c.rec, func(h *atomic.Int64) { bu.held.Add(-h.Load()) }, c.held)
 	}
 	c.held.Add(int64(n))
 	return true

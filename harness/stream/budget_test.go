@@ -53,3 +53,25 @@ func TestRecordingsShareOneBudget(t *testing.T) {
 		t.Errorf("unreachable recordings still hold %d bytes", Held()-base)
 	}
 }
+
+// A run's budget is its own: recordings on a spent budget end at once,
+// while one on another budget records as usual.
+func TestBudgetsAreSeparate(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Write([]byte(strings.Repeat("data:x\n\n", 1<<10)))
+	}))
+	defer srv.Close()
+	spent, other := NewBudget(1), NewBudget(0)
+	opts := Options{Duration: 5 * time.Second}
+	opts.Budget = spent
+	a, err := Record(context.Background(), Request{URL: srv.URL}, opts)
+	if err != nil || !errors.Is(a.Err, ErrBudget) {
+		t.Fatalf("on the spent budget: %v, end %s (%v)", err, a.End, a.Err)
+	}
+	opts.Budget = other
+	b, err := Record(context.Background(), Request{URL: srv.URL}, opts)
+	if err != nil || b.Err != nil || b.Bytes != 8<<10 || other.Held() == 0 {
+		t.Fatalf("on its own budget: %v, end %s (%v) after %d bytes, held %d", err, b.End, b.Err, b.Bytes, other.Held())
+	}
+}

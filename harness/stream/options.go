@@ -38,6 +38,9 @@ type Options struct {
 	// publishes an event). HeaderTimeout still bounds the wait.
 	Nudge      func(context.Context)
 	NudgeAfter time.Duration
+	// Budget is the bound this recording shares with others (a run's);
+	// nil: the process's default (SetBudget).
+	Budget *Budget
 }
 
 func (o Options) withDefaults() Options {

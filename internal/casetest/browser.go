@@ -13,10 +13,10 @@ import (
 )
 
 // BrowserMain runs a test package's tests with one Chromium shared by every
-// suite they run: each suite runs in a child process (see Check), and
-// starting Chromium per suite costs seconds of CPU on a two-core machine.
-// The children attach through suite.EnvBrowserURL, which they inherit; in
-// a child that variable is already set, so no second browser is started.
+// suite they run: starting Chromium per suite costs seconds of CPU on a
+// two-core machine. The runs attach through suite.EnvBrowserURL, as do the
+// CLI processes some tests start; when that variable is already set no
+// second browser is started.
 // Without Chromium the tests run as they would anyway (and skip or fail on
 // their own terms). A tab still open after the tests fails the package: a
 // check that leaks tabs would leak them in users' runs too.

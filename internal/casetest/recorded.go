@@ -65,7 +65,7 @@ func recordingCapture(t testing.TB, name string) *suite.Capture {
 
 // Recordings judges each row on its recording, as a subtest named
 // ID/recording. The runs are offline, so they take milliseconds and run one
-// after another (runs in one process take turns).
+// after another.
 func Recordings(t *testing.T, rows []Recorded) {
 	for _, c := range rows {
 		t.Run(c.ID+"/"+c.Recording, func(t *testing.T) {
