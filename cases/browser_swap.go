@@ -10,6 +10,7 @@ import (
 
 	"github.com/ssespec/ssespec/harness/browser"
 	"github.com/ssespec/ssespec/harness/publish"
+	"github.com/ssespec/ssespec/harness/stream"
 	"github.com/ssespec/ssespec/suite"
 )
 
@@ -49,12 +50,8 @@ func bwRunSwap(ctx context.Context, b *browser.Browser, s, recon, closing *bwSce
 		page.Triggers = []browser.Trigger{s.trigger}
 	}
 
-	hconn, herr := bwHarness(ctx)
 	tab, pageURL, err := bwOpen(ctx, b, page)
 	if err != nil {
-		if hconn != nil {
-			hconn.Close()
-		}
 		s.err = fmt.Errorf("opening the page: %w", err)
 		if recon != nil {
 			recon.err = s.err
@@ -66,6 +63,15 @@ func bwRunSwap(ctx context.Context, b *browser.Browser, s, recon, closing *bwSce
 	// screenshot. When the reconnect follows, the screenshot is taken once
 	// the end command is out (the page looks the same), so it adds nothing
 	// to the reconnect's wait.
+	// The harness's own stream, recorded alongside the page's for the
+	// differential (SSE-BROWSER-002), opens once the page's EventSource
+	// has: opened before the page loads, a server with a ticker per
+	// connection sends it the same values seconds earlier than the page,
+	// when a loaded machine loads the page slowly.
+	var (
+		hconn *stream.Conn
+		herr  error
+	)
 	var once sync.Once
 	finishSwap := func() {
 		once.Do(func() {
@@ -111,6 +117,7 @@ func bwRunSwap(ctx context.Context, b *browser.Browser, s, recon, closing *bwSce
 	if !s.opened {
 		return
 	}
+	hconn, herr = bwHarness(ctx)
 	if !s.publish {
 		bwObserveSwaps(ctx, tab, s)
 	} else {

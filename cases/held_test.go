@@ -107,7 +107,9 @@ func TestHeadersWithFirstEvent(t *testing.T) {
 	// and a nudge per stream (about 0.1 s each), not a header timeout per
 	// check (before: 116 s against the prompt run's 8 s).
 	t.Logf("prompt run %v, held run %v", promptTook, heldTook)
-	if heldTook > promptTook+15*time.Second {
+	// Twice the prompt run's and more: the two run side by side with the
+	// package's other tests, and a loaded machine stretches both.
+	if heldTook > 2*promptTook+15*time.Second {
 		t.Errorf("the held run took %v, the prompt run %v", heldTook, promptTook)
 	}
 }

@@ -108,6 +108,13 @@ func proxyIdleFind(steps []time.Duration, legs []*proxyLeg) proxyIdleResult {
 				from = evs[0].At
 			}
 			cut := r.EndAt - from
+			if hits := l.sc.Hits(); len(hits) > 0 && len(hits[0].Steps) > 0 && !hits[0].Steps[0].IsZero() {
+				// From the origin's write of that event: the proxy's idle
+				// timer starts when it reads it, and a loaded machine hands
+				// it to the client later, which made a 1 s timeout look
+				// like 900 ms.
+				cut = r.Start.Add(r.EndAt).Sub(hits[0].Steps[0])
+			}
 			res.CutAfterS = append(res.CutAfterS, cut.Round(10*time.Millisecond).Seconds())
 			if timeout == 0 || cut < timeout {
 				timeout = cut

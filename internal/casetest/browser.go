@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -22,6 +23,15 @@ import (
 // check that leaks tabs would leak them in users' runs too.
 // Use it as: func TestMain(m *testing.M) { os.Exit(casetest.BrowserMain(m)) }
 func BrowserMain(m *testing.M) int {
+	// The tests run up to -parallel suites side by side in this process, as
+	// many processes' worth of streams on one Go scheduler: with a P per
+	// core, one run's parsing or fan-out holds both Ps for whole time
+	// slices while another run's timing check waits to read. More Ps than
+	// cores hand that sharing to the kernel, which wakes a waiting reader
+	// at once, as it did when each run had its own process.
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 8))
+	}
 	if os.Getenv(suite.EnvBrowserURL) != "" {
 		return m.Run()
 	}
