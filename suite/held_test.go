@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -53,5 +54,30 @@ func TestHeldHeadersReleasedByAnotherPublish(t *testing.T) {
 	WaitSample(r.context(context.Background()))
 	if !r.HeadersHeld() {
 		t.Fatal("a target holding its headers until a publish was taken for a prompt one")
+	}
+}
+
+// A page waiting for its stream is nudged after the grace even when the run
+// has not recognised the target as holding its headers (a loaded machine
+// can hide it), so a held target still opens the page's stream.
+func TestNudgeWhileWithoutKnownHeldHeaders(t *testing.T) {
+	var published atomic.Int32
+	cfg := Config{URL: "http://127.0.0.1:1/events", PublishFunc: func(context.Context, publish.Event) error {
+		published.Add(1)
+		return nil
+	}}
+	r := BeginRun(cfg, "", false)
+	defer r.End()
+	if r.HeadersHeld() {
+		t.Fatal("held before anything was seen")
+	}
+	stop := NudgeWhile(r.context(context.Background()))
+	deadline := time.Now().Add(10 * time.Second)
+	for published.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	if published.Load() == 0 {
+		t.Fatal("no nudge while the page waited")
 	}
 }

@@ -160,6 +160,9 @@ func (r *Run) startObservation() {
 		if err == nil {
 			err = c.Headers(ctx)
 		}
+		if err == nil {
+			r.noteHeld(c)
+		}
 		sh.Lock()
 		sh.conn, sh.err, sh.sampled = c, err, sampled
 		sh.Unlock()

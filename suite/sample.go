@@ -33,6 +33,20 @@ const headerGrace = time.Second
 // response headers until an event was published.
 func (r *Run) HeadersHeld() bool { return r.headersHeld.Load() }
 
+// noteHeld marks the target as holding its headers when the shared stream
+// c got them only after the run's first publish, whoever made it: the
+// sample, another check's publish or a nudge, any of which releases a held
+// target's headers (a grace alone took a target released within it for a
+// prompt one, and its browser pages then got no nudges). Judged when the
+// headers arrive, however late a loaded machine delivers them.
+func (r *Run) noteHeld(c *stream.Conn) {
+	var came time.Time
+	c.View(func(rec *stream.Recording) { came = rec.Start.Add(rec.HeadersAt) })
+	if first := r.firstPublish.Load(); first != 0 && came.After(time.Unix(0, first)) {
+		r.headersHeld.Store(true)
+	}
+}
+
 const nudgeGap = 100 * time.Millisecond
 
 // nudge publishes one NudgeEvent unless one went out within nudgeGap.
@@ -127,19 +141,6 @@ func (c Config) publishSample(ctx context.Context, conn *stream.Conn, p publish.
 			break
 		}
 	}
-	select {
-	case <-conn.HeadersDone():
-		// Held when they came only after the run's first publish, whoever
-		// made it: another check's publish or nudge within the grace
-		// releases a held target's headers too, which the grace alone took
-		// for a prompt target (and its browser pages then got no nudges).
-		var came time.Time
-		conn.View(func(r *stream.Recording) { came = r.Start.Add(r.HeadersAt) })
-		if first := c.run.firstPublish.Load(); first != 0 && came.After(time.Unix(0, first)) {
-			c.run.headersHeld.Store(true)
-		}
-	default:
-	}
 	rest := evs[1:]
 	gap := c.sampleSpan() / time.Duration(len(rest))
 	for _, ev := range rest {
@@ -158,19 +159,25 @@ func (c Config) publishSample(ctx context.Context, conn *stream.Conn, p publish.
 // one per 100 ms); without a publish hook it does nothing.
 func Nudge(ctx context.Context) { Current(ctx).nudge(ctx) }
 
-// NudgeWhile nudges a target the run has seen hold its headers (publish
-// mode) while a client the suite does not drive, a browser page, waits for
-// its stream to open: every 100 ms until stop is called or ctx ends.
+// NudgeWhile nudges the target (publish mode) while a client the suite
+// does not drive, a browser page, waits for its stream to open: every
+// 100 ms until stop is called or ctx ends, from the start when the run has
+// seen the target hold its headers, else after the grace a stream gets
+// (as OpenStream's streams are nudged). A held target the run did not
+// recognise (a loaded machine) then still opens the page's stream.
 func NudgeWhile(ctx context.Context) (stop func()) {
 	cfg := Current(ctx)
-	if !cfg.CanPublish() || !cfg.run.HeadersHeld() {
+	if !cfg.CanPublish() {
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		wait := nudgeGap
+		wait := headerGrace
+		if cfg.run.HeadersHeld() {
+			wait = nudgeGap
+		}
 		for {
 			t := time.NewTimer(wait)
 			select {
