@@ -73,8 +73,9 @@ func TestBROWSERChecksFail(t *testing.T) {
 		casetest.Case{ID: "SSE-BROWSER-002", Fault: "browser-ua-oneline", Config: observe, Detail: `the browser parsed no event like it`},
 		casetest.Case{ID: "SSE-BROWSER-009", Fault: "browser-self-end-restart-retry", URL: browserFault("browser-self-end-restart"), Config: observe, Want: reports.Pass},
 		// The page is busy swapping a huge last event when the stream
-		// ends, so the browser reconnects late: not the target's fault.
-		casetest.Case{ID: "SSE-BROWSER-009", Fault: "browser-ok-end-large", Config: observe, Want: reports.Error, Detail: "cannot be judged"},
+		// ends, so the browser may reconnect late: not the target's fault
+		// (error, the page's stall explains it), or in time (pass).
+		casetest.Case{ID: "SSE-BROWSER-009", Fault: "browser-ok-end-large", Config: observe, Want: reports.Error + "|" + reports.Pass, Detail: "cannot be judged"},
 	)
 	cases = append(cases,
 		casetest.Case{ID: "SSE-BROWSER-008", Fault: "browser-end-ignored", Config: browserConfig, Detail: "still open after the end command (watched"},

@@ -19,7 +19,6 @@ import (
 type Run struct {
 	cfg    Config
 	filter string // the run's complete label filter
-	live   bool
 
 	ctx         context.Context // carries the run; ends with End
 	cancel      context.CancelFunc
@@ -52,7 +51,7 @@ type RunEnd struct {
 	Recordings     map[string]*stream.Recording
 	TargetDown     string // see TargetDown
 	HookDown       string // see HookDown
-	SerialHint     string // see SerialHint
+	SerialHint     string // a target that seems to serve one connection at a time, or ""
 }
 
 type runKey struct{}
@@ -74,7 +73,7 @@ func RunFilter(ctx context.Context) string { return runOf(ctx).filter }
 // the shared observation and the OnRunStart work. filter is the run's
 // complete label filter. End it with End.
 func BeginRun(cfg Config, filter string, live bool) *Run {
-	r := &Run{cfg: cfg.Defaults(), filter: filter, live: live, budget: stream.NewBudget(stream.DefaultBudget),
+	r := &Run{cfg: cfg.Defaults(), filter: filter, budget: stream.NewBudget(stream.DefaultBudget),
 		cancelStart: func() {}, waitStart: func() {}}
 	r.cfg.run = r
 	r.ctx, r.cancel = context.WithCancel(context.WithValue(context.Background(), runKey{}, r))

@@ -83,7 +83,7 @@ type Case struct {
 	ID     string
 	Fault  string                  // a faults.Handler name
 	URL    func(testing.TB) string // a custom target instead of Fault
-	Want   string                  // default fail
+	Want   string                  // default fail; "error|pass": either (Detail applies to the first)
 	Config func(*suite.Config)     // adjust the run
 	Detail string                  // substring the message must contain
 }
@@ -126,6 +126,15 @@ func Faults(t *testing.T, cases []Case) {
 			want := c.Want
 			if want == "" {
 				want = reports.Fail
+			}
+			if first, other, ok := strings.Cut(want, "|"); ok {
+				// A correct target that a busy machine may leave too
+				// slow to judge: never fail, either of the two.
+				if res := r.Result(c.ID); res != nil && res.Verdict == other {
+					t.Logf("%s: %s: %s", c.ID, res.Verdict, res.Message)
+					return
+				}
+				want = first
 			}
 			Expect(t, r, c.ID, want, c.Detail)
 		})
