@@ -206,7 +206,7 @@ func TestBROWSERCloseSeenByServer(t *testing.T) {
 
 // streamLog records every stream request the reference server answers: who
 // made it (User-Agent), when it began and when it ended, on the test's
-// clock. It is how the parent sees the server side of the child's run.
+// clock. It is how the test sees the server side of the suite's run.
 type streamLog struct {
 	mu    sync.Mutex
 	start time.Time

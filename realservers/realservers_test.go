@@ -51,9 +51,7 @@ type adapter struct {
 	Publish func(ctx context.Context, ev publish.Event) error // the publish hook, through the library's API
 }
 
-// run starts the adapter (inside the test function: ssespectest's child
-// process runs this function again and needs its own server), runs the
-// suite against it and compares the verdicts with the ones pinned in
+// run starts the adapter, runs the suite against it and compares the verdicts with the ones pinned in
 // testdata/known/<name>.json (which the README's known results list).
 func run(t *testing.T, start func(t *testing.T, demo bool) adapter, busy bool, name string) {
 	t.Parallel()

@@ -108,9 +108,12 @@ func CheckID(ctx context.Context) string {
 // goroutine of its own, bounded by SpecTimeout plus GracePeriod, with its
 // cleanups run afterwards. The body's context carries the run and the
 // check, which is how the helpers it calls find them. A run's checks run
-// one at a time (their windows and publishes would disturb each other);
+// one at a time (their windows and publishes would disturb each other: a
+// second Execute waits for the first to return);
 // ctx ending (an interrupt, the run's deadline) ends the check in error.
 func (r *Run) Execute(ctx context.Context, c CheckDef) Outcome {
+	r.checking.Lock()
+	defer r.checking.Unlock()
 	cr := &checkRun{}
 	start := time.Now()
 	limit := SpecTimeout(r.cfg, c.Meta)

@@ -1,6 +1,8 @@
 // Package suite is the glue between the harness and the checks: the check
-// registry and its labels, the executor both runners share (Execute), the
-// run configuration, verdict helpers and the recordings several checks share.
+// registry and its labels, the run (Run: all of one run's state, reached by
+// the checks through their context) and the executor both runners share
+// (Run.Execute), the run configuration, verdict helpers and the recordings
+// several checks share.
 package suite
 
 import (

@@ -41,8 +41,10 @@ type Run struct {
 
 	end struct {
 		sync.Mutex
-		fs []func() // Cleanup outside a check: at the end of the run
+		fs     []func() // Cleanup outside a check: at the end of the run
+		closed bool     // End ran them: a late one runs at once
 	}
+	checking sync.Mutex // held by Execute: a run's checks run one at a time
 }
 
 // RunEnd is what a finished run leaves for its report.
@@ -96,7 +98,8 @@ func (r *Run) context(ctx context.Context) context.Context {
 
 // End stops the run's background work (the run-start work first, so none
 // of it starts anything the browser's stop would miss), collects what the
-// report needs and runs the run's cleanups.
+// report needs, ends RunContext (so work started for the whole run stops
+// instead of being waited out) and runs the run's cleanups.
 func (r *Run) End() RunEnd {
 	r.cancelStart()
 	r.waitStart()
@@ -105,22 +108,34 @@ func (r *Run) End() RunEnd {
 	var e RunEnd
 	e.RecordingNames, e.Recordings = r.Recordings()
 	e.TargetDown, e.HookDown, e.SerialHint = r.health.down.get(), r.hookDown.get(), r.serialHint()
+	r.cancel()
 	r.end.Lock()
 	fs := r.end.fs
-	r.end.fs = nil
+	r.end.fs, r.end.closed = nil, true
 	r.end.Unlock()
 	for i := len(fs) - 1; i >= 0; i-- {
-		fs[i]()
+		runQuietly(fs[i])
 	}
-	r.cancel()
 	return e
 }
 
-// onEnd registers f to run at the end of the run.
+// onEnd registers f to run at the end of the run, or runs it at once when
+// the run has ended (an abandoned check's late work).
 func (r *Run) onEnd(f func()) {
 	r.end.Lock()
-	defer r.end.Unlock()
-	r.end.fs = append(r.end.fs, f)
+	if !r.end.closed {
+		r.end.fs = append(r.end.fs, f)
+		r.end.Unlock()
+		return
+	}
+	r.end.Unlock()
+	runQuietly(f)
+}
+
+// runQuietly runs a cleanup; a verdict helper or a bug in it ends only it.
+func runQuietly(f func()) {
+	defer func() { _ = recover() }()
+	f()
 }
 
 // RunState is the run's value of type T under key, made by init on first

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ssespec/ssespec/harness/stream"
 )
@@ -59,4 +60,27 @@ func TestHelperOutsideARunPanics(t *testing.T) {
 		}
 	}()
 	Current(context.Background())
+}
+
+// End ends RunContext before the run's cleanups, so a cleanup waiting for
+// work that runs until the run's end returns; a cleanup registered after
+// End (an abandoned check's) runs at once instead of never.
+func TestRunEndOrder(t *testing.T) {
+	r := BeginRun(Config{URL: "http://127.0.0.1:1/events"}, "", false)
+	rctx := RunContext(r.context(context.Background()))
+	worker := make(chan struct{})
+	go func() { <-rctx.Done(); close(worker) }()
+	Cleanup(rctx, func() { <-worker })
+	ended := make(chan struct{})
+	go func() { r.End(); close(ended) }()
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("End waited for work that waits for the run's end")
+	}
+	ran := false
+	Cleanup(rctx, func() { ran = true })
+	if !ran {
+		t.Fatal("a cleanup registered after End never ran")
+	}
 }
