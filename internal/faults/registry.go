@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 var registry = struct {
@@ -23,7 +24,12 @@ func register(name string, h http.Handler) bool {
 	return true
 }
 
-// Handler returns the named fault server's handler.
+// Handler returns the named fault server's handler, for one server: serve
+// it once. The faults keep their state (event history, sequence numbers,
+// quotas) per request Host, and the tests run many suites in one process,
+// so a port the kernel hands out again must not inherit a closed server's
+// state: each handler returned here adds a key of its own to the Host its
+// fault sees.
 func Handler(name string) http.Handler {
 	registry.Lock()
 	defer registry.Unlock()
@@ -31,8 +37,15 @@ func Handler(name string) http.Handler {
 	if !ok {
 		panic(fmt.Sprintf("no fault named %q", name))
 	}
-	return h
+	id := handlers.Add(1)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		own := r.WithContext(r.Context()) // handlers must not change the request they get
+		own.Host = fmt.Sprintf("%s#%d", r.Host, id)
+		h.ServeHTTP(w, own)
+	})
 }
+
+var handlers atomic.Int64
 
 // Names lists every fault.
 func Names() []string {
