@@ -55,7 +55,14 @@ func TestBROWSERChecksFail(t *testing.T) {
 	needBrowser(t)
 	var cases []casetest.Case
 	for _, id := range browserIDs {
-		cases = append(cases, casetest.Case{ID: id, Fault: "browser-ok-" + id[len(id)-3:], URL: browserFault("browser-ok"), Config: browserConfig, Want: reports.Pass})
+		want := reports.Pass
+		if id == "SSE-BROWSER-009" {
+			// The reconnect timer runs on the page's thread: a loaded
+			// machine that held the page up may leave the wait unjudgeable
+			// (error, with both figures), never a fail.
+			want = reports.Pass + "|" + reports.Error
+		}
+		cases = append(cases, casetest.Case{ID: id, Fault: "browser-ok-" + id[len(id)-3:], URL: browserFault("browser-ok"), Config: browserConfig, Want: want})
 	}
 	cases = append(cases,
 		casetest.Case{ID: "SSE-BROWSER-001", Fault: "browser-json-type", Config: browserConfig, Detail: `MIME type ("application/json")`},

@@ -31,12 +31,7 @@ func register(name string, h http.Handler) bool {
 // state: each handler returned here adds a key of its own to the Host its
 // fault sees.
 func Handler(name string) http.Handler {
-	registry.Lock()
-	defer registry.Unlock()
-	h, ok := registry.m[name]
-	if !ok {
-		panic(fmt.Sprintf("no fault named %q", name))
-	}
+	h := registered(name)
 	id := handlers.Add(1)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		own := r.WithContext(r.Context()) // handlers must not change the request they get
@@ -46,6 +41,17 @@ func Handler(name string) http.Handler {
 }
 
 var handlers atomic.Int64
+
+// registered is the named fault's handler as registered.
+func registered(name string) http.Handler {
+	registry.Lock()
+	defer registry.Unlock()
+	h, ok := registry.m[name]
+	if !ok {
+		panic(fmt.Sprintf("no fault named %q", name))
+	}
+	return h
+}
 
 // Names lists every fault.
 func Names() []string {

@@ -33,7 +33,7 @@ func (s Stream) Wire(n int) string {
 // Wire is the named fault's Wire(n); only the Stream faults that answer
 // 200 have one.
 func Wire(name string, n int) (string, error) {
-	s, ok := Handler(name).(Stream)
+	s, ok := registered(name).(Stream)
 	if !ok {
 		return "", fmt.Errorf("fault %q is not a Stream: it has no fixed wire form", name)
 	}
