@@ -74,8 +74,8 @@ func faultProofs(dir string) (map[string][]proof, error) {
 				}
 			}
 			for _, v := range []string{"pass", "skip", "error"} {
-				if strings.Contains(m[3], `+ "|" + reports.`+strings.ToUpper(v[:1])+v[1:]) {
-					want += " or " + v // a row that accepts either (casetest.Case.Want)
+				if strings.Contains(m[3], "Or: reports."+strings.ToUpper(v[:1])+v[1:]) {
+					want += " or " + v // a row that accepts either (casetest.Case.Or)
 				}
 			}
 			out[m[1]] = append(out[m[1]], proof{target: m[2], file: "cases/" + filepath.Base(f), want: want})

@@ -92,8 +92,7 @@ func Cleanup(ctx context.Context, f func()) {
 	c.Unlock()
 	// Its check is over (abandoned, its cleanups already ran): nothing will
 	// run f but this.
-	defer func() { _ = recover() }()
-	f()
+	runQuietly(f)
 }
 
 type checkIDKey struct{}
@@ -176,7 +175,7 @@ func (r *Run) precheck(m Meta) {
 	if m.Slow && !cfg.Slow {
 		Skipf("slow check: run with --slow (holds a stream for %v)", cfg.Hold)
 	}
-	if down := r.health.down.get(); down != "" {
+	if down := r.targetDown(); down != "" {
 		Undecided("not run: %s. Restart the target and run again", down)
 	}
 }
@@ -187,9 +186,6 @@ func runCleanups(cr *checkRun) {
 	cr.cleanups, cr.closed = nil, true
 	cr.Unlock()
 	for i := len(fs) - 1; i >= 0; i-- {
-		func() {
-			defer func() { _ = recover() }() // a verdict helper in a cleanup changes nothing
-			fs[i]()
-		}()
+		runQuietly(fs[i])
 	}
 }

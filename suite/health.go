@@ -31,9 +31,9 @@ type runHealth struct {
 	openStreams         atomic.Int32
 }
 
-// TargetDown is the sentence saying that (and since when) the target
+// targetDown is the sentence saying that (and since when) the target
 // stopped answering, or "".
-func (r *Run) TargetDown() string { return r.health.down.get() }
+func (r *Run) targetDown() string { return r.health.down.get() }
 
 // healthProbeTimeout bounds the question "does it still answer".
 const healthProbeTimeout = 3 * time.Second
@@ -41,7 +41,7 @@ const healthProbeTimeout = 3 * time.Second
 // afterCheck asks, after a check ended in error, whether the target still
 // answers; when it does not, later checks say so (see precheck).
 func (r *Run) afterCheck(id string, o Outcome) {
-	if o.Verdict != VerdictError || r.TargetDown() != "" || r.cfg.Offline() { // a capture has no target to ask
+	if o.Verdict != VerdictError || r.targetDown() != "" || r.cfg.Offline() { // a capture has no target to ask
 		return
 	}
 	if why := r.probeHealth(); why != "" {

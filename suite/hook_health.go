@@ -14,10 +14,8 @@ import (
 // A publish hook that hangs costs publish.Timeout per publish, and a run
 // publishes hundreds of times: after the first timeout every later publish
 // fails at once with the first one's reason, so the run stays bounded and
-// says one true thing about the hook (Run.hookDown).
-
-// HookDown says why the run's publish hook is considered dead, or "".
-func (r *Run) HookDown() string { return r.hookDown.get() }
+// says one true thing about the hook (Run.hookDown: why the hook is
+// considered dead, or "").
 
 // guardedHook is the hook of a run: nil run (a configuration not being
 // run) publishes without keeping any of this.
@@ -30,7 +28,7 @@ func (g guardedHook) Publish(ctx context.Context, ev publish.Event) error {
 	if g.run == nil {
 		return g.Publisher.Publish(ctx, ev)
 	}
-	if down := g.run.HookDown(); down != "" {
+	if down := g.run.hookDown.get(); down != "" {
 		return errors.New(down)
 	}
 	g.run.firstPublish.CompareAndSwap(0, time.Now().UnixNano())

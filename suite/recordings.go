@@ -39,8 +39,8 @@ func AttachRecording(ctx context.Context, name string, rec *stream.Recording) {
 	Evidence(ctx, "recording", name)
 }
 
-// Recordings returns the run's recordings in the order first attached.
-func (r *Run) Recordings() (names []string, byName map[string]*stream.Recording) {
+// recorded returns the run's recordings in the order first attached.
+func (r *Run) recorded() (names []string, byName map[string]*stream.Recording) {
 	rs := &r.recordings
 	rs.Lock()
 	defer rs.Unlock()

@@ -51,8 +51,8 @@ type Run struct {
 type RunEnd struct {
 	RecordingNames []string
 	Recordings     map[string]*stream.Recording
-	TargetDown     string // see TargetDown
-	HookDown       string // see HookDown
+	TargetDown     string // why the target stopped answering mid-run, or ""
+	HookDown       string // why the publish hook was given up on, or ""
 	SerialHint     string // a target that seems to serve one connection at a time, or ""
 }
 
@@ -106,8 +106,8 @@ func (r *Run) End() RunEnd {
 	r.stopObservation()
 	r.stopBrowser()
 	var e RunEnd
-	e.RecordingNames, e.Recordings = r.Recordings()
-	e.TargetDown, e.HookDown, e.SerialHint = r.health.down.get(), r.hookDown.get(), r.serialHint()
+	e.RecordingNames, e.Recordings = r.recorded()
+	e.TargetDown, e.HookDown, e.SerialHint = r.targetDown(), r.hookDown.get(), r.serialHint()
 	r.cancel()
 	r.end.Lock()
 	fs := r.end.fs
@@ -132,7 +132,8 @@ func (r *Run) onEnd(f func()) {
 	runQuietly(f)
 }
 
-// runQuietly runs a cleanup; a verdict helper or a bug in it ends only it.
+// runQuietly runs a cleanup; a verdict helper (which panics to end a
+// check) or a bug in it ends only that cleanup.
 func runQuietly(f func()) {
 	defer func() { _ = recover() }()
 	f()

@@ -155,10 +155,6 @@ func (c Config) publishSample(ctx context.Context, conn *stream.Conn, p publish.
 	}
 }
 
-// Nudge publishes a NudgeEvent (shared with every waiting stream, at most
-// one per 100 ms); without a publish hook it does nothing.
-func Nudge(ctx context.Context) { Current(ctx).nudge(ctx) }
-
 // NudgeWhile nudges the target (publish mode) while a client the suite
 // does not drive, a browser page, waits for its stream to open: every
 // 100 ms until stop is called or ctx ends, from the start when the run has
