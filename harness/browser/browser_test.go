@@ -229,8 +229,11 @@ func TestReconnectLastEventIDAndRetry(t *testing.T) {
 		}
 	})
 	tab := openPage(t, b, srv, Page{StreamURL: srv.URL + "/stream", Swaps: []Swap{{ID: "msg", Names: "message"}}})
+	// The reconnect's headers come in their own DevTools event
+	// (requestWillBeSentExtraInfo), which may follow its messages.
 	waitFor(t, tab, 15*time.Second, "the resumed event", func(l Log, r Recorded) bool {
-		return len(l.Messages) == 3 && r.Count("htmx:sseMessage") == 3
+		es := l.OfType(TypeEventSource)
+		return len(l.Messages) == 3 && r.Count("htmx:sseMessage") == 3 && len(es) == 2 && es[1].Headers != nil
 	})
 
 	reqs := srv.requests("/stream")
@@ -261,26 +264,33 @@ func TestReconnectLastEventIDAndRetry(t *testing.T) {
 	}
 	browserGap := es[1].At - ended
 
-	lo, hi := retry*3/4, retry*5/4
-	for name, gap := range map[string]time.Duration{"server": serverGap, "devtools": browserGap} {
-		if ended == 0 && name == "devtools" {
-			t.Errorf("no loadingFinished for the ended stream\n%s", dump(tab))
-			continue
-		}
-		if gap < lo || gap > hi {
-			t.Errorf("%s: reconnect after %v, want retry %v ±25%%", name, gap, retry)
-		}
-	}
-	t.Logf("retry %v: reconnect after %v (server), %v (DevTools)", retry, serverGap, browserGap)
-
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if got, _ := tab.Text(ctx, "msg"); got != "three" {
-		t.Errorf("#msg = %q, want three", got)
-	}
 	rec, err := tab.Recorded(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// DevTools times the wait where the browser runs it: retry ±25%, plus
+	// any time the page's ticker shows its thread held up (as
+	// SSE-BROWSER-009 judges). The server's view adds both ends' network
+	// and scheduling, which a busy machine (this runs under -race, beside
+	// other tests) stretches by a tenth of a second or more: it is held to
+	// a looser bound, still far below the 3 s browsers wait when a retry:
+	// is ignored.
+	lo, hi := retry*3/4, retry*5/4
+	stalled := rec.StalledDuring(ended, es[1].At)
+	if ended == 0 {
+		t.Errorf("no loadingFinished for the ended stream\n%s", dump(tab))
+	} else if browserGap < lo || browserGap > hi+stalled {
+		t.Errorf("DevTools: reconnect after %v (page held up %v of it), want retry %v ±25%%", browserGap, stalled, retry)
+	}
+	if serverGap < lo || serverGap > 2*retry {
+		t.Errorf("server: reconnect after %v, want retry %v (−25%%, +100%%)", serverGap, retry)
+	}
+	t.Logf("retry %v: reconnect after %v (server), %v (DevTools, page held up %v)", retry, serverGap, browserGap, stalled)
+
+	if got, _ := tab.Text(ctx, "msg"); got != "three" {
+		t.Errorf("#msg = %q, want three", got)
 	}
 	// The browser's native reconnect, not htmx's own (which sends no
 	// Last-Event-ID): one EventSource, an error while CONNECTING, open again.

@@ -127,7 +127,10 @@ func (r Recorded) OfType(typ string) []HTMXEvent {
 }
 
 // recordedJSON mirrors recorder.js's snapshot(); at is epoch milliseconds.
+// Events are those from index From of the recorder named Epoch.
 type recordedJSON struct {
+	Epoch  string `json:"epoch"`
+	From   int    `json:"from"`
 	Events []struct {
 		Type        string  `json:"type"`
 		DetailType  string  `json:"detailType"`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,5 +151,73 @@ func TestWaitRunningDiscountsStalls(t *testing.T) {
 	t.Logf("waited %v, %v of it held up", waited, stalled)
 	if stalled < 600*time.Millisecond || waited < time.Second+stalled {
 		t.Errorf("waited %v with %v held up; want at least 1 s more than the hold-up, which should be about 800 ms", waited, stalled)
+	}
+}
+
+// TestRecordedReadsWhatIsNew: Recorded fetches only the events it has not
+// read, yet every read, overlapping ones included, returns the page's whole
+// history, the same as one full read; a page loaded again starts afresh.
+func TestRecordedReadsWhatIsNew(t *testing.T) {
+	t.Parallel()
+	b := testBrowser(t)
+	const n = 60
+	srv := newSSEServer(t, func(w *eventWriter, r *http.Request, _ int) {
+		for i := range n {
+			w.send(fmt.Sprintf("data: event %d\n\n", i))
+			time.Sleep(5 * time.Millisecond) // arrive across many polls
+		}
+		w.hold()
+	})
+	tab := openPage(t, b, srv, Page{StreamURL: srv.URL + "/stream", Swaps: []Swap{{ID: "msg", Names: "message"}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	// Three readers at once, each checking that what it got has no gap
+	// and no duplicate: event i's messages follow event i-1's.
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			for {
+				rec, err := tab.Recorded(ctx)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				msgs := rec.OfType("htmx:sseMessage")
+				for i, e := range msgs {
+					if want := fmt.Sprintf("event %d", i); !e.DataIs(want) {
+						t.Errorf("message %d of %d read: %q, want %q", i, len(msgs), e.Data, want)
+						return
+					}
+				}
+				if len(msgs) == n {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	full, err := chromedp.Run(tab.ctx, chromedp.Evaluate[*recordedJSON](`window.__ssespec.snapshot()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := tab.Recorded(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := full.convert(tab.Opened()); len(rec.Events) != len(want.Events) {
+		t.Fatalf("incremental reads kept %d events, a full read has %d", len(rec.Events), len(want.Events))
+	} else {
+		for i := range want.Events {
+			if rec.Events[i] != want.Events[i] {
+				t.Fatalf("event %d: %+v, a full read has %+v", i, rec.Events[i], want.Events[i])
+			}
+		}
+	}
+	// Loaded again: a new recorder, whose events replace the old ones.
+	if _, err := chromedp.Run(tab.ctx, chromedp.Evaluate[int](`window.__ssespec.epoch = "reloaded"; window.__ssespec.events.length = 1; 0`)); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err = tab.Recorded(ctx); err != nil || len(rec.Events) != 1 {
+		t.Fatalf("after a new recorder: %d events (%v), want its 1", len(rec.Events), err)
 	}
 }

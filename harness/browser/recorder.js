@@ -106,11 +106,17 @@
     lastTick = t;
   }, tickMs);
 
-  rec.snapshot = function () {
+  // snapshot(from, epoch) returns the events from index from on: the
+  // harness polls every 20 ms and keeps those it has, so a read costs what
+  // is new, not the whole page's history. epoch names this recorder; a
+  // caller that knew another (the page was loaded again) gets them all.
+  rec.epoch = String(now()) + "-" + Math.random().toString(36).slice(2);
+  rec.snapshot = function (from, epoch) {
     var s = latest();
+    from = epoch === rec.epoch && from > 0 && from <= rec.events.length ? from : 0;
     // A tick overdue now is a stall too: this read may run before it.
     var overdue = now() - lastTick - tickMs;
     var stalls = overdue > 10 ? rec.stalls.concat([[lastTick, overdue]]) : rec.stalls;
-    return { events: rec.events, readyState: s ? s.readyState : -1, sources: rec.sources.length, dropped: rec.dropped, stalls: stalls, at: now() };
+    return { epoch: rec.epoch, from: from, events: rec.events.slice(from), readyState: s ? s.readyState : -1, sources: rec.sources.length, dropped: rec.dropped, stalls: stalls, at: now() };
   };
 })();

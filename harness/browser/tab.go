@@ -32,6 +32,8 @@ type Tab struct {
 	last    Recorded // the newest recorder state read, for LastRecorded
 	lastAt  time.Duration
 	hasLast bool
+	epoch   string      // the page recorder whose events are kept
+	events  []HTMXEvent // its events read so far (only ever appended)
 }
 
 // Open opens a new tab and navigates it to pageURL, answering that one
@@ -193,11 +195,16 @@ func (t *Tab) Log() Log { return t.col.snapshot() }
 
 // Recorded reads the page recorder's state (window.__ssespec).
 func (t *Tab) Recorded(ctx context.Context) (Recorded, error) {
+	// Only the events not read yet cross DevTools: a page's history can
+	// be thousands of events, and WaitFor reads it every pollInterval.
+	t.lastMu.Lock()
+	from, epoch := len(t.events), t.epoch
+	t.lastMu.Unlock()
+	js := fmt.Sprintf(`window.__ssespec && typeof window.__ssespec.snapshot === "function" ? window.__ssespec.snapshot(%d, %s) : null`, from, jsString(epoch))
 	var raw *recordedJSON
 	err := within(ctx, t.ctx, func(rctx context.Context) error {
 		var err error
-		raw, err = chromedp.Run(rctx, chromedp.Evaluate[*recordedJSON](
-			`window.__ssespec && typeof window.__ssespec.snapshot === "function" ? window.__ssespec.snapshot() : null`))
+		raw, err = chromedp.Run(rctx, chromedp.Evaluate[*recordedJSON](js))
 		return err
 	})
 	if err != nil {
@@ -208,8 +215,16 @@ func (t *Tab) Recorded(ctx context.Context) (Recorded, error) {
 	}
 	rec := raw.convert(t.col.opened)
 	t.lastMu.Lock()
+	defer t.lastMu.Unlock()
+	if raw.Epoch != t.epoch { // a new recorder: the page was loaded again
+		t.epoch, t.events = raw.Epoch, nil
+	}
+	// Reads may overlap: keep what this one adds past the events kept.
+	if n := len(t.events); raw.From <= n && raw.From+len(rec.Events) > n {
+		t.events = append(t.events, rec.Events[n-raw.From:]...)
+	}
+	rec.Events = t.events[:len(t.events):len(t.events)] // later appends never show through
 	t.last, t.lastAt, t.hasLast = rec, time.Since(t.col.opened), true
-	t.lastMu.Unlock()
 	return rec, nil
 }
 
