@@ -193,6 +193,20 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 	}
 }
 
+// bwPageSawEnd is when the page learnt that the stream request which ended
+// at ended (DevTools' time) had ended: its EventSource's first error event
+// from then until the reconnect at next, else ended itself. (Both clocks
+// are mapped onto the tab's time line; the margin allows for that.)
+func bwPageSawEnd(rec browser.Recorded, ended, next time.Duration) time.Duration {
+	const margin = 20 * time.Millisecond
+	for _, e := range rec.Events {
+		if e.Type == "eventsource:error" && e.At >= ended-margin && e.At <= next {
+			return max(e.At, ended)
+		}
+	}
+	return ended
+}
+
 // bwEnded says how DevTools saw request id end: "finished" (the server
 // ended the body), "failed: ERR", or "" while it is open.
 func bwEnded(l browser.Log, id string) string {
