@@ -89,6 +89,11 @@ type Case struct {
 	Or     string
 	Config func(*suite.Config) // adjust the run
 	Detail string              // substring Want's message must contain
+	// Shared names one suite run for every row of the table with the same
+	// Shared, whose target and Config are the same: it runs all their
+	// checks together, as a user's run would, and each row judges its own
+	// check in it. Checks that share pages or streams then start them once.
+	Shared string
 }
 
 // limit bounds concurrent fault runs at go test's -parallel (scripts/test
@@ -109,23 +114,32 @@ var limit = sync.OnceValue(func() chan struct{} {
 
 // Faults runs each case in a parallel subtest named ID/fault.
 func Faults(t *testing.T, cases []Case) {
+	shared := map[string]*sharedRun{}
+	for _, c := range cases {
+		if c.Shared == "" {
+			continue
+		}
+		if shared[c.Shared] == nil {
+			shared[c.Shared] = &sharedRun{}
+		}
+		shared[c.Shared].ids = append(shared[c.Shared].ids, c.ID)
+	}
 	for _, c := range cases {
 		name := c.ID + "/" + c.Fault
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			limit() <- struct{}{}
-			defer func() { <-limit() }()
-			url := ""
-			if c.URL != nil {
-				url = c.URL(t)
+			var r *reports.Report
+			if g := shared[c.Shared]; g != nil {
+				// The first row to get here runs it; the others wait for its
+				// report without holding a place under the limit.
+				g.once.Do(func() { g.rep = runCase(t, c, g.ids) })
+				if g.rep == nil {
+					t.Fatalf("the shared run %q gave no report (see the row that ran it)", c.Shared)
+				}
+				r = g.rep
 			} else {
-				url = Fault(t, c.Fault)
+				r = runCase(t, c, []string{c.ID})
 			}
-			cfg := FastConfig(url, c.ID)
-			if c.Config != nil {
-				c.Config(&cfg)
-			}
-			r := Check(t, cfg)
 			want := c.Want
 			if want == "" {
 				want = reports.Fail
@@ -137,6 +151,30 @@ func Faults(t *testing.T, cases []Case) {
 			Expect(t, r, c.ID, want, c.Detail)
 		})
 	}
+}
+
+// sharedRun is the one suite run of a table's rows with the same Shared.
+type sharedRun struct {
+	once sync.Once
+	ids  []string
+	rep  *reports.Report
+}
+
+// runCase runs checks ids against c's target, under the limit.
+func runCase(t *testing.T, c Case, ids []string) *reports.Report {
+	limit() <- struct{}{}
+	defer func() { <-limit() }()
+	url := ""
+	if c.URL != nil {
+		url = c.URL(t)
+	} else {
+		url = Fault(t, c.Fault)
+	}
+	cfg := FastConfig(url, ids...)
+	if c.Config != nil {
+		c.Config(&cfg)
+	}
+	return Check(t, cfg)
 }
 
 // Expect asserts check id's verdict (and that its message has detail).
