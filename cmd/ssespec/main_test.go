@@ -41,6 +41,7 @@ type result struct {
 	stderr string
 	took   time.Duration
 	maxRSS int64
+	cpu    time.Duration // the child's user and system time
 }
 
 func cli(t *testing.T, args ...string) result {
@@ -51,7 +52,7 @@ func cli(t *testing.T, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start), maxRSS: maxRSS(cmd.ProcessState)}
+	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start), maxRSS: maxRSS(cmd.ProcessState), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
 	} else if err != nil {
