@@ -131,6 +131,7 @@ func checkProxyFanout(ctx context.Context) {
 		dl, pl          proxyLatency
 		j               latencyJudgement
 	)
+	cpu := startCPUWaitMeter()
 	for round := 1; round <= 2; round++ {
 		for k := (round-1)*proxyBroadcasts + 1; k <= round*proxyBroadcasts; k++ {
 			d, p := proxyFanoutBroadcast(ctx, scs, legs, k, budget)
@@ -141,6 +142,10 @@ func checkProxyFanout(ctx context.Context) {
 		if j.Outcome != latencyRemeasure {
 			break
 		}
+	}
+	waiting, measured := cpu.share()
+	if measured {
+		suite.Evidence(ctx, "cpu_waiting_pct", int(waiting*100))
 	}
 	suite.Evidence(ctx, "latency_ms", map[string][]float64{"direct": msSeries(dl.lat), "proxied": msSeries(pl.lat)})
 	suite.Evidence(ctx, "budget_ms", budget.Milliseconds())
