@@ -29,8 +29,8 @@ type Run struct {
 	hookDown     stateString
 	recordings   runRecordings
 	shared       sharedObservation
-	headersHeld  atomic.Bool  // see HeadersHeld
-	firstPublish atomic.Int64 // when the run first published anything (Unix ns; 0: not yet)
+	headersHeld  atomic.Bool               // see HeadersHeld
+	firstPublish atomic.Pointer[time.Time] // when the run first published anything (nil: not yet)
 	nudges       struct {
 		sync.Mutex
 		last time.Time

@@ -42,7 +42,7 @@ func (r *Run) HeadersHeld() bool { return r.headersHeld.Load() }
 func (r *Run) noteHeld(c *stream.Conn) {
 	var came time.Time
 	c.View(func(rec *stream.Recording) { came = rec.Start.Add(rec.HeadersAt) })
-	if first := r.firstPublish.Load(); first != 0 && came.After(time.Unix(0, first)) {
+	if first := r.firstPublish.Load(); first != nil && came.After(*first) { // both monotonic
 		r.headersHeld.Store(true)
 	}
 }
