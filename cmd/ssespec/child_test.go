@@ -96,7 +96,7 @@ func runChild(t *testing.T, bin string, killRSS int64, killAfter, signalAfter ti
 	err := cmd.Wait()
 	close(done)
 	<-watched
-	r := childRun{result: result{stdout: out.String(), stderr: errb.String(), took: time.Since(start), maxRSS: maxRSS(cmd.ProcessState), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}, killedAt: killed, hwm: hwm}
+	r := childRun{result: result{stdout: out.String(), stderr: errb.String(), took: time.Since(start), maxRSS: maxRSS(cmd.ProcessState), cpu: cpuTime(cmd.ProcessState)}, killedAt: killed, hwm: hwm}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
 	} else if err != nil {

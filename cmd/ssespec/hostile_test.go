@@ -125,3 +125,6 @@ func maxRSS(state *os.ProcessState) int64 {
 	}
 	return 0
 }
+
+// cpuTime is the user and system time the process took.
+func cpuTime(state *os.ProcessState) time.Duration { return state.UserTime() + state.SystemTime() }

@@ -52,7 +52,7 @@ func cli(t *testing.T, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start), maxRSS: maxRSS(cmd.ProcessState), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start), maxRSS: maxRSS(cmd.ProcessState), cpu: cpuTime(cmd.ProcessState)}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
 	} else if err != nil {
