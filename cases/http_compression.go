@@ -29,7 +29,8 @@ var _ = suite.Area("HTTP", func() {
 		Requirement: "With Accept-Encoding: gzip, br the stream is either identity-encoded, or the compressor is flushed per event so " +
 			"each event decodes within the latency budget of when it arrives uncompressed (less the suite's own loopback latency then). " +
 			"(Buffering is systematic; a window where only outliers exceed — late events in at most one run of consecutive events per ten, median within budget — is measured " +
-			"once more and judged with it. A machine whose own loopback stream is too slow to judge is an error, not a fail.)",
+			"once more and judged with it. While the suite's own loopback stream is too slow to judge, the measurement is made afresh a second later, up to three times in all; " +
+			"a machine too slow in all three is an error, not a fail.)",
 	}, checkCompression)
 })
 
@@ -43,33 +44,47 @@ func checkCompression(ctx context.Context) {
 	budget := cfg.LatencyBudget
 	ctl := startLatencyControl(ctx)
 	var (
-		all compressionWindow
-		j   latencyJudgement
-		n   int
+		all      compressionWindow
+		n        int  // windows in the judged set: two when the first had only outliers
+		identity bool // the target answered identity-encoded
+		win      int  // numbers the windows across sets
 	)
-	for n = 1; n <= 2; n++ {
-		w := compressionMeasure(ctx, ctl, n)
-		if w == nil {
-			suite.Note(ctx, "the target answered identity-encoded: no compressor to hold events back")
-			return
+	// A set whose control was too slow to judge is measured afresh a
+	// second later; only the last set is judged.
+	j, sets := remeasureWhileLoaded(ctx, loadedAttempts, loadedPause, func() latencyJudgement {
+		all = compressionWindow{}
+		var j latencyJudgement
+		for n = 1; n <= 2; n++ {
+			win++
+			w := compressionMeasure(ctx, ctl, win)
+			if w == nil {
+				identity = true
+				return latencyJudgement{Outcome: latencyPass}
+			}
+			all.name = w.name
+			all.delays = append(all.delays, w.delays...)
+			all.control = append(all.control, w.control...)
+			all.held += w.held
+			j = judgeLatency(all.delays, all.control, ctlLoopback, budget, n == 2)
+			if j.Outcome != latencyRemeasure {
+				break
+			}
 		}
-		all.name = w.name
-		all.delays = append(all.delays, w.delays...)
-		all.control = append(all.control, w.control...)
-		all.held += w.held
-		j = judgeLatency(all.delays, all.control, ctlLoopback, budget, n == 2)
-		if j.Outcome != latencyRemeasure {
-			break
-		}
+		n = min(n, 2)
+		return j
+	})
+	if identity {
+		suite.Note(ctx, "the target answered identity-encoded: no compressor to hold events back")
+		return
 	}
-	n = min(n, 2)
 	suite.Evidence(ctx, "latency_ms", map[string][]float64{"compressed minus identity arrival": msSeries(all.delays),
 		"suite's own loopback (control)": arrivedMS(all.control)})
 	suite.Evidence(ctx, "budget_ms", budget.Milliseconds())
 	suite.Evidence(ctx, "windows", n)
+	suite.Evidence(ctx, "sets", sets)
 	switch j.Outcome {
 	case latencyUndecided:
-		suite.Undecided("%s", j.Why)
+		suite.Undecided("%s%s", j.Why, loadedNote(sets, false))
 	case latencyFail:
 		never := ""
 		if all.held > 0 {
@@ -82,7 +97,7 @@ func checkCompression(ctx context.Context) {
 	if n > 1 {
 		again = " (measured twice: the first window had only outliers)"
 	}
-	suite.Note(ctx, "the stream is %s-compressed and flushed per event: %s%s", all.name, j.Why, again)
+	suite.Note(ctx, "the stream is %s-compressed and flushed per event: %s%s%s", all.name, j.Why, again, loadedNote(sets, true))
 }
 
 // compressionWindow is one window's comparison: per identity event, how much

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -163,6 +164,46 @@ func judgeLatency(target, control []time.Duration, ctlName string, budget time.D
 	}
 	j.Why = figures
 	return j
+}
+
+// loadedAttempts is how many series a latency check measures while its
+// control is too slow to judge, loadedPause apart.
+const (
+	loadedAttempts = 3
+	loadedPause    = time.Second
+)
+
+// loadedNote says, for a message, that n > 1 series were measured because
+// the machine was too loaded to judge the earlier ones (decided: the last
+// one was judged; otherwise it was too loaded as well).
+func loadedNote(n int, decided bool) string {
+	switch {
+	case n <= 1:
+		return ""
+	case decided:
+		return fmt.Sprintf("; series %d of %d judged, the machine was too loaded to judge the earlier ones", n, n)
+	}
+	return fmt.Sprintf(" (the last of %d series measured %v apart; each was too loaded to judge)", n, loadedPause)
+}
+
+// remeasureWhileLoaded measures a fresh series, pause after the last,
+// while measure's judgement is undecided (the machine too loaded to judge),
+// up to attempts series in all: a load spike passes, a slow target does
+// not. It returns the last judgement and how many series were measured.
+func remeasureWhileLoaded(ctx context.Context, attempts int, pause time.Duration, measure func() latencyJudgement) (latencyJudgement, int) {
+	j := measure()
+	n := 1
+	for ; n < attempts && j.Outcome == latencyUndecided && ctx.Err() == nil; n++ {
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return j, n
+		}
+		j = measure()
+	}
+	return j, n
 }
 
 // latencyMedian of sorted values: the upper middle one, so that of two

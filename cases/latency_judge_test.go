@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +114,43 @@ func TestCtlDuring(t *testing.T) {
 		if got := ctlDuring(samples, at(tc.start), at(tc.end)); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestRemeasureWhileLoaded: a series too loaded to judge is measured
+// afresh, up to the attempts; a decided series ends it; a cancelled
+// context ends the pause.
+func TestRemeasureWhileLoaded(t *testing.T) {
+	u, p, f := latencyUndecided, latencyPass, latencyFail
+	for _, tc := range []struct {
+		name     string
+		outcomes []latencyOutcome
+		cancel   bool
+		want     latencyOutcome
+		series   int
+	}{
+		{"decided at once", []latencyOutcome{p}, false, p, 1},
+		{"a fail is not re-measured", []latencyOutcome{f, p}, false, f, 1},
+		{"a load spike passes", []latencyOutcome{u, p}, false, p, 2},
+		{"a slow target after the spike still fails", []latencyOutcome{u, u, f}, false, f, 3},
+		{"loaded throughout: undecided after three", []latencyOutcome{u, u, u, p}, false, u, 3},
+		{"cancelled: the last judgement", []latencyOutcome{u, p}, true, u, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			calls := 0
+			j, n := remeasureWhileLoaded(ctx, 3, time.Millisecond, func() latencyJudgement {
+				o := tc.outcomes[calls]
+				calls++
+				if tc.cancel {
+					cancel()
+				}
+				return latencyJudgement{Outcome: o}
+			})
+			if j.Outcome != tc.want || n != tc.series || calls != tc.series {
+				t.Errorf("got %v after %d series (%d measured), want %v after %d", j.Outcome, n, calls, tc.want, tc.series)
+			}
+		})
 	}
 }
