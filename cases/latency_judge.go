@@ -186,6 +186,32 @@ func loadedNote(n int, decided bool) string {
 	return fmt.Sprintf(" (the last of %d series measured %v apart; each was too loaded to judge)", n, loadedPause)
 }
 
+// contendedShare is the share of a series in which some task on this
+// machine waited for a CPU (cpuWaitMeter) from which a marginal fail is
+// too loaded to judge. Measured on the 2-core test machine during
+// SSE-PROXY-011's series (its own 200 streams wake many tasks at once):
+// 17–39% with nothing else running, 63–100% during the project's whole
+// test run, where a correctly configured squid once failed 2 of 6
+// broadcasts.
+const contendedShare = 0.5
+
+// contended turns a marginal fail (the typical event within budget, the
+// late ones in runs) into undecided when some task on this machine waited
+// for a CPU at least contendedShare of the series (share; ok false: the
+// kernel does not say). A target process on this machine (a proxy, a
+// server) starved of CPU is late in runs too, and the control, the
+// suite's own stream, does not show it. A systematic delay (median over
+// budget) still fails, however contended the machine.
+func contended(j latencyJudgement, budget time.Duration, share float64, ok bool) latencyJudgement {
+	if j.Outcome != latencyFail || j.Median > budget || !ok || share < contendedShare {
+		return j
+	}
+	j.Outcome = latencyUndecided
+	j.Why = fmt.Sprintf("some task on this machine waited for a CPU %d%% of the time: the machine is too loaded to tell late runs of a starved target process "+
+		"from the target's own (%s)", int(share*100), j.Why)
+	return j
+}
+
 // remeasureWhileLoaded measures a fresh series, pause after the last,
 // while measure's judgement is undecided (the machine too loaded to judge),
 // up to attempts series in all: a load spike passes, a slow target does

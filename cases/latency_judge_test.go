@@ -154,3 +154,32 @@ func TestRemeasureWhileLoaded(t *testing.T) {
 		})
 	}
 }
+
+// TestContended: only a marginal fail on a contended machine is too
+// loaded to judge.
+func TestContended(t *testing.T) {
+	const budget = 100 * time.Millisecond
+	marginal := latencyJudgement{Outcome: latencyFail, Median: 90 * time.Millisecond, Why: "2 of 6"}
+	systematic := latencyJudgement{Outcome: latencyFail, Median: 180 * time.Millisecond}
+	for _, tc := range []struct {
+		name  string
+		j     latencyJudgement
+		share float64
+		ok    bool
+		want  latencyOutcome
+	}{
+		{"marginal, contended", marginal, 0.6, true, latencyUndecided},
+		{"marginal, calm", marginal, 0.2, true, latencyFail},
+		{"marginal, the kernel does not say", marginal, 0.9, false, latencyFail},
+		{"systematic, contended", systematic, 0.9, true, latencyFail},
+		{"a pass stays", latencyJudgement{Outcome: latencyPass}, 0.9, true, latencyPass},
+	} {
+		got := contended(tc.j, budget, tc.share, tc.ok)
+		if got.Outcome != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got.Outcome, tc.want)
+		}
+		if got.Outcome == latencyUndecided && !strings.Contains(got.Why, "60%") {
+			t.Errorf("%s: %q does not give the share", tc.name, got.Why)
+		}
+	}
+}
