@@ -181,10 +181,11 @@ func newHTMLPage(r *Report) *htmlPage {
 }
 
 func (p *htmlPage) banner() {
-	s, must := p.Summary, 0
+	// Run means judged: a skipped MUST check proves nothing either way.
+	s, must, skipped := p.Summary, 0, 0
 	for _, l := range p.Levels {
 		if l.Name == "MUST" {
-			must = l.Total
+			must, skipped = l.Total-l.Skip, l.Skip
 		}
 	}
 	switch {
@@ -201,6 +202,9 @@ func (p *htmlPage) banner() {
 		p.Banner, p.BannerClass = "MUST checks pass", "pass"
 	}
 	p.BannerNote = fmt.Sprintf("%d MUST checks run · %d SHOULD failed", must, s.ShouldFailed)
+	if skipped > 0 {
+		p.BannerNote = fmt.Sprintf("%d MUST checks run, %d skipped · %d SHOULD failed", must, skipped, s.ShouldFailed)
+	}
 }
 
 // baselineBanner says what the baseline made of the run: the banner says

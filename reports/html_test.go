@@ -69,6 +69,19 @@ func TestHTMLBannerPass(t *testing.T) {
 	}
 }
 
+// TestHTMLBannerCountsJudgedMUSTs: a skipped MUST check is not counted as
+// run, and a run whose MUST checks all skipped does not say they pass.
+func TestHTMLBannerCountsJudgedMUSTs(t *testing.T) {
+	r := &Report{Results: []Result{{ID: "SSE-HTTP-001", Level: "MUST", Verdict: Pass}, {ID: "SSE-HTTP-012", Level: "MUST", Verdict: Skip}}}
+	if out := renderHTML(t, r); !strings.Contains(out, "1 MUST checks run, 1 skipped") {
+		t.Error("the banner note does not count the skipped MUST check apart")
+	}
+	r = &Report{Results: []Result{{ID: "SSE-HTTP-012", Level: "MUST", Verdict: Skip}}}
+	if out := renderHTML(t, r); !strings.Contains(out, `<span class="banner b-skip">No MUST checks ran</span>`) {
+		t.Error("every MUST check skipped, and the banner does not say none ran")
+	}
+}
+
 // TestHTMLRoundTrip renders a report read back from report.json, where
 // evidence is JSON-decoded ([]any, map[string]any, float64).
 func TestHTMLRoundTrip(t *testing.T) {
