@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ssespec/ssespec/suite"
 )
 
 var marks = map[string]string{Pass: "✔", Fail: "✖", Skip: "-", Error: "!"}
@@ -35,8 +37,13 @@ func writeTree(w io.Writer, r *Report, passes bool) {
 	}
 	fmt.Fprintf(w, "\nssespec %s — %s%s (%s mode)\n", r.Version, impl, r.Target, r.Mode)
 	area := ""
+	var live []string // offline skips for want of a live target, each already on the console
 	for _, res := range r.Results {
 		if !passes && res.Verdict == Pass {
+			continue
+		}
+		if !passes && res.Verdict == Skip && strings.HasPrefix(res.Message, suite.NeedsLiveTarget) {
+			live = append(live, res.ID)
 			continue
 		}
 		if res.Area != area {
@@ -54,6 +61,9 @@ func writeTree(w io.Writer, r *Report, passes bool) {
 		case res.Verdict != Pass && res.Message != "":
 			fmt.Fprintf(w, "      %s: %s\n", res.Verdict, indent(consoleText(res.Message)))
 		}
+	}
+	if len(live) > 0 {
+		fmt.Fprintf(w, "\n%s skipped: they need a live target (`ssespec run --url URL` judges them): %s\n", plural(len(live), "check"), strings.Join(live, " "))
 	}
 	if t := r.Truncated; t != nil {
 		fmt.Fprintf(w, "\nNote: the report shows %d long value(s) (up to %d bytes) cut, with their length and SHA-256; cut: %s\n", t.Values, t.Longest, strings.Join(t.Fields, ", "))

@@ -65,13 +65,17 @@ var offlineWhy = map[string]string{
 	"BROWSER": "it drives a browser against the target",
 }
 
+// NeedsLiveTarget begins the message of a check that skipped because it
+// cannot judge a capture (reports gather these into one line).
+const NeedsLiveTarget = "needs a live target: "
+
 // offlineNeedsLive is why check m skips in a run that judges a capture.
 func offlineNeedsLive(m Meta) string {
 	why, ok := offlineWhy[m.Area()]
 	if !ok {
 		why = "it publishes events or opens streams of its own"
 	}
-	return "needs a live target: " + why + "; `ssespec run --url URL` judges it"
+	return NeedsLiveTarget + why + "; `ssespec run --url URL` judges it"
 }
 
 // offlineSkip is why check m cannot judge this run's capture, or "".
