@@ -127,7 +127,7 @@ func ParseBaseline(raw []byte) (*Baseline, error) {
 	dec.DisallowUnknownFields()
 	var b Baseline
 	if err := dec.Decode(&b); err != nil {
-		return nil, fmt.Errorf("not a baseline file: %v", err)
+		return nil, fmt.Errorf("not a baseline file: %s", jsonProblem(err))
 	}
 	if dec.More() {
 		return nil, errors.New("not a baseline file: data after the JSON object")

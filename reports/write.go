@@ -41,7 +41,7 @@ func ReadJSON(path string) (*Report, error) {
 	}
 	var r Report
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %s", path, jsonProblem(err))
 	}
 	return &r, nil
 }
