@@ -186,7 +186,12 @@ func (c Config) Validate() error {
 	case c.MaxLine < 0 || c.MaxBytes < 0:
 		return errors.New("--max-line and --max-bytes must not be negative")
 	case c.Browser != "" && c.Browser != "auto" && c.Browser != "on" && c.Browser != "off":
-		return fmt.Errorf("--browser %q: want auto, on or off", c.Browser)
+		hint := ""
+		if strings.ContainsAny(c.Browser, `/\`) {
+			// The project's own tests read SSESPEC_BROWSER as a path.
+			hint = "; a browser's executable is --browser-path (SSESPEC_BROWSER_PATH)"
+		}
+		return fmt.Errorf("--browser %q (or SSESPEC_BROWSER): want auto, on or off%s", c.Browser, hint)
 	case c.BrowserURL != "" && !strings.HasPrefix(c.BrowserURL, "ws://") && !strings.HasPrefix(c.BrowserURL, "wss://"):
 		return fmt.Errorf("--browser-url %q: want the DevTools websocket address, ws://HOST:PORT/devtools/browser/ID", c.BrowserURL)
 	case c.Origin != "" && !strings.Contains(c.Origin, "://"):

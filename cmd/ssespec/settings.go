@@ -46,6 +46,7 @@ func applySettings(cmd *cobra.Command, _ []string) error {
 		return nil
 	}
 	fs := cmd.Flags()
+	warnUnknownEnv(cmd.ErrOrStderr(), knownFlags(cmd.Root()), os.Environ())
 	if err := applyEnv(fs); err != nil {
 		return err
 	}
