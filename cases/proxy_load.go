@@ -180,8 +180,8 @@ func proxyFanoutSeries(ctx context.Context, scs map[string]*origin.Scenario, leg
 			target, control = append(target, proxyP95(p)), append(control, proxyP95(d))
 		}
 		j = judgeLatency(target, control, proxyTwins, budget, round == 2)
-		// The proxy runs on this machine and handles 100 streams: starved
-		// of CPU, it is late in runs while its twins are not.
+		// A proxy on this machine handling 100 streams, starved of CPU,
+		// is late in runs while its twins are not.
 		share, ok := cpu.share()
 		j = contended(j, budget, share, ok)
 		if j.Outcome != latencyRemeasure {
