@@ -256,7 +256,7 @@ func connOpen(ctx context.Context, n int) ([]*stream.Conn, []error) {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			conns[i], errs[i] = stream.Open(context.WithoutCancel(ctx), req, opts)
+			conns[i], errs[i] = suite.StreamOpen(ctx, req, opts)
 		})
 	}
 	wg.Wait()

@@ -160,7 +160,7 @@ func checkHeadersPrompt(ctx context.Context) {
 	opts.Nudge = nil // this check publishes itself, and only after the wait
 	opts.HeaderTimeout = 2*budget + eventWait(ctx)
 	h := cfg.RequestHeader(suite.BrowserLikeHeader())
-	conn, err := stream.Start(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: h}, opts)
+	conn, err := suite.StreamStart(ctx, stream.Request{URL: cfg.URL, Header: h}, opts)
 	suite.Cleanup(ctx, func() { conn.Close() })
 	if err != nil {
 		suite.Undecided("could not send the stream request: %v", err)

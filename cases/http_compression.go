@@ -122,7 +122,7 @@ func compressionMeasure(ctx context.Context, ctl *latencyControl, n int) *compre
 	open := func(acceptEncoding string) (*stream.Conn, error) {
 		h := suite.BrowserLikeHeader()
 		h.Set("Accept-Encoding", acceptEncoding)
-		return stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, opts)
+		return suite.StreamOpen(ctx, stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, opts)
 	}
 	var (
 		wg         sync.WaitGroup
@@ -148,7 +148,7 @@ func compressionMeasure(ctx context.Context, ctl *latencyControl, n int) *compre
 			alone.Duration, alone.HeaderTimeout = time.Second, 5*time.Second
 			h := suite.BrowserLikeHeader()
 			h.Set("Accept-Encoding", "gzip, br")
-			ac, aerr := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, alone)
+			ac, aerr := suite.StreamOpen(ctx, stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, alone)
 			ac.Close()
 			if aerr == nil {
 				suite.Undecided("the request with Accept-Encoding: gzip, br got no response while the identity request was open, and one at once when asked alone: the target serves one connection at a time, so the two could not be compared (an SSE endpoint holds a connection per client: serve it with threads, an async server or more workers)")

@@ -116,7 +116,7 @@ var _ = suite.Area("RESUME", func() {
 		opts := cfg.StreamOptions()
 		opts.HeaderTimeout = 5 * time.Second
 		opts.Duration = time.Second // how long a 200 body is watched
-		c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.DoneURL, Header: cfg.RequestHeader(suite.BrowserLikeHeader())}, opts)
+		c, err := suite.StreamOpen(ctx, stream.Request{URL: cfg.DoneURL, Header: cfg.RequestHeader(suite.BrowserLikeHeader())}, opts)
 		suite.Cleanup(ctx, func() { c.Close() })
 		if err != nil {
 			suite.Undecided("GET %s: %v", cfg.DoneURL, err)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/ssespec/ssespec/harness/stream"
 )
 
 // Verdicts an Outcome carries (the reports package's words).
@@ -97,6 +99,41 @@ func Cleanup(ctx context.Context, f func()) {
 
 type checkIDKey struct{}
 
+// interruptKey holds the context Execute was given: it ends when the run
+// is interrupted, not when the check's own time is up.
+type interruptKey struct{}
+
+// detached is ctx without its check's deadline, for a stream a check opens:
+// the stream outlives the check's body until its cleanup closes it, yet
+// ends when the run is interrupted, so a ^C never waits out a target's
+// header timeout. release frees it once the stream has ended.
+func detached(ctx context.Context) (d context.Context, release func()) {
+	d, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	if ictx, ok := ctx.Value(interruptKey{}).(context.Context); ok {
+		stop := context.AfterFunc(ictx, cancel)
+		return d, func() { stop(); cancel() }
+	}
+	return d, cancel
+}
+
+// StreamOpen is stream.Open for a check's own stream: it is not cut at the
+// check's deadline (the check closes it, so its recording ends as closed)
+// but ends when the run is interrupted.
+func StreamOpen(ctx context.Context, req stream.Request, opts stream.Options) (*stream.Conn, error) {
+	d, release := detached(ctx)
+	c, err := stream.Open(d, req, opts)
+	go func() { <-c.Done(); release() }()
+	return c, err
+}
+
+// StreamStart is stream.Start as StreamOpen is stream.Open.
+func StreamStart(ctx context.Context, req stream.Request, opts stream.Options) (*stream.Conn, error) {
+	d, release := detached(ctx)
+	c, err := stream.Start(d, req, opts)
+	go func() { <-c.Done(); release() }()
+	return c, err
+}
+
 // CheckID is the ID of the check whose context ctx is ("" outside one).
 func CheckID(ctx context.Context) string {
 	id, _ := ctx.Value(checkIDKey{}).(string)
@@ -117,6 +154,7 @@ func (r *Run) Execute(ctx context.Context, c CheckDef) Outcome {
 	start := time.Now()
 	limit := SpecTimeout(r.cfg, c.Meta)
 	cctx := context.WithValue(r.context(ctx), checkIDKey{}, c.ID)
+	cctx = context.WithValue(cctx, interruptKey{}, ctx)
 	cctx, cancel := context.WithTimeout(context.WithValue(cctx, checkKey{}, cr), limit)
 	defer cancel()
 	done := make(chan stop, 1)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ssespec/ssespec/harness/stream"
 )
 
 func execBody(t *testing.T, body func(ctx context.Context)) Outcome {
@@ -88,6 +90,51 @@ func TestExecuteInterrupted(t *testing.T) {
 	if o.Verdict != VerdictError || !strings.HasPrefix(o.Message, "interrupted") {
 		t.Fatalf("verdict %s %q", o.Verdict, o.Message)
 	}
+}
+
+// An interrupt ends a check's stream that waits for a target's headers at
+// once, not after the header timeout; the check's own end does not cut a
+// stream (its cleanup closes it, so it ends as closed).
+func TestInterruptEndsAStreamsHeaderWait(t *testing.T) {
+	held := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select { // never answers: a target that holds its headers
+		case <-r.Context().Done():
+		case <-held:
+		}
+	}))
+	defer srv.Close()
+	defer close(held)
+	r := BeginRun(Config{URL: srv.URL}, "", false)
+	defer r.End()
+	ctx, interrupt := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, interrupt)
+	var took time.Duration
+	var afterBody error
+	o := r.Execute(ctx, CheckDef{Meta: Meta{ID: "SSE-TEST-004"}, Body: func(ctx context.Context) {
+		start := time.Now()
+		c, _ := StreamOpen(ctx, stream.Request{URL: srv.URL}, stream.Options{HeaderTimeout: 30 * time.Second})
+		took = time.Since(start)
+		afterBody = c.Recording().Err
+	}})
+	if took > 5*time.Second {
+		t.Errorf("the header wait took %v after an interrupt at 200ms", took)
+	}
+	if afterBody == nil || o.Verdict != VerdictError {
+		t.Errorf("the stream ended with %v, the check %s %q", afterBody, o.Verdict, o.Message)
+	}
+
+	// Without an interrupt the stream stays open past the body's end.
+	var kept *stream.Conn
+	o = r.Execute(context.Background(), CheckDef{Meta: Meta{ID: "SSE-TEST-005"}, Body: func(ctx context.Context) {
+		kept, _ = StreamStart(ctx, stream.Request{URL: srv.URL}, stream.Options{HeaderTimeout: 30 * time.Second})
+	}})
+	select {
+	case <-kept.Done():
+		t.Errorf("the stream ended with the check's body: %v", kept.Recording().Err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	kept.Close()
 }
 
 // A body that calls runtime.Goexit (a testing.T's FailNow) gave no verdict:

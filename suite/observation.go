@@ -74,7 +74,7 @@ func OpenStream(ctx context.Context, hdr http.Header, opts stream.Options) (*str
 	for k, v := range hdr {
 		h[k] = v
 	}
-	c, err := stream.Open(context.WithoutCancel(ctx), stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, base)
+	c, err := StreamOpen(ctx, stream.Request{URL: cfg.URL, Header: cfg.RequestHeader(h)}, base)
 	closed := r.noteOpened(err)
 	go func() { <-c.Done(); closed() }()
 	Cleanup(ctx, func() { c.Close() })

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,6 +112,66 @@ func TestInterruptNeverPasses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInterruptAgainstASilentTarget: a target that accepts connections and
+// never answers holds each stream in its header wait; SIGINT ends the run
+// at once all the same (it waited out the 10 s header timeout before).
+func TestInterruptAgainstASilentTarget(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // read nothing, answer nothing
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	cmd := exec.Command(os.Args[0], "run", "--url", "http://"+ln.Addr().String()+"/events", "--browser", "off", "--report-dir", t.TempDir())
+	cmd.Env = append(os.Environ(), "SSESPEC_CLI=1")
+	var out, errb syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && !strings.Contains(out.String(), "SSE-") {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond) // into a check's header wait
+	sent := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case <-waited:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		<-waited
+		t.Fatalf("still running 20 s after SIGINT\n%s%s", out.String(), errb.String())
+	}
+	took := time.Since(sent)
+	if code := cmd.ProcessState.ExitCode(); code != 130 || took > 5*time.Second {
+		t.Fatalf("exit %d %v after SIGINT, want 130 within 5 s\n%s%s", code, took, out.String(), errb.String())
+	}
+	t.Logf("exit 130, %v after SIGINT", took.Round(time.Millisecond))
 }
 
 // TestTimeoutStopsTheRun: --timeout ends a run that would take longer, with
