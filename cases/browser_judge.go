@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"mime"
 	"slices"
@@ -41,6 +42,12 @@ func bwAttach(ctx context.Context, s *bwScenario) {
 		suite.Undecided("the browser page could not be run: %v", s.err)
 	case s.skip != "":
 		suite.Skipf("%s", s.skip)
+	case s.tab != nil && errors.Is(s.tab.RecErr, context.DeadlineExceeded):
+		// A page laying out huge swaps, or starved on a loaded machine,
+		// answers late: what it saw cannot be judged, the target is not
+		// at fault.
+		suite.Undecided("the page was too busy to answer the read of its recorder within %v (laying out large swaps, or a loaded machine), "+
+			"so what it saw cannot be judged: %v", bwScaled(ctx, bwCaptureBudget), s.tab.RecErr)
 	case s.tab != nil && s.tab.RecErr != nil:
 		suite.Undecided("could not read the page's recorder: %v", s.tab.RecErr)
 	}

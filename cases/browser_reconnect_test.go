@@ -1,10 +1,14 @@
 package cases
 
 import (
+	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ssespec/ssespec/harness/browser"
+	"github.com/ssespec/ssespec/suite"
 )
 
 // TestPageSawEnd: SSE-BROWSER-009 times the reconnect from when the page
@@ -28,5 +32,20 @@ func TestPageSawEnd(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestBusyPageCannotBeJudged: a page too busy to answer the final read of
+// its recorder leaves the browser checks undecided, saying why, never
+// failed.
+func TestBusyPageCannotBeJudged(t *testing.T) {
+	r := suite.BeginRun(suite.Config{URL: "http://127.0.0.1:1/events"}, "", false)
+	defer r.End()
+	late := fmt.Errorf("browser: reading the recorder: %w (%w)", context.DeadlineExceeded, context.Canceled)
+	o := r.Execute(context.Background(), suite.CheckDef{Meta: suite.Meta{ID: "SSE-BROWSER-009"}, Body: func(ctx context.Context) {
+		bwAttach(ctx, &bwScenario{tab: &bwTab{RecErr: late}})
+	}})
+	if o.Verdict != suite.VerdictError || !strings.Contains(o.Message, "too busy") || !strings.Contains(o.Message, "cannot be judged") {
+		t.Errorf("%s %q", o.Verdict, o.Message)
 	}
 }
