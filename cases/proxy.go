@@ -299,7 +299,8 @@ var _ = suite.Area("PROXY", func() {
 			"each broadcast's p95 over the streams within --latency-budget of the direct streams' p95 for it. (A run where one broadcast exceeds " +
 			"it gets three more broadcasts, judged with it. While the direct streams are too slow to judge, the measurement is made afresh a second later, " +
 			"up to three times in all; direct streams too slow in all three are an error. So are late broadcasts in runs while the typical one " +
-			"is within the budget, if some task on this machine waited for a CPU half the time or more: a proxy here starved of CPU is late so.)",
+			"is within the budget, if some task on this machine waited for a CPU half the time or more, and late broadcasts whose added delay " +
+			"the proxy's own busiest thread (a proxy on this machine) spent waiting for a CPU: a proxy here starved of CPU is late so.)",
 	}, checkProxyFanout)
 
 	// basecamp/kamal-proxy PR #56: SSE was recognised by the exact media

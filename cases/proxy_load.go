@@ -134,8 +134,9 @@ func checkProxyFanout(ctx context.Context) {
 		sent   int          // broadcasts made, over every series
 	)
 	cpu := startCPUWaitMeter()
+	pids := startProcWaitMeter(proxyVia(suite.Current(ctx))) // finds the proxy's processes once
 	j, attempt := remeasureWhileLoaded(ctx, loadedAttempts, loadedPause, func() latencyJudgement {
-		return proxyFanoutSeries(ctx, scs, legs, budget, &sent, &dl, &pl)
+		return proxyFanoutSeries(ctx, scs, legs, budget, &sent, &dl, &pl, pids)
 	})
 	suite.Evidence(ctx, "series", attempt)
 	if j.Outcome == latencyUndecided {
@@ -165,13 +166,14 @@ func checkProxyFanout(ctx context.Context) {
 // (three, and three more when the first have only outliers) and judges it
 // on its own; sent numbers the broadcasts across series, dl and pl are
 // the series' latencies.
-func proxyFanoutSeries(ctx context.Context, scs map[string]*origin.Scenario, legs map[string][]*proxyLeg, budget time.Duration, sent *int, dl, pl *proxyLatency) latencyJudgement {
+func proxyFanoutSeries(ctx context.Context, scs map[string]*origin.Scenario, legs map[string][]*proxyLeg, budget time.Duration, sent *int, dl, pl *proxyLatency, proxy procWaitMeter) latencyJudgement {
 	var (
 		target, control []time.Duration
 		j               latencyJudgement
 	)
 	*dl, *pl = proxyLatency{}, proxyLatency{}
 	cpu := startCPUWaitMeter()
+	proxy = proxy.restart()
 	for round := 1; round <= 2; round++ {
 		for range proxyBroadcasts {
 			*sent++
@@ -184,6 +186,8 @@ func proxyFanoutSeries(ctx context.Context, scs map[string]*origin.Scenario, leg
 		// is late in runs while its twins are not.
 		share, ok := cpu.share()
 		j = contended(j, budget, share, ok)
+		waited, measured := proxy.busiest()
+		j = starved(j, waited, measured)
 		if j.Outcome != latencyRemeasure {
 			break
 		}
