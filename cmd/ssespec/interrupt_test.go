@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,18 +76,7 @@ func TestInterruptNeverPasses(t *testing.T) {
 			if withBrowser && len(profiles(tmp)) == 0 {
 				t.Fatalf("Chromium's profile never appeared in TMPDIR\n%s%s", out.String(), errb.String())
 			}
-			sent := time.Now()
-			cmd.Process.Signal(tc.sig)
-			waited := make(chan error, 1)
-			go func() { waited <- cmd.Wait() }()
-			select {
-			case <-waited:
-			case <-time.After(20 * time.Second):
-				cmd.Process.Kill()
-				<-waited
-				t.Fatalf("still running 20 s after %s\n%s%s", tc.name, out.String(), errb.String())
-			}
-			took := time.Since(sent)
+			took := signalAndWait(t, cmd, tc.sig, tc.name, &out, &errb)
 			if code := cmd.ProcessState.ExitCode(); code != tc.want {
 				t.Fatalf("exit %d after %s, want %d\n%s%s", code, tc.name, tc.want, out.String(), errb.String())
 			}
@@ -119,32 +107,8 @@ func TestInterruptNeverPasses(t *testing.T) {
 // at once all the same (it waited out the 10 s header timeout before).
 func TestInterruptAgainstASilentTarget(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	var held []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c) // read nothing, answer nothing
-			mu.Unlock()
-		}
-	}()
-	defer func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			c.Close()
-		}
-	}()
-	cmd := exec.Command(os.Args[0], "run", "--url", "http://"+ln.Addr().String()+"/events", "--browser", "off", "--report-dir", t.TempDir())
+	url, _ := silentListener(t)
+	cmd := exec.Command(os.Args[0], "run", "--url", url, "--browser", "off", "--report-dir", t.TempDir())
 	cmd.Env = append(os.Environ(), "SSESPEC_CLI=1")
 	var out, errb syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -156,8 +120,19 @@ func TestInterruptAgainstASilentTarget(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond) // into a check's header wait
+	took := signalAndWait(t, cmd, syscall.SIGINT, "SIGINT", &out, &errb)
+	if code := cmd.ProcessState.ExitCode(); code != 130 || took > 5*time.Second {
+		t.Fatalf("exit %d %v after SIGINT, want 130 within 5 s\n%s%s", code, took, out.String(), errb.String())
+	}
+	t.Logf("exit 130, %v after SIGINT", took.Round(time.Millisecond))
+}
+
+// signalAndWait sends sig (named name) to the started cmd and returns how
+// long it took to exit; still running 20 s later fails the test.
+func signalAndWait(t *testing.T, cmd *exec.Cmd, sig syscall.Signal, name string, out, errb *syncBuffer) time.Duration {
+	t.Helper()
 	sent := time.Now()
-	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Process.Signal(sig)
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 	select {
@@ -165,13 +140,9 @@ func TestInterruptAgainstASilentTarget(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		cmd.Process.Kill()
 		<-waited
-		t.Fatalf("still running 20 s after SIGINT\n%s%s", out.String(), errb.String())
+		t.Fatalf("still running 20 s after %s\n%s%s", name, out.String(), errb.String())
 	}
-	took := time.Since(sent)
-	if code := cmd.ProcessState.ExitCode(); code != 130 || took > 5*time.Second {
-		t.Fatalf("exit %d %v after SIGINT, want 130 within 5 s\n%s%s", code, took, out.String(), errb.String())
-	}
-	t.Logf("exit 130, %v after SIGINT", took.Round(time.Millisecond))
+	return time.Since(sent)
 }
 
 // TestTimeoutStopsTheRun: --timeout ends a run that would take longer, with
