@@ -10,13 +10,15 @@ import (
 	"time"
 
 	"github.com/prometheus/procfs"
+
+	"github.com/ssespec/ssespec/harness/procs"
 )
 
 // A proxy on this machine that is starved of CPU delivers late however well
 // it is configured, and the direct twins, which the suite and the origin
 // serve, do not show it. Linux keeps, per thread, how long it waited on a
 // run queue (/proc/PID/task/TID/schedstat): the proxy's processes are the
-// ones holding its listening socket.
+// ones holding its listening socket (procs.Listeners).
 
 // procWaitMeter measures how long the threads of the processes listening on
 // a loopback port waited for a CPU: the busiest thread's wait, since a
@@ -44,14 +46,15 @@ func startProcWaitMeter(rawURL string) procWaitMeter {
 	if port == "" {
 		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	}
-	p, err := strconv.ParseUint(port, 10, 16)
+	p, err := strconv.Atoi(port)
 	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
 		return m
 	}
 	if m.fs, err = procfs.NewDefaultFS(); err != nil {
 		return m
 	}
-	m.pids = slices.DeleteFunc(listenerPIDs(m.fs, p), func(pid int) bool { return pid == os.Getpid() })
+	holders, _, _ := procs.Listeners(p)
+	m.pids = slices.DeleteFunc(holders, func(pid int) bool { return pid == os.Getpid() })
 	return m.restart()
 }
 
@@ -75,36 +78,6 @@ func (m procWaitMeter) busiest() (time.Duration, bool) {
 		most = max(most, w-m.waited[tid]) // a thread started since: all its wait
 	}
 	return most, true
-}
-
-// listenerPIDs are the processes holding a socket that listens on TCP port
-// (IPv4 or IPv6): a proxy's master and its workers.
-func listenerPIDs(fs procfs.FS, port uint64) []int {
-	inodes := map[string]bool{}
-	//lint:ignore SA1019 /proc/net/tcp is all this needs (a listening socket's inode); netlink's sock_diag would bring a library and a protocol for the same
-	for _, read := range []func() (procfs.NetTCP, error){fs.NetTCP, fs.NetTCP6} {
-		lines, _ := read()
-		for _, l := range lines {
-			if l.St == 0x0A && l.LocalPort == port { // 0A: LISTEN
-				inodes["socket:["+strconv.FormatUint(l.Inode, 10)+"]"] = true
-			}
-		}
-	}
-	if len(inodes) == 0 {
-		return nil
-	}
-	procs, _ := fs.AllProcs()
-	var pids []int
-	for _, p := range procs {
-		targets, _ := p.FileDescriptorTargets()
-		for _, t := range targets {
-			if inodes[t] {
-				pids = append(pids, p.PID)
-				break
-			}
-		}
-	}
-	return pids
 }
 
 // threadWaits is how long each thread of pids has waited on a run queue.
