@@ -400,7 +400,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 		ID: "SSE-BROWSER-009", Level: suite.BP, Source: "html", Modes: modes,
 		Title: "The browser waits the retry: the server sends",
 		Requirement: "After the stream ends, the browser waits the reconnection time the server sent with retry: (±25%) before reconnecting: the value is one browsers accept. " +
-			"(The wait is timed on the page's thread, from when the page learns of the end: a longer wait that the page's own 50 ms timer shows held up — a busy machine, or the page laying out a large swap — is an error, not a fail.)",
+			"(The wait is timed on the page's thread, from when the page learns of the end. A longer wait that the page's own 50 ms timer shows held up — a busy machine, or the page laying out a large swap — is measured again on the next end and reconnect, up to three waits; if every one was held up, the check is an error, not a fail.)",
 	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "reconnect")
 		r := s.recon
@@ -412,17 +412,26 @@ var _ = suite.AreaLast("BROWSER", func() {
 		case r.Reconnect == nil:
 			suite.Skipf("the browser did not reconnect, so there is no wait to measure; see SSE-BROWSER-008")
 		}
+		intended, raw, valid, found, ok := bwRetrySent(s.harn)
 		// The reconnect timer starts when the page learns of the end (the
 		// task that fires the EventSource's error event); a busy machine
 		// can deliver the end to the page late, and that delay is not the
-		// wait the server set.
-		from := bwPageSawEnd(s.tab.Rec, r.EndedAt, r.Reconnect.At)
-		if from > r.EndedAt {
-			suite.Evidence(ctx, "end_reached_page_ms", (from - r.EndedAt).Milliseconds())
+		// wait the server set. A wait the page was held up through is
+		// measured again (bwRetryAgain): the first one it ran through is
+		// judged.
+		cycles := r.cycles()
+		w, judged := bwJudgedWait(s.tab.Rec, cycles, intended, valid && ok)
+		if late := w.From - cycles[judged].EndedAt; late > 0 {
+			suite.Evidence(ctx, "end_reached_page_ms", late.Milliseconds())
 		}
-		waited := r.Reconnect.At - from
+		waited := w.Waited
 		suite.Evidence(ctx, "waited_ms", waited.Milliseconds())
-		intended, raw, valid, found, ok := bwRetrySent(s.harn)
+		if len(cycles) > 1 {
+			suite.Evidence(ctx, "waits_measured", len(cycles))
+		}
+		if judged > 0 && !w.heldUp(intended) {
+			suite.Note(ctx, "the page was held up through the first %d wait(s) (a busy machine), so the browser's next end and reconnect was measured and judged", judged)
+		}
 		if !found {
 			suite.Skipf("%s", bwNoRetryText(ctx, waited))
 		}
@@ -431,7 +440,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 			suite.Failf(ctx, "a retry: value of ASCII digits only, which the browser then waits", "the server sent %q: not a number, so browsers ignore it; the browser waited %v", raw, waited.Round(time.Millisecond))
 		}
 		suite.Evidence(ctx, "retry_ms", intended.Milliseconds())
-		tol := max(intended/4, 100*time.Millisecond)
+		tol := bwRetryTol(intended)
 		off := waited - intended
 		if off < 0 {
 			off = -off
@@ -441,15 +450,13 @@ var _ = suite.AreaLast("BROWSER", func() {
 			why = " — the value is not ASCII digits only, so browsers ignore it and keep their default"
 		}
 		if valid && waited > intended+tol {
-			// A value browsers accept, waited too long: the reconnect
-			// timer runs on the page's thread, so judge the wait less
-			// the time the page's own ticker shows that thread held up.
-			stalled := s.tab.Rec.StalledDuring(r.EndedAt, r.Reconnect.At)
-			suite.Evidence(ctx, "page_stalled_ms", stalled.Milliseconds())
-			if waited-stalled <= intended+tol {
-				suite.Undecided("the server sent %q and the browser waited %v, but the page was held up %v of that time (its own 50 ms timer ran that late: a busy machine, or the page laying out a large swap), so the wait cannot be judged",
-					raw, waited.Round(time.Millisecond), stalled.Round(time.Millisecond))
-			}
+			suite.Evidence(ctx, "page_stalled_ms", w.Stalled.Milliseconds())
+		}
+		if valid && w.heldUp(intended) {
+			// A value browsers accept, waited too long, and the page's own
+			// ticker shows its thread held up for the excess each time.
+			suite.Undecided("the server sent %q and the browser waited %v, but the page was held up %v of that time (its own 50 ms timer ran that late: a busy machine, or the page laying out a large swap), so the wait cannot be judged%s",
+				raw, waited.Round(time.Millisecond), w.Stalled.Round(time.Millisecond), bwCyclesText(len(cycles)))
 		}
 		suite.Require(ctx, off <= tol, fmt.Sprintf("the browser reconnects %v (±%v) after the stream ended", intended, tol),
 			"the server sent %q and the browser waited %v%s", raw, waited.Round(time.Millisecond), why)

@@ -113,16 +113,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 		// deliver it after the reconnect.
 		r.pubs["gap"] = bwPublish(ctx, p, publish.Event{Data: base + "-gap"}, base+"-gap")
 	}
-	for _, f := range l.Finished {
-		if f.RequestID == firstReq.ID {
-			r.recon.EndedAt = f.At
-		}
-	}
-	for _, f := range l.Failures {
-		if f.RequestID == firstReq.ID {
-			r.recon.EndedAt = f.At
-		}
-	}
+	r.recon.EndedAt, _ = bwEndedAt(l, firstReq.ID)
 	for _, m := range l.Messages {
 		if m.RequestID == firstReq.ID {
 			r.recon.Before = append(r.recon.Before, m)
@@ -191,6 +182,7 @@ func bwReconnect(ctx context.Context, tab *browser.Tab, pageURL string, page bro
 			r.recon.Resumed = append(r.recon.Resumed, m)
 		}
 	}
+	bwRetryAgain(ctx, tab, pageURL, page, r, useEnd, endWait)
 }
 
 // bwPageSawEnd is when the page learnt that the stream request which ended
@@ -221,4 +213,19 @@ func bwEnded(l browser.Log, id string) string {
 		}
 	}
 	return ""
+}
+
+// bwEndedAt is when DevTools saw request id end (finished or failed).
+func bwEndedAt(l browser.Log, id string) (time.Duration, bool) {
+	for _, f := range l.Finished {
+		if f.RequestID == id {
+			return f.At, true
+		}
+	}
+	for _, f := range l.Failures {
+		if f.RequestID == id {
+			return f.At, true
+		}
+	}
+	return 0, false
 }

@@ -49,3 +49,35 @@ func TestBusyPageCannotBeJudged(t *testing.T) {
 		t.Errorf("%s %q", o.Verdict, o.Message)
 	}
 }
+
+// TestJudgedWait: SSE-BROWSER-009 judges the first end → reconnect wait
+// the page ran through; a wait the page was held up through is not judged
+// when a later one was measured, and a slow wait with a running page fails
+// whatever came after.
+func TestJudgedWait(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	// The page's ticker ran 500 ms late once, in the first cycle only.
+	rec := browser.Recorded{Stalls: []browser.Stall{{At: ms(1100), Late: ms(500)}}}
+	held := bwCycle{EndedAt: ms(1000), At: ms(1870)} // 870 ms, 500 of it held up
+	ran := bwCycle{EndedAt: ms(3000), At: ms(3510)}  // 510 ms
+	slow := bwCycle{EndedAt: ms(5000), At: ms(6000)} // 1 s, the page running
+	for _, c := range []struct {
+		name     string
+		cycles   []bwCycle
+		accepted bool
+		idx      int
+		waited   time.Duration
+		heldUp   bool
+	}{
+		{"one wait, held up", []bwCycle{held}, true, 0, ms(870), true},
+		{"held up, then measured again", []bwCycle{held, ran}, true, 1, ms(510), false},
+		{"first wait ran: judged at once", []bwCycle{ran, held}, true, 0, ms(510), false},
+		{"held up, then slow with the page running", []bwCycle{held, slow}, true, 1, ms(1000), false},
+		{"a retry browsers ignore: the first wait", []bwCycle{held, ran}, false, 0, ms(870), true},
+	} {
+		w, i := bwJudgedWait(rec, c.cycles, ms(500), c.accepted)
+		if i != c.idx || w.Waited != c.waited || w.heldUp(ms(500)) != c.heldUp {
+			t.Errorf("%s: cycle %d waited %v held up %v, want %d %v %v", c.name, i, w.Waited, w.heldUp(ms(500)), c.idx, c.waited, c.heldUp)
+		}
+	}
+}

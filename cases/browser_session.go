@@ -147,6 +147,7 @@ type bwReconnectResult struct {
 	Reconnect *browser.Request
 	Response  *browser.Response
 	Resumed   []browser.Message // messages on the reconnect request
+	Again     []bwCycle         // later end → reconnect cycles, measured while the page was held up (bwRetryAgain)
 	Before    []browser.Message // messages on the ended request
 	Replay    bool              // the target declares replay (CapReplay)
 }
