@@ -243,7 +243,8 @@ var _ = suite.Area("PROXY", func() {
 		ID: "SSE-PROXY-009", Level: suite.MUST, Source: "reg", Modes: proxy,
 		Title: "The proxy adds no Content-Length, and no compression that holds events back",
 		Requirement: "The proxied stream carries no Content-Length the origin did not send; if the proxy compresses it (the request accepts gzip, deflate, br, zstd, as browsers do, " +
-			"and the origin sends no Cache-Control: no-transform), every event still decodes within the latency budget.",
+			"and the origin sends no Cache-Control: no-transform), every event still decodes within the latency budget. " +
+			"(While the direct legs are too slow to judge, the measurement is made afresh a second later, up to three times in all.)",
 	}, func(ctx context.Context) {
 		d, p := proxyWait(ctx, &proxyRuns(ctx).normal)
 		proxyNeedServed(ctx, d, p, "normal")
@@ -259,19 +260,33 @@ var _ = suite.Area("PROXY", func() {
 		if len(coding) > 1 || !slices.Contains([]string{"gzip", "x-gzip", "deflate", "br", "zstd"}, coding[0]) {
 			suite.Undecided("Content-Encoding %q: the suite decodes gzip, deflate, br and zstd only", pr.Header.Get("Content-Encoding"))
 		}
-		dec, derr := proxyDecode(pr.Chunks, coding[0], limitsOf(suite.Current(ctx)))
-		steps := []int{0, 1, 2, 3, 4, 5}
-		lat := proxyLatencies(pr, dec.Events, p.hit(), steps)
 		budget := suite.Current(ctx).LatencyBudget
+		steps := []int{0, 1, 2, 3, 4, 5}
+		var (
+			lat  proxyLatency
+			derr error
+		)
+		// Each decoded event against its direct twin; six events are too
+		// few for a re-run to tell more, so one outlier passes. A run whose
+		// direct legs were too slow to judge is run afresh a second later.
+		fresh := false
+		j, nSeries := remeasureWhileLoaded(ctx, loadedAttempts, loadedPause, func() latencyJudgement {
+			if fresh {
+				d, p = proxyRunScript(ctx, proxyOrigin(ctx), proxyNormalScript(proxyAppHeader(suite.Current(ctx))), proxyNormalRequest())
+				proxyNeedServed(ctx, d, p, "normal again")
+			}
+			fresh = true
+			var dec *parser.Result
+			dec, derr = proxyDecode(p.rec().Chunks, coding[0], limitsOf(suite.Current(ctx)))
+			lat = proxyLatencies(p.rec(), dec.Events, p.hit(), steps)
+			target, control := proxyPairsOf(d, p, dec.Events, steps)
+			return judgeLatency(target, control, proxyTwins, budget, true)
+		})
 		suite.Evidence(ctx, "latency_ms", map[string][]float64{"proxied (decoded)": msSeries(lat.lat)})
 		suite.Evidence(ctx, "budget_ms", budget.Milliseconds())
-		// Each decoded event against its direct twin; six events are too
-		// few for a re-run to tell more, so one outlier passes.
-		target, control := proxyPairsOf(d, p, dec.Events, steps)
-		j := judgeLatency(target, control, proxyTwins, budget, true)
 		switch j.Outcome {
 		case latencyUndecided:
-			suite.Undecided("%s", j.Why)
+			suite.Undecided("%s%s", j.Why, loadedNote(nSeries, false))
 		case latencyFail:
 			why := ""
 			if derr != nil {
@@ -279,10 +294,11 @@ var _ = suite.Area("PROXY", func() {
 			}
 			fix := proxyVariantsNote(ctx, &proxyRuns(ctx).normalWith, proxyName(pr.Header)+" compresses the stream", proxyDecodedJudge)
 			suite.Failf(ctx, fmt.Sprintf("each %s-compressed event decodable within %v", coding[0], budget),
-				"%d of 6 events decoded (worst %v), %d only once the origin had ended the stream%s: the proxy's compressor holds events back (%s); "+
+				"%d of 6 events decoded (worst %v), %d only once the origin had ended the stream%s: the proxy's compressor holds events back (%s%s); "+
 					"keep text/event-stream out of the proxy's compression (HAProxy: compression type; Caddy: encode; nginx: gzip_types); %s",
-				len(lat.lat), proxyRound(lat.worst()), lat.atEnd, why, j.Why, fix)
+				len(lat.lat), proxyRound(lat.worst()), lat.atEnd, why, j.Why, loadedNote(nSeries, true), fix)
 		}
+		j.Why += loadedNote(nSeries, true)
 		suite.Note(ctx, "the proxy %s-compresses the stream and flushes per event: %s", coding[0], j.Why)
 	})
 
