@@ -400,7 +400,7 @@ var _ = suite.AreaLast("BROWSER", func() {
 		ID: "SSE-BROWSER-009", Level: suite.BP, Source: "html", Modes: modes,
 		Title: "The browser waits the retry: the server sends",
 		Requirement: "After the stream ends, the browser waits the reconnection time the server sent with retry: (±25%) before reconnecting: the value is one browsers accept. " +
-			"(The wait is timed on the page's thread, from when the page learns of the end. A longer wait that the page's own 50 ms timer shows held up — a busy machine, or the page laying out a large swap — is measured again on the next end and reconnect, up to three waits; if every one was held up, the check is an error, not a fail.)",
+			"(The wait is timed on the page's thread, from when the page learns of the end. A longer wait that the page's own 50 ms timer shows held up — a busy machine, or the page laying out a large swap — is measured again on the next end and reconnect, up to three waits: a later wait can pass the check but not fail it, since a reconnected stream may send another retry:. If every wait was held up, the check is an error, not a fail.)",
 	}, func(ctx context.Context) {
 		s := bwOpened(ctx, "reconnect")
 		r := s.recon
@@ -457,6 +457,13 @@ var _ = suite.AreaLast("BROWSER", func() {
 			// ticker shows its thread held up for the excess each time.
 			suite.Undecided("the server sent %q and the browser waited %v, but the page was held up %v of that time (its own 50 ms timer ran that late: a busy machine, or the page laying out a large swap), so the wait cannot be judged%s",
 				raw, waited.Round(time.Millisecond), w.Stalled.Round(time.Millisecond), bwCyclesText(len(cycles)))
+		}
+		if judged > 0 && off > tol {
+			// The retry: the suite knows is its own stream's; a target may
+			// send a reconnected stream another (a growing backoff), so only
+			// the first wait can fail the check.
+			suite.Undecided("the page was held up through the first %d wait(s) (a busy machine); the browser's next wait was %v, off the %q the server sent, but the reconnected stream may have sent another retry:, so it cannot be judged",
+				judged, waited.Round(time.Millisecond), raw)
 		}
 		suite.Require(ctx, off <= tol, fmt.Sprintf("the browser reconnects %v (±%v) after the stream ended", intended, tol),
 			"the server sent %q and the browser waited %v%s", raw, waited.Round(time.Millisecond), why)

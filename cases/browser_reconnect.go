@@ -202,30 +202,26 @@ func bwPageSawEnd(rec browser.Recorded, ended, next time.Duration) time.Duration
 // bwEnded says how DevTools saw request id end: "finished" (the server
 // ended the body), "failed: ERR", or "" while it is open.
 func bwEnded(l browser.Log, id string) string {
-	for _, f := range l.Finished {
-		if f.RequestID == id {
-			return "finished"
-		}
-	}
-	for _, f := range l.Failures {
-		if f.RequestID == id {
-			return "failed: " + f.ErrorText
-		}
-	}
-	return ""
+	kind, _ := bwEndOf(l, id)
+	return kind
 }
 
 // bwEndedAt is when DevTools saw request id end (finished or failed).
 func bwEndedAt(l browser.Log, id string) (time.Duration, bool) {
+	kind, at := bwEndOf(l, id)
+	return at, kind != ""
+}
+
+func bwEndOf(l browser.Log, id string) (kind string, at time.Duration) {
 	for _, f := range l.Finished {
 		if f.RequestID == id {
-			return f.At, true
+			return "finished", f.At
 		}
 	}
 	for _, f := range l.Failures {
 		if f.RequestID == id {
-			return f.At, true
+			return "failed: " + f.ErrorText, f.At
 		}
 	}
-	return 0, false
+	return "", 0
 }
